@@ -1,0 +1,57 @@
+"""The `studybuddy` command: with no subcommand it opens the TUI; each part adds a group."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from studybuddy import __version__
+from studybuddy.commands import banks, show
+from studybuddy.locations import DB_ENV, default_database
+
+app = typer.Typer(
+    name="studybuddy",
+    help="Quizzes, spaced repetition and live tensor demos for readers of LLMs-from-scratch.",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(banks.app, name="banks")
+app.command(name="show", help="Run the live computations behind the answers.")(show.show)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"studybuddy {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help=f"Database path or SQLAlchemy URL (default: ${DB_ENV} or the user data folder).",
+        ),
+    ] = None,
+    profile: Annotated[str, typer.Option(help="Learner profile to study as.")] = "me",
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Open the StudyBuddy TUI (or run one of the commands below)."""
+    if db is not None:
+        # Subcommands and the TUI read the database location from one place.
+        os.environ[DB_ENV] = db
+    ctx.obj = {"profile": profile}
+    if ctx.invoked_subcommand is None:
+        from studybuddy.tui.app import make_app
+
+        make_app(database=default_database(), profile=profile).run()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""CLI command groups, one module per part; `studybuddy.cli` mounts them."""
