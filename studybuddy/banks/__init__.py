@@ -1,11 +1,16 @@
-"""Question banks: the schema, loading with located errors, and grading."""
+"""Question banks: the schema, loading with located errors, grading, import and export.
 
-from studybuddy.banks.grading import Grade, grade
+Importing this package is cheap (pydantic and PyYAML); the stemmer, genanki and the demo
+registry are imported only by the functions that need them.
+"""
+
+from studybuddy.banks.grading import RATINGS, Grade, Rating, confirm, grade
 from studybuddy.banks.loader import BankProblem, LoadResult, load_banks, load_bundled_banks
 from studybuddy.banks.models import (
     Bank,
     Chapter,
     Cloze,
+    KeyPoint,
     MultipleChoice,
     Numeric,
     Ordering,
@@ -16,19 +21,23 @@ from studybuddy.banks.models import (
 )
 
 __all__ = [
+    "RATINGS",
     "Bank",
     "BankProblem",
     "Chapter",
     "Cloze",
     "Grade",
+    "KeyPoint",
     "LoadResult",
     "MultipleChoice",
     "Numeric",
     "Ordering",
     "Question",
+    "Rating",
     "ShortAnswer",
     "ShowMe",
     "TrueFalse",
+    "confirm",
     "grade",
     "load_banks",
     "load_bundled_banks",

@@ -1,19 +1,31 @@
 """Grading: pure functions from a question and a learner's response to a `Grade`.
 
-Responses by question type:
-  mc        a list of chosen option indices (or one index)
-  tf        a bool
-  numeric   the text the learner typed ("0.65", "6.5e-1", "65%")
-  short     the text the learner typed; the grade is only a suggestion the learner confirms
-  cloze     one text per blank
-  ordering  the step indices (as written in the bank) in the order the learner put them
+Responses by question type, and how partial credit is counted:
+  mc        chosen option indices (a list, or one int). Exact set match is correct; the score
+            is the Jaccard overlap |chosen ∩ correct| / |chosen ∪ correct|, so a missed option
+            and a wrong extra one both cost.
+  tf        a bool (or the text true/false/yes/no/t/f/y/n).
+  numeric   the text the learner typed; see `numbers` for what is accepted. Text that is not a
+            number gets a "not a number" grade, never an exception.
+  short     the text the learner typed. The key points it covers (see `keypoints`) give a
+            suggested rating that the learner confirms: `needs_confirmation` is True.
+  cloze     one text per blank (or one text for a single blank); case, surrounding and repeated
+            whitespace and surrounding quotes or backticks are ignored. The score is the share
+            of blanks filled right.
+  ordering  the step indices (as written in the bank, i.e. 0..n-1 is the right order) in the
+            order the learner put them. The score is the longest run of steps already in the
+            right relative order (longest increasing subsequence) divided by the number of
+            steps: one step moved to the wrong place still scores (n-1)/n. The steps in their
+            exact place are reported too.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+import bisect
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
+from studybuddy.banks.keypoints import coverage
 from studybuddy.banks.models import (
     Cloze,
     MultipleChoice,
@@ -22,12 +34,18 @@ from studybuddy.banks.models import (
     ShortAnswer,
     TrueFalse,
 )
+from studybuddy.banks.numbers import NotANumber, format_number, readings, within
+
+Rating = Literal["again", "hard", "good", "easy"]
+RATINGS: tuple[Rating, ...] = ("again", "hard", "good", "easy")
+_TRUE = frozenset({"true", "t", "yes", "y"})
+_FALSE = frozenset({"false", "f", "no", "n"})
 
 
 @dataclass(frozen=True)
 class Grade:
     correct: bool
-    score: float  # 0..1; partial credit for ordering and short answers
+    score: float  # 0..1; partial credit for mc, cloze, ordering and short answers
     feedback: str
     needs_confirmation: bool = False  # short answers: the learner has the last word
     details: dict[str, Any] = field(default_factory=dict)
@@ -36,28 +54,181 @@ class Grade:
 def grade_mc(question: MultipleChoice, chosen: list[int] | int) -> Grade:
     picked = {chosen} if isinstance(chosen, int) else set(chosen)
     expected = set(question.answer)
-    correct = picked == expected
-    right = ", ".join(question.options[i] for i in sorted(expected))
-    hits = len(picked & expected)
-    score = 1.0 if correct else hits / len(expected | picked) if picked else 0.0
-    return Grade(correct, score, "Correct." if correct else f"The answer is: {right}")
+    right, missed, wrong = picked & expected, expected - picked, picked - expected
+    correct = not missed and not wrong
+    score = len(right) / len(expected | picked)
+    details = {
+        "right_options": sorted(right),
+        "missed_options": sorted(missed),
+        "wrong_options": sorted(wrong),
+    }
+    if correct:
+        return Grade(True, 1.0, "Correct.", details=details)
+    answer = "; ".join(question.options[i] for i in sorted(expected))
+    if right:
+        feedback = (
+            f"Partly right: {len(right)} of the {len(expected)} correct options"
+            f"{f', and {len(wrong)} wrong' if wrong else ''}. The answer is: {answer}"
+        )
+    else:
+        feedback = f"The answer is: {answer}"
+    return Grade(False, score, feedback, details=details)
 
 
-def grade_tf(question: TrueFalse, answer: bool) -> Grade:
+def grade_tf(question: TrueFalse, answer: bool | str) -> Grade:
+    if isinstance(answer, str):
+        word = answer.strip().casefold()
+        if word not in _TRUE | _FALSE:
+            return Grade(False, 0.0, f"{answer.strip()!r} is not an answer: type true or false")
+        answer = word in _TRUE
     correct = answer == question.answer
     return Grade(correct, float(correct), "Correct." if correct else f"It is {question.answer}.")
 
 
+def grade_numeric(question: Numeric, typed: str | float) -> Grade:
+    expected = format_number(question.value, question.unit)
+    if question.tolerance:
+        expected += f" (±{format_number(question.tolerance)} accepted)"
+    try:
+        options = readings(str(typed), question.unit)
+    except NotANumber as exc:
+        return Grade(False, 0.0, f"{exc}.", details={"error": "not a number"})
+    for reading in options:
+        if within(reading.value, question.value, question.tolerance):
+            note = f" ({typed} read {reading.how})" if reading.how == "as a fraction" else ""
+            details = {"value": reading.value, "read": reading.how}
+            return Grade(True, 1.0, f"Correct{note}.", details=details)
+    shown = format_number(options[0].value, question.unit)
+    details = {"value": options[0].value, "read": options[0].how}
+    return Grade(False, 0.0, f"You gave {shown}; the answer is {expected}.", details=details)
+
+
+def suggested_rating(share: float, answered: bool) -> Rating:
+    """Half the key points or more is a pass. 'easy' is never suggested: how hard recall felt
+    is not in the text, so only the learner can say it."""
+    if not answered or share < 0.5:
+        return "again"
+    return "good" if share >= 1 else "hard"
+
+
+def grade_short(question: ShortAnswer, text: str) -> Grade:
+    found = coverage(text, list(question.key_points))
+    answered = bool(text.strip())
+    details: dict[str, Any] = {
+        "covered": [p.point for p in found.covered],
+        "missed": [p.point for p in found.missing],
+        "evidence": found.evidence,
+        "model_answer": question.model_answer,
+    }
+    if not question.key_points:
+        details["suggested"] = None
+        feedback = "Compare your answer with the model answer and rate it yourself."
+        return Grade(False, 0.0, feedback, needs_confirmation=True, details=details)
+    rating = suggested_rating(found.share, answered)
+    details["suggested"] = rating
+    total = len(question.key_points)
+    feedback = f"You covered {len(found.covered)} of {total} key points."
+    if found.missing:
+        feedback += " Missing: " + "; ".join(p.point for p in found.missing) + "."
+    feedback += f" Suggested rating: {rating} (confirm or change it)."
+    return Grade(rating != "again", found.share, feedback, True, details)
+
+
+def confirm(grade: Grade, rating: Rating) -> Grade:
+    """The learner's own rating settles a grade that needed confirmation."""
+    if rating not in RATINGS:
+        raise ValueError(f"a rating is one of {', '.join(RATINGS)} (got {rating!r})")
+    details = {**grade.details, "rating": rating}
+    return replace(grade, correct=rating != "again", needs_confirmation=False, details=details)
+
+
+def normalise_fill(text: str) -> str:
+    return " ".join(text.strip().strip("`'\"“”‘’").split()).casefold()
+
+
+def grade_cloze(question: Cloze, fills: list[str] | str) -> Grade:
+    given = [fills] if isinstance(fills, str) else list(fills)
+    given += [""] * (len(question.blanks) - len(given))
+    right = [
+        normalise_fill(fill) in {normalise_fill(v) for v in variants}
+        for fill, variants in zip(given, question.blanks, strict=False)
+    ]
+    score = sum(right) / len(right)
+    if all(right):
+        return Grade(True, 1.0, "Correct.", details={"blanks": right})
+    answers = "; ".join(
+        f"{{{{{n}}}}} {variants[0]}"
+        for n, (ok, variants) in enumerate(zip(right, question.blanks, strict=True), start=1)
+        if not ok
+    )
+    feedback = f"{sum(right)} of {len(right)} blanks right. Expected: {answers}"
+    return Grade(False, score, feedback, details={"blanks": right})
+
+
+def longest_increasing_run(order: list[int]) -> int:
+    """Length of the longest increasing subsequence (patience sorting, O(n log n))."""
+    tails: list[int] = []
+    for item in order:
+        at = bisect.bisect_left(tails, item)
+        if at == len(tails):
+            tails.append(item)
+        else:
+            tails[at] = item
+    return len(tails)
+
+
+def grade_ordering(question: Ordering, order: list[int]) -> Grade:
+    n = len(question.steps)
+    order = list(order)
+    if sorted(order) != list(range(n)):
+        return Grade(
+            False,
+            0.0,
+            f"Expected each of the {n} steps exactly once (indices 0..{n - 1}).",
+            details={"error": "not a permutation"},
+        )
+    in_place = [i for i, step in enumerate(order) if step == i]
+    in_order = longest_increasing_run(order)
+    details = {"in_place": in_place, "in_order": in_order}
+    if in_order == n:
+        return Grade(True, 1.0, "Correct.", details=details)
+    steps = " → ".join(question.steps)
+    feedback = (
+        f"{in_order} of {n} steps in the right order ({len(in_place)} in the right place). "
+        f"The order is: {steps}"
+    )
+    return Grade(False, in_order / n, feedback, details=details)
+
+
+_GRADERS: dict[type, Any] = {
+    MultipleChoice: grade_mc,
+    TrueFalse: grade_tf,
+    Numeric: grade_numeric,
+    ShortAnswer: grade_short,
+    Cloze: grade_cloze,
+    Ordering: grade_ordering,
+}
+
+
 def grade(question: Any, response: Any) -> Grade:
     """Dispatch on the question type."""
-    graders = {
-        MultipleChoice: grade_mc,
-        TrueFalse: grade_tf,
-    }
-    grader = graders.get(type(question))
+    grader = _GRADERS.get(type(question))
     if grader is None:
-        raise NotImplementedError(f"grading for {type(question).__name__} is not written yet")
+        raise TypeError(f"expected a bank question, got {type(question).__name__}")
     return grader(question, response)
 
 
-__all__ = ["Grade", "grade", "grade_mc", "grade_tf", "Numeric", "ShortAnswer", "Cloze", "Ordering"]
+__all__ = [
+    "RATINGS",
+    "Grade",
+    "Rating",
+    "confirm",
+    "grade",
+    "grade_cloze",
+    "grade_mc",
+    "grade_numeric",
+    "grade_ordering",
+    "grade_short",
+    "grade_tf",
+    "suggested_rating",
+]

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from studybuddy.banks.messages import describe_location, expectation
 from studybuddy.banks.models import Bank
 
 try:  # the C loader is several times faster; both are safe loaders
@@ -43,162 +44,193 @@ class LoadResult:
     # bank id -> file it came from, and question id -> (file, line) for cross-bank checks
     files: dict[str, Path] = field(default_factory=dict)
     question_lines: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # question id -> its YAML node, so later checks (show_me) can point at the exact line
+    question_nodes: dict[str, yaml.Node] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def bank(self, bank_id: str) -> Bank:
+        for bank in self.banks:
+            if bank.id == bank_id:
+                return bank
+        raise KeyError(bank_id)
+
+    def locate(self, question_id: str, *path: str | int) -> tuple[str, int]:
+        """(file, line) of a field inside a loaded question, as deep as the YAML goes."""
+        file, line = self.question_lines.get(question_id, ("?", 1))
+        node = self.question_nodes.get(question_id)
+        if node is not None:
+            line = node_at(node, path).start_mark.line + 1
+        return file, line
+
+
+def display_name(path: Path) -> str:
+    """The path as an author would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def bank_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in BANK_SUFFIXES and p.is_file())
 
 
-def _node_at(root: yaml.Node, loc: Iterable[Any]) -> yaml.Node:
+def node_at(root: yaml.Node, loc: Iterable[Any]) -> yaml.Node:
     """Follow a pydantic error location through the YAML node tree, as far as it goes."""
     node = root
     for key in loc:
         if isinstance(node, yaml.MappingNode):
             match = next((v for k, v in node.value if k.value == key), None)
-            if match is None:
-                break
-            node = match
+            if match is not None:  # else a union tag such as 'mc', or a missing field
+                node = match
         elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
             if key >= len(node.value):
                 break
             node = node.value[key]
-        # other keys (a union's tag name such as 'mc') do not appear in the document
     return node
 
 
-def _describe_location(data: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
-    """(question-or-chapter id, field path) for a pydantic location inside a bank document."""
-    owner = data.get("id", "?") if isinstance(data, dict) else "?"
-    field_parts: list[str] = []
-    current: Any = data
-    for key in loc:
-        if isinstance(current, dict):
-            current = current.get(key)
-            field_parts.append(str(key))
-        elif isinstance(current, list) and isinstance(key, int) and key < len(current):
-            current = current[key]
-            field_parts.append(f"[{key}]")
-        else:
-            continue  # the union tag: not a field the author wrote
-        if isinstance(current, dict) and "id" in current:
-            owner = str(current["id"])
-            field_parts = []
-    field_name = ".".join(p for p in field_parts if not p.startswith("[")) or "(item)"
-    return owner, field_name
+def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
+    """One parse gives both the node tree (for line numbers) and the plain data."""
+    loader = _SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
+    finally:
+        loader.dispose()
+    return root, data
 
 
-def _message(error: dict[str, Any]) -> str:
-    kind = error["type"]
-    if kind == "missing":
-        return "a value (this field is required)"
-    if kind == "extra_forbidden":
-        return "no such field (check its spelling)"
-    if kind == "union_tag_invalid":
-        return "type to be one of mc, tf, numeric, short, cloze, ordering"
-    if kind == "union_tag_not_found":
-        return "a 'type' field (mc, tf, numeric, short, cloze or ordering)"
-    text = str(error["msg"])
-    for prefix in ("Value error, ", "Assertion failed, "):
-        text = text.removeprefix(prefix)
-    return text
+def problems_from_validation(
+    name: str, root: yaml.Node, data: Any, exc: ValidationError
+) -> list[BankProblem]:
+    problems = []
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        if error["type"].startswith("union_tag"):
+            loc += ("type",)
+        node = node_at(root, loc)
+        owner, field_name = describe_location(data, loc)
+        line = node.start_mark.line + 1
+        problems.append(BankProblem(name, line, owner, field_name, expectation(error)))
+    return sorted(set(problems))
 
 
 def load_bank_file(
-    path: Path, display_name: str | None = None
+    path: Path, display: str | None = None
 ) -> tuple[Bank | None, list[BankProblem], yaml.Node | None]:
     """Parse and validate one bank file; never raises for a bad file."""
-    name = display_name or path.name
+    bank, problems, root, _ = _read_bank(path, display or display_name(path))
+    return bank, problems, root
+
+
+def _read_bank(
+    path: Path, name: str
+) -> tuple[Bank | None, list[BankProblem], yaml.Node | None, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [BankProblem(name, 1, "-", "file", f"a readable UTF-8 file ({exc})")], None
+        return (
+            None,
+            [BankProblem(name, 1, "-", "file", f"a readable UTF-8 file ({exc})")],
+            None,
+            None,
+        )
     try:
-        root = yaml.compose(text, Loader=_SafeLoader)
-        data = yaml.load(text, Loader=_SafeLoader)
+        root, data = parse_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         problem = getattr(exc, "problem", None) or str(exc)
-        return None, [BankProblem(name, line, "-", "yaml", f"valid YAML ({problem})")], None
+        return None, [BankProblem(name, line, "-", "yaml", f"valid YAML ({problem})")], None, None
     if root is None or not isinstance(data, dict):
-        return (
-            None,
-            [BankProblem(name, 1, "-", "bank", "a mapping with id, title, source, chapters")],
-            None,
-        )
+        expected = "a mapping with id, title, source, chapters"
+        return None, [BankProblem(name, 1, "-", "bank", expected)], None, None
     try:
-        return Bank.model_validate(data), [], root
+        return Bank.model_validate(data), [], root, data
     except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            loc = tuple(error["loc"])
-            node = _node_at(root, loc)
-            owner, field_name = _describe_location(data, loc)
-            problems.append(
-                BankProblem(name, node.start_mark.line + 1, owner, field_name, _message(error))
-            )
-        return None, sorted(set(problems)), root
+        return None, problems_from_validation(name, root, data, exc), root, data
 
 
-def _question_lines(root: yaml.Node) -> dict[str, int]:
-    """Line of each question's `id:` key, for messages about questions that parsed fine."""
-    lines: dict[str, int] = {}
-    chapters = _node_at(root, ("chapters",))
-    if not isinstance(chapters, yaml.SequenceNode):
-        return lines
-    for chapter in chapters.value:
-        questions = _node_at(chapter, ("questions",))
-        if isinstance(questions, yaml.SequenceNode):
-            for question in questions.value:
-                id_node = _node_at(question, ("id",))
-                if isinstance(id_node, yaml.ScalarNode):
-                    lines[id_node.value] = id_node.start_mark.line + 1
-    return lines
+def _id_line(node: yaml.Node) -> int:
+    return node_at(node, ("id",)).start_mark.line + 1
+
+
+def _written_ids(
+    root: yaml.Node, data: dict[str, Any]
+) -> tuple[list[tuple[str, int]], list[tuple[str, int, yaml.Node]]]:
+    """Chapter ids and question ids as written, with lines; read from the raw document so
+    that repeats are found even in a bank that has other errors."""
+    chapter_ids: list[tuple[str, int]] = []
+    question_ids: list[tuple[str, int, yaml.Node]] = []
+    chapters = data.get("chapters")
+    for c, chapter in enumerate(chapters if isinstance(chapters, list) else []):
+        if not isinstance(chapter, dict):
+            continue
+        chapter_node = node_at(root, ("chapters", c))
+        if isinstance(chapter.get("id"), str):
+            chapter_ids.append((chapter["id"], _id_line(chapter_node)))
+        questions = chapter.get("questions")
+        for q, question in enumerate(questions if isinstance(questions, list) else []):
+            if isinstance(question, dict) and isinstance(question.get("id"), str):
+                node = node_at(chapter_node, ("questions", q))
+                question_ids.append((question["id"], _id_line(node), node))
+    return chapter_ids, question_ids
 
 
 def load_banks(paths: Iterable[Path]) -> LoadResult:
-    """Load every bank file; valid banks load even when others are broken."""
+    """Load every bank file; valid banks load even when others are broken.
+
+    A bank that repeats an id (its own, a chapter's, a question's, within it or from a bank
+    loaded before) is reported and left out: progress is stored by id, so a repeated id would
+    mix two questions' histories.
+    """
     result = LoadResult()
+    # every id written in any file so far, loaded or not, so a repeat is reported once, at
+    # its second use, even while the first bank still has errors of its own
+    seen_questions: dict[str, tuple[str, int]] = {}
+    seen_banks: dict[str, str] = {}
     for path in paths:
-        bank, problems, root = load_bank_file(path)
-        result.problems.extend(problems)
-        if bank is None or root is None:
+        name = display_name(path)
+        bank, problems, root, data = _read_bank(path, name)
+        if root is None or data is None:
+            result.problems.extend(problems)
             continue
-        lines = _question_lines(root)
-        duplicates = []
-        for question in bank.questions():
-            line = lines.get(question.id, 1)
-            if question.id in result.question_lines:
-                first_file, first_line = result.question_lines[question.id]
-                duplicates.append(
-                    BankProblem(
-                        path.name,
-                        line,
-                        question.id,
-                        "id",
-                        f"an id unique across banks (also used at {first_file}:{first_line})",
-                    )
+        chapter_ids, question_ids = _written_ids(root, data)
+        chapter_lines: dict[str, int] = {}
+        for chapter_id, line in chapter_ids:
+            if chapter_id in chapter_lines:
+                message = (
+                    f"a chapter id unique in this bank (also at line {chapter_lines[chapter_id]})"
                 )
+                problems.append(BankProblem(name, line, chapter_id, "id", message))
+            chapter_lines.setdefault(chapter_id, line)
+        nodes: dict[str, yaml.Node] = {}
+        for question_id, line, node in question_ids:
+            first = seen_questions.get(question_id)
+            if first is not None:
+                where = f"line {first[1]}" if first[0] == name else f"{first[0]}:{first[1]}"
+                message = f"an id no other question uses (also at {where})"
+                problems.append(BankProblem(name, line, question_id, "id", message))
             else:
-                result.question_lines[question.id] = (path.name, line)
-        if bank.id in result.files:
-            duplicates.append(
-                BankProblem(
-                    path.name,
-                    1,
-                    bank.id,
-                    "id",
-                    f"a bank id unique across banks (also {result.files[bank.id].name})",
-                )
-            )
-        result.problems.extend(duplicates)
-        if not duplicates:
+                seen_questions[question_id] = (name, line)
+                nodes[question_id] = node
+        bank_id = data.get("id")
+        if isinstance(bank_id, str):
+            if bank_id in seen_banks:
+                message = f"a bank id unique across banks (also {seen_banks[bank_id]})"
+                problems.append(BankProblem(name, _id_line(root), bank_id, "id", message))
+            seen_banks.setdefault(bank_id, name)
+        result.problems.extend(sorted(set(problems)))
+        if bank is not None and not problems:
             result.banks.append(bank)
             result.files[bank.id] = path
+            for question_id, node in nodes.items():
+                result.question_lines[question_id] = seen_questions[question_id]
+                result.question_nodes[question_id] = node
     return result
 
 

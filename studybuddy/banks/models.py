@@ -3,13 +3,25 @@
 Each question kind is its own model, joined in a discriminated union on `type`, so a bank file
 says `type: numeric` and gets exactly the fields a numeric question needs, and a typo in a field
 name is an error rather than silently ignored data.
+
+Checks that compare two fields of a question (an MC answer against its options, cloze blanks
+against the text) are field validators rather than model validators: pydantic then still runs
+them when another field of the same question is wrong, so an author sees every problem at once.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 QuestionId = Annotated[
     str,
@@ -18,6 +30,12 @@ QuestionId = Annotated[
         description="Stable id, unique across all banks: lower case, digits, '.', '_' and '-'.",
     ),
 ]
+Tag = Annotated[
+    str,
+    Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Lower case, words joined by '-'."),
+]
+
+BLANK = re.compile(r"\{\{(\d+)\}\}")
 
 
 class _Strict(BaseModel):
@@ -31,12 +49,21 @@ class ShowMe(_Strict):
     params: dict[str, Any] = Field(default_factory=dict, description="Parameters for the demo.")
 
 
+def _type_is_required(schema: dict[str, Any]) -> None:
+    # `type` has a default so code can build a question without naming it, but in a bank file
+    # it picks the question kind, so editors should ask for it.
+    if "type" in schema.get("properties", {}):
+        schema["required"] = ["type", *schema.get("required", [])]
+
+
 class _QuestionBase(_Strict):
+    model_config = ConfigDict(json_schema_extra=_type_is_required)
+
     id: QuestionId
     prompt: str = Field(min_length=1)
     explanation: str = Field(description="Why the answer is right, in our own words.")
     difficulty: Literal[1, 2, 3] = Field(2, description="1 easy, 2 medium, 3 hard.")
-    tags: list[str] = Field(default_factory=list)
+    tags: list[Tag] = Field(default_factory=list)
     source: str | None = Field(
         None, description="Where the reader can look it up, e.g. 'p. 59' or 'ch. 4'."
     )
@@ -54,24 +81,43 @@ class _QuestionBase(_Strict):
         return True
 
 
+def _no_repeats(values: list[str], what: str) -> list[str]:
+    seen: set[str] = set()
+    for value in values:
+        key = " ".join(value.casefold().split())
+        if key in seen:
+            raise ValueError(f"{what} that differ from each other ({value!r} is listed twice)")
+        seen.add(key)
+    return values
+
+
 class MultipleChoice(_QuestionBase):
     """One or several correct options; `answer` holds the correct options' indices (0-based)."""
 
     type: Literal["mc"] = "mc"
     options: list[str] = Field(min_length=2)
-    answer: list[int] = Field(min_length=1, description="Indices of the correct options.")
+    answer: list[int] = Field(min_length=1, description="Indices of the correct options (0-based).")
 
-    @model_validator(mode="after")
-    def _answers_among_options(self) -> MultipleChoice:
-        for index in self.answer:
-            if not 0 <= index < len(self.options):
+    @field_validator("options")
+    @classmethod
+    def _options_differ(cls, options: list[str]) -> list[str]:
+        return _no_repeats(options, "options")
+
+    @field_validator("answer")
+    @classmethod
+    def _answers_among_options(cls, answer: list[int], info: ValidationInfo) -> list[int]:
+        options = info.data.get("options")
+        if options is None:  # the options are wrong themselves; that error is reported
+            return answer
+        last = len(options) - 1
+        for index in answer:
+            if not 0 <= index <= last:
                 raise ValueError(
-                    f"answer index {index} is not among the {len(self.options)} options "
-                    f"(expected 0..{len(self.options) - 1})"
+                    f"option indices 0..{last} for the {len(options)} options (got {index})"
                 )
-        if len(set(self.answer)) != len(self.answer):
-            raise ValueError("answer lists an option twice")
-        return self
+        if len(set(answer)) != len(answer):
+            raise ValueError("each correct option listed once")
+        return answer
 
     @property
     def several_correct(self) -> bool:
@@ -84,17 +130,28 @@ class TrueFalse(_QuestionBase):
 
 
 class Numeric(_QuestionBase):
-    """A number within `tolerance` of `value`; `unit: '%'` also accepts answers like '65%'."""
+    """A number within `tolerance` of `value`.
+
+    With `unit: '%'` the value is in percent (65 for 65 %); see `numbers.parse_answer` for how a
+    learner's '65%', '0.65' and '65' are read.
+    """
 
     type: Literal["numeric"] = "numeric"
     value: float
     tolerance: float = Field(0.0, description="Largest accepted absolute difference (>= 0).")
-    unit: str | None = None
+    unit: str | None = Field(None, description="Shown after the number; '%' means percent.")
+
+    @field_validator("value")
+    @classmethod
+    def _value_finite(cls, value: float) -> float:
+        if not math.isfinite(value):
+            raise ValueError(f"a finite number (got {value})")
+        return value
 
     @field_validator("tolerance")
     @classmethod
     def _tolerance_not_negative(cls, value: float) -> float:
-        if value < 0:
+        if not value >= 0 or not math.isfinite(value):
             raise ValueError(f"a tolerance >= 0 (got {value})")
         return value
 
@@ -102,8 +159,15 @@ class Numeric(_QuestionBase):
 class KeyPoint(_Strict):
     """One idea a good short answer mentions, with the phrasings that count as mentioning it."""
 
-    point: str
+    point: str = Field(min_length=1)
     accept: list[str] = Field(min_length=1, description="Words or phrases that show the point.")
+
+    @field_validator("accept")
+    @classmethod
+    def _phrases_not_blank(cls, accept: list[str]) -> list[str]:
+        if any(not phrase.strip() for phrase in accept):
+            raise ValueError("phrases with at least one word (one is empty)")
+        return accept
 
 
 class ShortAnswer(_QuestionBase):
@@ -120,17 +184,28 @@ class Cloze(_QuestionBase):
     """`text` has blanks written as `{{1}}`, `{{2}}`…; `blanks[i]` lists accepted fillings."""
 
     type: Literal["cloze"] = "cloze"
-    text: str
+    text: str = Field(min_length=1)
     blanks: list[list[str]] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _blanks_match_text(self) -> Cloze:
-        for number in range(1, len(self.blanks) + 1):
-            if f"{{{{{number}}}}}" not in self.text:
-                raise ValueError(f"text to contain the blank {{{{{number}}}}}")
-        if any(not variants for variants in self.blanks):
-            raise ValueError("at least one accepted answer for every blank")
-        return self
+    @field_validator("blanks")
+    @classmethod
+    def _blanks_match_text(cls, blanks: list[list[str]], info: ValidationInfo) -> list[list[str]]:
+        for number, variants in enumerate(blanks, start=1):
+            if not variants or any(not v.strip() for v in variants):
+                blank = f"{{{{{number}}}}}"
+                raise ValueError(f"at least one non-empty accepted answer for blank {blank}")
+        text = info.data.get("text")
+        if text is None:
+            return blanks
+        in_text = sorted({int(n) for n in BLANK.findall(text)})
+        wanted = list(range(1, len(blanks) + 1))
+        if in_text != wanted:
+            written = ", ".join(f"{{{{{n}}}}}" for n in in_text) or "none"
+            raise ValueError(
+                f"one list of answers per blank {{{{1}}}}..{{{{{len(blanks)}}}}} in the text "
+                f"(text has {written}, blanks has {len(blanks)})"
+            )
+        return blanks
 
 
 class Ordering(_QuestionBase):
@@ -139,11 +214,17 @@ class Ordering(_QuestionBase):
     type: Literal["ordering"] = "ordering"
     steps: list[str] = Field(min_length=2)
 
+    @field_validator("steps")
+    @classmethod
+    def _steps_differ(cls, steps: list[str]) -> list[str]:
+        return _no_repeats(steps, "steps")
+
 
 Question = Annotated[
     MultipleChoice | TrueFalse | Numeric | ShortAnswer | Cloze | Ordering,
     Field(discriminator="type"),
 ]
+AnyQuestion = MultipleChoice | TrueFalse | Numeric | ShortAnswer | Cloze | Ordering
 
 QUESTION_TYPES: dict[str, type[BaseModel]] = {
     "mc": MultipleChoice,
@@ -157,14 +238,14 @@ QUESTION_TYPES: dict[str, type[BaseModel]] = {
 
 class Chapter(_Strict):
     id: QuestionId
-    title: str
+    title: str = Field(min_length=1)
     source: str | None = Field(None, description="e.g. 'Build a LLM from Scratch, ch. 3'.")
     questions: list[Question] = Field(default_factory=list)
 
 
 class Bank(_Strict):
     id: QuestionId
-    title: str
+    title: str = Field(min_length=1)
     source: Literal["book", "course", "notes"]
     version: int = Field(1, ge=1, description="Bump when questions change meaning.")
     description: str | None = None

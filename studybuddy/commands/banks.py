@@ -1,18 +1,19 @@
-"""`studybuddy banks …`: list and validate question banks."""
+"""`studybuddy banks …`: list, validate, import and export question banks, and their schema."""
 
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
 from studybuddy.banks.loader import bank_files, load_banks
 from studybuddy.locations import question_banks_dir
 
-app = typer.Typer(help="List and validate question banks.", no_args_is_help=True)
+app = typer.Typer(help="List, validate, import and export question banks.", no_args_is_help=True)
 
 
 def _expand(paths: list[Path]) -> list[Path]:
@@ -56,12 +57,23 @@ def list_banks(
                 "version": bank.version,
                 "questions": len(bank.questions()),
                 "by_type": dict(by_type),
+                "auto_gradable": sum(q.auto_gradable for q in bank.questions()),
+                "with_show_me": sum(q.show_me is not None for q in bank.questions()),
                 "chapters": chapters,
             }
         )
     total = sum(b["questions"] for b in summary)
     if as_json:
-        typer.echo(json.dumps({"banks": summary, "total": total}, indent=2))
+        overall: Counter[str] = Counter()
+        for bank in summary:
+            overall.update(bank["by_type"])
+        totals = {
+            "total": total,
+            "by_type": dict(overall),
+            "auto_gradable": sum(b["auto_gradable"] for b in summary),
+            "with_show_me": sum(b["with_show_me"] for b in summary),
+        }
+        typer.echo(json.dumps({"banks": summary, **totals}, indent=2))
     else:
         for bank in summary:
             types = ", ".join(f"{k} {v}" for k, v in sorted(bank["by_type"].items()))
@@ -73,17 +85,135 @@ def list_banks(
         typer.echo(str(problem), err=True)
 
 
+def _fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
 @app.command("validate")
 def validate(
     paths: Annotated[list[Path] | None, typer.Argument(help="Bank files or folders.")] = None,
 ) -> None:
     """Check banks; print every problem as file:line: question-id: field: expected."""
+    from studybuddy.banks.validate import show_me_problems
+
     files = _expand(paths or [question_banks_dir()])
     result = load_banks(files)
-    for problem in result.problems:
+    try:
+        from studybuddy.demos.registry import all_demos, param_problems
+
+        demos = all_demos()
+    except Exception as exc:  # a broken demo module must not hide the banks' own problems
+        for problem in result.problems:
+            typer.echo(str(problem))
+        _fail(f"show_me not checked: the demos could not be loaded ({exc})")
+    problems = sorted([*result.problems, *show_me_problems(result, demos, param_problems)])
+    for problem in problems:
         typer.echo(str(problem))
-    if result.problems:
-        typer.echo(f"{len(result.problems)} problems in {len(files)} files", err=True)
-        raise typer.Exit(1)
+    if problems:
+        _fail(f"{len(problems)} problems in {len(files)} files")
     count = sum(len(b.questions()) for b in result.banks)
     typer.echo(f"ok: {len(result.banks)} banks, {count} questions")
+
+
+@app.command("import")
+def import_bank(
+    file: Annotated[Path, typer.Argument(help="A bank written as .csv or .md (see the README).")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="YAML file to write (default: stdout).")
+    ] = None,
+    bank_id: Annotated[
+        str | None, typer.Option("--id", help="Bank id (default: from the file).")
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Bank title.")] = None,
+    source: Annotated[str | None, typer.Option(help="book, course or notes.")] = None,
+) -> None:
+    """Turn a CSV or Markdown bank into a checked YAML bank."""
+    from studybuddy.banks.importers import IMPORT_SUFFIXES, import_bank
+    from studybuddy.banks.schema import SCHEMA_NAME
+    from studybuddy.banks.yaml_writer import bank_to_yaml
+
+    if not file.is_file():
+        _fail(f"{file}: no such file", 2)
+    if file.suffix.lower() not in IMPORT_SUFFIXES:
+        _fail(f"{file}: expected a .csv, .md or .markdown file", 2)
+    bundled = [p for p in bank_files(question_banks_dir()) if output is None or p != output]
+    imported = import_bank(file, load_banks(bundled), id=bank_id, title=title, source=source)
+    if imported.bank is None:
+        for problem in imported.problems:
+            typer.echo(str(problem))
+        _fail(f"{len(imported.problems)} problems; nothing written")
+    header = [f"Imported from {file.name} by `studybuddy banks import`."]
+    if output is not None:
+        schema = os.path.relpath(question_banks_dir() / SCHEMA_NAME, output.resolve().parent)
+        header.insert(0, f"yaml-language-server: $schema={schema}")
+    text = bank_to_yaml(imported.bank, header)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    count = len(imported.bank.questions())
+    typer.echo(f"wrote {output}: bank {imported.bank.id}, {count} questions", err=True)
+
+
+@app.command("export")
+def export_bank(
+    bank_id: Annotated[str, typer.Argument(help="Id of a bundled bank (see `banks list`).")],
+    anki: Annotated[Path | None, typer.Option("--anki", help="Write an Anki deck (.apkg).")] = None,
+    markdown: Annotated[
+        Path | None, typer.Option("--markdown", help="Write the bank in the Markdown format.")
+    ] = None,
+    csv: Annotated[Path | None, typer.Option("--csv", help="Write the bank as CSV.")] = None,
+) -> None:
+    """Export a bank for Anki, or as Markdown or CSV to edit and import again."""
+    if not (anki or markdown or csv):
+        _fail("expected at least one of --anki FILE.apkg, --markdown FILE.md, --csv FILE.csv", 2)
+    result = load_banks(bank_files(question_banks_dir()))
+    try:
+        bank = result.bank(bank_id)
+    except KeyError:
+        known = ", ".join(b.id for b in result.banks) or "none"
+        _fail(f"no bank {bank_id!r}; expected one of: {known}", 2)
+    if anki is not None:
+        from studybuddy.banks.anki import export_anki
+
+        if anki.suffix != ".apkg":
+            _fail(f"{anki}: expected a file name ending in .apkg", 2)
+        count = export_anki(bank, anki)
+        typer.echo(f"wrote {anki}: {count} notes")
+    if markdown is not None:
+        from studybuddy.banks.markdown_format import write_markdown
+
+        markdown.write_text(write_markdown(bank), encoding="utf-8")
+        typer.echo(f"wrote {markdown}")
+    if csv is not None:
+        from studybuddy.banks.csv_format import write_csv
+
+        csv.write_text(write_csv(bank), encoding="utf-8")
+        typer.echo(f"wrote {csv}")
+
+
+@app.command("schema")
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 if the bundled schema file is out of date.")
+    ] = False,
+) -> None:
+    """The JSON Schema of bank files, generated from the models."""
+    from studybuddy.banks.schema import SCHEMA_NAME, schema_text
+
+    text = schema_text()
+    if check:
+        path = output or question_banks_dir() / SCHEMA_NAME
+        current = path.read_text(encoding="utf-8") if path.is_file() else ""
+        if current != text:
+            _fail(f"{path}: out of date; run `studybuddy banks schema -o {path}`")
+        typer.echo(f"{path}: up to date")
+    elif output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {output}", err=True)
