@@ -24,10 +24,8 @@ def test_every_bundled_bank_validates():
 def test_show_me_parameters_suit_their_demos():
     from studybuddy.demos.registry import all_demos, param_problems
 
-    # TODO(issue 4): make unknown demo ids errors here once every demo in the contract exists.
-    problems = show_me_problems(
-        load_bundled_banks(), all_demos(), param_problems, unknown_demo_is_error=False
-    )
+    # every id in the demos contract exists now, so an unknown demo is an error here too
+    problems = show_me_problems(load_bundled_banks(), all_demos(), param_problems)
     assert [str(p) for p in problems] == []
 
 
