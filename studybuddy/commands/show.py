@@ -29,8 +29,8 @@ def show(
         bool, typer.Option("--json", help="Parameters and numbers as JSON.")
     ] = False,
 ) -> None:
-    """List the demos, or run DEMO_ID and print its tables and interpretation."""
-    from studybuddy.demos import DemoError, all_demos, run_demo
+    """List the demos, or run DEMO_ID and print its tables, charts and interpretation."""
+    from studybuddy.demos import DemoError, all_demos, get_demo, run_demo
 
     if demo_id is None:
         for demo in all_demos().values():
@@ -39,16 +39,44 @@ def show(
     params = _parse_params(param or [])
     if seed is not None:
         params["seed"] = seed
+    from rich.console import Console
+
+    errors = Console(stderr=True)
     try:
-        result = run_demo(demo_id, params)
+        if get_demo(demo_id).streams_progress:
+            result = _run_with_progress(demo_id, params, errors)
+        else:
+            result = run_demo(demo_id, params)
     except DemoError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    except Exception as exc:  # a demo bug: one line, not a traceback
+        typer.echo(f"error: {demo_id}: the computation failed: {exc}", err=True)
+        raise typer.Exit(1) from None
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2))
+        typer.echo(json.dumps(result.to_json_dict(), indent=2))
         return
-    from rich.console import Console
-
     from studybuddy.demos.render import render_result
 
-    Console().print(render_result(result))
+    console = Console()
+    console.print(render_result(result, width=max(40, min(console.width - 2, 100))))
+
+
+def _run_with_progress(demo_id: str, params: dict[str, Any], console: Any) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from studybuddy.demos import run_demo
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(demo_id, total=None)
+
+        def report(done: int, total: int, message: str) -> None:
+            progress.update(task, completed=done, total=total, description=message)
+
+        return run_demo(demo_id, params, on_progress=report)

@@ -6,11 +6,17 @@ Results hold numbers, not widgets, so the CLI prints them with Rich, the TUI sho
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+DEMO_THREADS = 1
+
+# Long demos (training) report progress as (steps done, steps in all, a short message).
+ProgressFn = Callable[[int, int, str], None]
 
 
 class DemoParams(BaseModel):
@@ -41,6 +47,10 @@ class Series:
     lines: dict[str, list[float]]
     x_label: str = ""
     y_label: str = ""
+    log_x: bool = False
+    log_y: bool = False
+    kind: Literal["line", "bar"] = "line"
+    x_ticks: list[str] | None = None  # labels for the x positions, e.g. tokens under bars
 
 
 @dataclass
@@ -56,6 +66,10 @@ class DemoResult:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def to_json_dict(self) -> dict[str, Any]:
+        """`to_dict` with inf and nan spelled as strings, since JSON has no such numbers."""
+        return _json_safe(self.to_dict())
+
     def table(self, title: str) -> Table:
         for table in self.tables:
             if table.title == title:
@@ -69,20 +83,49 @@ class Demo:
     title: str
     summary: str  # one line for `studybuddy show`
     params_model: type[DemoParams]
-    run_fn: Callable[[Any], DemoResult]
+    run_fn: Callable[..., DemoResult]
+    streams_progress: bool = False  # run_fn takes an on_progress callback as second argument
 
-    def run(self, params: DemoParams | dict[str, Any] | None = None) -> DemoResult:
+    def run(
+        self,
+        params: DemoParams | dict[str, Any] | None = None,
+        on_progress: ProgressFn | None = None,
+    ) -> DemoResult:
+        from studybuddy.demos.common import torch_threads
+
         if not isinstance(params, DemoParams):
             params = self.params_model.model_validate(params or {})
-        return self.run_fn(params)
+        # Demo tensors are small: one thread avoids waking a pool for each op, and on a busy
+        # machine a second thread that must be scheduled too made next-token 15x slower
+        # (220 ms against 15 ms, measured on 2 shared cores).
+        with torch_threads(DEMO_THREADS):
+            if self.streams_progress:
+                return self.run_fn(params, on_progress)
+            return self.run_fn(params)
 
 
 def rounded(values: Any, digits: int = 4) -> Any:
     """Tensors and nested lists to plain, rounded Python numbers for tables and JSON."""
     if hasattr(values, "tolist"):
         values = values.tolist()
-    if isinstance(values, list):
+    if isinstance(values, list | tuple):
         return [rounded(v, digits) for v in values]
     if isinstance(values, float):
-        return round(values, digits)
+        # + 0.0 turns -0.0 into 0.0, which reads better in a table.
+        return round(values, digits) + 0.0 if math.isfinite(values) else values
     return values
+
+
+def significant(value: float, digits: int = 4) -> float:
+    """Round to significant digits, so that small probabilities do not print as 0."""
+    return float(f"{value:.{digits}g}")
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # "inf", "-inf", "nan"
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value

@@ -2,35 +2,57 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import typing
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pydantic import ValidationError
 
-from studybuddy.demos.base import Demo, DemoParams, DemoResult
+from studybuddy.demos.base import Demo, DemoParams, DemoResult, ProgressFn
 
 DEMOS: dict[str, Demo] = {}
 
+# One module per family of demos; each registers its demos when imported.
+_FAMILIES = (
+    "softmax",
+    "attention",
+    "regularisation",
+    "tokens",
+    "architecture",
+    "generation",
+    "training",
+    "basics",
+)
+
 
 class DemoError(ValueError):
-    """Unknown demo or parameters out of range, phrased for the user."""
+    """Unknown demo, parameters out of range, or a computation that cannot run, phrased for
+    the user."""
 
 
 def register(
-    demo_id: str, title: str, summary: str, params: type[DemoParams]
-) -> Callable[[Callable[[Any], DemoResult]], Callable[[Any], DemoResult]]:
-    def decorate(fn: Callable[[Any], DemoResult]) -> Callable[[Any], DemoResult]:
+    demo_id: str,
+    title: str,
+    summary: str,
+    params: type[DemoParams],
+    *,
+    streams_progress: bool = False,
+) -> Callable[[Callable[..., DemoResult]], Callable[..., DemoResult]]:
+    def decorate(fn: Callable[..., DemoResult]) -> Callable[..., DemoResult]:
         if demo_id in DEMOS:
             raise RuntimeError(f"demo id {demo_id!r} registered twice")
-        DEMOS[demo_id] = Demo(demo_id, title, summary, params, fn)
+        DEMOS[demo_id] = Demo(demo_id, title, summary, params, fn, streams_progress)
         return fn
 
     return decorate
 
 
 def _load_all() -> None:
-    # Each module registers its demos on import; none of them imports torch at module level.
-    from studybuddy.demos import attention  # noqa: F401
+    import importlib
+
+    # None of these modules imports torch at module level.
+    for family in _FAMILIES:
+        importlib.import_module(f"studybuddy.demos.{family}")
 
 
 def all_demos() -> dict[str, Demo]:
@@ -49,6 +71,8 @@ def get_demo(demo_id: str) -> Demo:
 def param_problems(demo_id: str, params: dict[str, Any]) -> list[str]:
     """Readable reasons why these parameters are refused (empty when they are fine)."""
     demo = get_demo(demo_id)
+    if not isinstance(params, dict):
+        return [f"params: a mapping of parameter names to values, not {type(params).__name__}"]
     try:
         demo.params_model.model_validate(params)
     except ValidationError as exc:
@@ -56,30 +80,65 @@ def param_problems(demo_id: str, params: dict[str, Any]) -> list[str]:
     return []
 
 
-def _describe(model: type[DemoParams], error: dict[str, Any]) -> str:
-    name = ".".join(str(p) for p in error["loc"]) or "params"
+def _describe(model: type[DemoParams], error: Any) -> str:
+    loc = error["loc"]
+    name = ".".join(str(p) for p in loc) or "params"
     if error["type"] == "extra_forbidden":
         allowed = ", ".join(model.model_fields)
         return f"{name}: not a parameter of this demo (it takes {allowed})"
-    field = model.model_fields.get(str(error["loc"][0])) if error["loc"] else None
-    bounds = _bounds(field) if field else ""
-    return f"{name}: {error['msg']}{bounds}"
+    message = error["msg"].removeprefix("Value error, ")
+    field = model.model_fields.get(str(loc[0])) if loc else None
+    if field is None:
+        return f"{name}: {message}"
+    if len(loc) > 1:  # one item of a list: its own bounds live on the item type
+        return f"{name}: {message}{_bounds(_item_metadata(field.annotation))}"
+    bounds = _bounds(field.metadata) or _length_bounds(field.metadata, field.annotation)
+    return f"{name}: {message}{bounds}"
 
 
-def _bounds(field: Any) -> str:
+def _item_metadata(annotation: Any) -> list[Any]:
+    for arg in typing.get_args(annotation):
+        if typing.get_origin(arg) is typing.Annotated:
+            return list(typing.get_args(arg)[1:])
+    return []
+
+
+def _limits(metadata: Iterable[Any], low_name: str, high_name: str) -> tuple[Any, Any]:
     low = high = None
-    for item in field.metadata:
-        low = getattr(item, "ge", low) if getattr(item, "ge", None) is not None else low
-        high = getattr(item, "le", high) if getattr(item, "le", None) is not None else high
+    flat: list[Any] = []
+    for item in metadata:  # a Field(...) inside Annotated carries its bounds one level down
+        flat.extend([item, *getattr(item, "metadata", [])])
+    for item in flat:
+        if getattr(item, low_name, None) is not None:
+            low = getattr(item, low_name)
+        if getattr(item, high_name, None) is not None:
+            high = getattr(item, high_name)
+    return low, high
+
+
+def _bounds(metadata: Iterable[Any]) -> str:
+    low, high = _limits(list(metadata), "ge", "le")
     if low is not None and high is not None:
         return f" (allowed: {low} to {high})"
     return ""
 
 
-def run_demo(demo_id: str, params: dict[str, Any] | None = None) -> DemoResult:
+def _length_bounds(metadata: Iterable[Any], annotation: Any) -> str:
+    low, high = _limits(list(metadata), "min_length", "max_length")
+    if low is None or high is None:
+        return ""
+    unit = "characters" if annotation is str else "items"
+    return f" (allowed: {low} to {high} {unit})"
+
+
+def run_demo(
+    demo_id: str,
+    params: dict[str, Any] | None = None,
+    on_progress: ProgressFn | None = None,
+) -> DemoResult:
     """Validate and run; raises DemoError with every problem listed."""
     demo = get_demo(demo_id)
     problems = param_problems(demo_id, params or {})
     if problems:
         raise DemoError(f"{demo_id}: " + "; ".join(problems))
-    return demo.run(params or {})
+    return demo.run(params or {}, on_progress)

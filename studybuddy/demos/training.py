@@ -1,0 +1,376 @@
+"""Training (ch. 5): what the loss and perplexity measure, a few live optimisation steps, and
+why small batches give noisy gradients."""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from studybuddy.demos import shipped
+from studybuddy.demos.base import DemoParams, DemoResult, ProgressFn, Series, Table, significant
+from studybuddy.demos.common import seeded
+from studybuddy.demos.registry import DemoError, register
+
+ROWS_SHOWN = 24
+
+
+class LossParams(DemoParams):
+    text: str = Field(
+        "Every effort moves you forward, one step at a time.",
+        min_length=1,
+        max_length=2000,
+        description="Text to score, token by token.",
+    )
+
+
+def token_losses(model: Any, ids: list[int]) -> Any:
+    """Cross-entropy of each next token given the ones before, in windows of the context."""
+    import torch
+    from torch.nn import functional as F
+
+    context = model.cfg.context_length
+    losses = []
+    for start in range(0, len(ids) - 1, context):
+        chunk = torch.tensor([ids[start : start + context + 1]])
+        with torch.no_grad():
+            logits = model(chunk[:, :-1])[0].float()
+        losses.append(F.cross_entropy(logits, chunk[0, 1:], reduction="none"))
+    return torch.cat(losses)
+
+
+@register(
+    "loss-perplexity",
+    "Cross-entropy loss and perplexity",
+    "Loss and perplexity of a text under the shipped model and an untrained one.",
+    LossParams,
+)
+def loss_perplexity(p: LossParams) -> DemoResult:
+    ids = shipped.encode(p.text)
+    if len(ids) < 2:
+        raise DemoError(
+            f"loss-perplexity: the text is {len(ids)} token; at least 2 are needed (one to "
+            "predict from, one to predict)"
+        )
+    trained, untrained = shipped.model(), shipped.untrained_model(p.seed)
+    ours, fresh = token_losses(trained, ids), token_losses(untrained, ids)
+    loss, loss_fresh = float(ours.mean()), float(fresh.mean())
+    vocab = trained.cfg.vocab_size
+    targets = ids[1:]
+    best, worst = int(ours.argmin()), int(ours.argmax())
+    rows = [
+        [
+            shipped.label(targets[i]),
+            significant(math.exp(-float(ours[i]))),
+            round(float(ours[i]), 3),
+            significant(math.exp(-float(fresh[i]))),
+            round(float(fresh[i]), 3),
+        ]
+        for i in range(min(len(targets), ROWS_SHOWN))
+    ]
+    notes = [
+        f"Shipped model: mean cross-entropy {loss:.3f} nats per token, perplexity "
+        f"exp({loss:.3f}) = {math.exp(loss):,.1f}: on average as unsure as a choice among about "
+        f"{math.exp(loss):,.0f} equally likely tokens.",
+        f"Untrained model: loss {loss_fresh:.3f}, perplexity {math.exp(loss_fresh):,.0f}, close "
+        f"to guessing uniformly among all {vocab:,} tokens (ln {vocab:,} = "
+        f"{math.log(vocab):.2f}).",
+        f"Best predicted token: {shipped.label(targets[best])} (p = "
+        f"{math.exp(-float(ours[best])):.3g}); worst: {shipped.label(targets[worst])} (p = "
+        f"{math.exp(-float(ours[worst])):.2e}). The loss is -ln p of the token that actually "
+        "came next, averaged over the text.",
+    ]
+    if len(ids) - 1 > trained.cfg.context_length:
+        notes.append(
+            f"The text has {len(ids)} tokens, more than the context of "
+            f"{trained.cfg.context_length}; it is scored in windows, each starting afresh."
+        )
+    return DemoResult(
+        "loss-perplexity",
+        "Loss and perplexity",
+        p.model_dump(),
+        tables=[
+            Table(
+                f"per token ({len(targets)} predictions)"
+                + (f", first {ROWS_SHOWN}" if len(targets) > ROWS_SHOWN else ""),
+                ["next token", "p shipped", "loss shipped", "p untrained", "loss untrained"],
+                rows,
+                row_labels=[str(i + 1) for i in range(len(rows))],
+            ),
+            Table(
+                "summary",
+                ["loss (nats/token)", "perplexity"],
+                [
+                    [round(loss, 4), round(math.exp(loss), 2)],
+                    [round(loss_fresh, 4), round(math.exp(loss_fresh), 2)],
+                ],
+                row_labels=["shipped", "untrained"],
+            ),
+        ],
+        series=[
+            Series(
+                "loss per token",
+                [float(i + 1) for i in range(len(targets))],
+                {"shipped": ours.tolist(), "untrained": fresh.tolist()},
+                "position",
+                "-ln p",
+            )
+        ],
+        notes=notes,
+        values={
+            "token_ids": ids,
+            "losses_shipped": ours.tolist(),
+            "losses_untrained": fresh.tolist(),
+            "loss_shipped": loss,
+            "loss_untrained": loss_fresh,
+            "perplexity_shipped": math.exp(loss),
+            "perplexity_untrained": math.exp(loss_fresh),
+        },
+    )
+
+
+class TrainStepsParams(DemoParams):
+    steps: int = Field(10, ge=1, le=50, description="Optimisation steps to run.")
+    lr: float = Field(1e-3, ge=1e-5, le=1e-1, description="AdamW learning rate.")
+
+
+# A GPT with the engine's architecture, small enough that a step takes tens of milliseconds.
+TINY = {
+    "context_length": 32,
+    "emb_dim": 64,
+    "n_heads": 4,
+    "n_layers": 2,
+    "drop_rate": 0.0,
+    "tie_weights": True,
+}
+BATCH_SIZE = 4
+
+
+@functools.cache
+def _corpus_ids() -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The study notes shipped in data/corpus as token ids: (training part, held-out part)."""
+    from studybuddy.locations import data_dir
+
+    files = sorted((data_dir() / "corpus").glob("*.md"))
+    if not files:
+        raise DemoError(f"train-steps: no study notes in {data_dir() / 'corpus'} to train on")
+    ids = shipped.encode("\n\n".join(f.read_text(encoding="utf-8") for f in files))
+    cut = int(len(ids) * 0.9)
+    return tuple(ids[:cut]), tuple(ids[cut:])
+
+
+@register(
+    "train-steps",
+    "A few training steps",
+    "AdamW steps on a tiny GPT over the study notes; the loss curve as it trains.",
+    TrainStepsParams,
+    streams_progress=True,
+)
+def train_steps(p: TrainStepsParams, on_progress: ProgressFn | None = None) -> DemoResult:
+    import torch
+
+    from studybuddy.engine.config import GPTConfig
+    from studybuddy.engine.data import create_dataloader
+    from studybuddy.engine.model import GPTModel, count_parameters
+    from studybuddy.engine.train import calc_loss_batch
+
+    train_ids, held_out_ids = _corpus_ids()
+    cfg = GPTConfig(**TINY)
+    length = cfg.context_length
+    with seeded(p.seed):
+        model = GPTModel(cfg)
+        loader = create_dataloader(list(train_ids), BATCH_SIZE, length, length, shuffle=True)
+        held_out = next(
+            iter(create_dataloader(list(held_out_ids), 8, length, length, shuffle=False))
+        )
+        optimizer = torch.optim.AdamW(model.parameters(), lr=p.lr, weight_decay=0.1)
+
+        def held_out_loss() -> float:
+            model.eval()
+            with torch.no_grad():
+                value = float(calc_loss_batch(*held_out, model))
+            model.train()
+            return value
+
+        before = held_out_loss()
+        losses: list[float] = []
+        batches = iter(loader)
+        model.train()
+        for step in range(p.steps):
+            inputs, targets = next(batches)
+            optimizer.zero_grad()
+            loss = calc_loss_batch(inputs, targets, model)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+            if on_progress is not None:
+                on_progress(step + 1, p.steps, f"step {step + 1}: loss {losses[-1]:.3f}")
+        after = held_out_loss()
+    uniform = math.log(cfg.vocab_size)
+    change = losses[-1] - losses[0]
+    notes = [
+        f"A {count_parameters(model):,}-parameter GPT (the engine's GPTModel: {cfg.n_layers} "
+        f"layers, emb_dim {cfg.emb_dim}) starts near the loss of a uniform guess, ln "
+        f"{cfg.vocab_size:,} = {uniform:.2f}; its first batch scored {losses[0]:.3f}.",
+        f"After {p.steps} AdamW step(s) at lr = {p.lr:g} the training loss is {losses[-1]:.3f} "
+        f"({change:+.3f}); on held-out notes it went from {before:.3f} to {after:.3f}.",
+    ]
+    if p.steps > 1 and max(losses[1:]) > losses[0] + 0.5:
+        notes.append(
+            "The loss went up along the way: steps this large overshoot. A smaller learning "
+            "rate moves less per step but more reliably downhill."
+        )
+    elif p.steps > 1 and abs(change) < 0.05:
+        notes.append(
+            "The loss barely moved: with so small a learning rate each step changes the weights "
+            "too little to matter in this many steps."
+        )
+    notes.append(
+        f"Each step sees {BATCH_SIZE} windows of {length} tokens; the training loss wobbles "
+        "because every batch is different text."
+    )
+    return DemoResult(
+        "train-steps",
+        f"{p.steps} training steps at lr = {p.lr:g}",
+        p.model_dump(),
+        tables=[
+            Table(
+                "training loss per step",
+                ["loss", "perplexity"],
+                [[round(v, 4), round(math.exp(v), 1)] for v in losses],
+                row_labels=[str(i + 1) for i in range(len(losses))],
+            ),
+            Table(
+                "held-out loss",
+                ["loss"],
+                [[round(before, 4)], [round(after, 4)]],
+                row_labels=["before training", f"after {p.steps} steps"],
+            ),
+        ],
+        series=[
+            Series(
+                "training loss",
+                [float(i + 1) for i in range(len(losses))],
+                {"loss": losses, "uniform guess": [uniform] * len(losses)},
+                "step",
+                "cross-entropy",
+            )
+        ]
+        if len(losses) > 1
+        else [],
+        notes=notes,
+        values={
+            "losses": losses,
+            "held_out_before": before,
+            "held_out_after": after,
+            "uniform_loss": uniform,
+            "parameters": count_parameters(model),
+        },
+    )
+
+
+BatchSize = Annotated[int, Field(ge=1, le=512)]
+EXAMPLES = 4096  # size of the synthetic training set
+FEATURES = 8
+TRIALS = 2000  # minibatches drawn per batch size to measure the spread, fewer for big ones
+DRAWN = 131_072  # at most this many examples drawn per batch size, to bound the time
+
+
+class BatchNoiseParams(DemoParams):
+    batch_sizes: list[BatchSize] = Field(
+        [1, 8, 64, 256], min_length=1, max_length=6, description="Batch sizes to compare."
+    )
+
+
+@register(
+    "batch-noise",
+    "Batch size and gradient noise",
+    "Variance of the minibatch gradient around the full-data gradient, by batch size.",
+    BatchNoiseParams,
+)
+def batch_noise(p: BatchNoiseParams) -> DemoResult:
+    import torch
+
+    generator = torch.Generator().manual_seed(p.seed)
+    # Linear regression: each example's gradient is known exactly, so the spread can be
+    # compared with what theory predicts for averaging B of them.
+    x = torch.randn(EXAMPLES, FEATURES, generator=generator, dtype=torch.float64)
+    true_w = torch.randn(FEATURES, generator=generator, dtype=torch.float64)
+    y = x @ true_w + 0.5 * torch.randn(EXAMPLES, generator=generator, dtype=torch.float64)
+    w = torch.zeros(FEATURES, dtype=torch.float64)  # where training starts
+    per_example = (x @ w - y).unsqueeze(1) * x  # gradient of (x.w - y)^2 / 2 for each example
+    full = per_example.mean(dim=0)
+    spread = float(((per_example - full) ** 2).sum(dim=1).mean())  # trace of the covariance
+    rows, measured, predicted, cosines = [], [], [], []
+    sizes = sorted(set(p.batch_sizes))
+    for b in sizes:
+        # Examples drawn independently (with replacement), so theory says exactly spread / B.
+        trials = max(200, min(TRIALS, DRAWN // b))
+        picks = torch.randint(0, EXAMPLES, (trials, b), generator=generator)
+        grads = per_example[picks].mean(dim=1)  # (trials, FEATURES)
+        variance = float(((grads - full) ** 2).sum(dim=1).mean())
+        theory = spread / b
+        cosine = float(torch.nn.functional.cosine_similarity(grads, full.unsqueeze(0)).mean())
+        measured.append(variance)
+        predicted.append(theory)
+        cosines.append(cosine)
+        rows.append([b, round(variance, 4), round(theory, 4), round(cosine, 3)])
+    notes = [
+        f"Each example's gradient differs from the full-data gradient by {spread:.2f} on average "
+        "(squared length); a batch averages B of them, so the variance falls like 1/B.",
+    ]
+    deviation = max(abs(m / t - 1) for m, t in zip(measured, predicted, strict=True))
+    if len(sizes) > 1:
+        first, last = sizes[0], sizes[-1]
+        notes.append(
+            f"From B = {first} to B = {last} the measured variance fell from "
+            f"{measured[0]:.3f} to {measured[-1]:.3f}, {measured[0] / measured[-1]:.0f}x less; "
+            f"1/B predicts {last / first:.0f}x. Every measurement is within {deviation:.0%} of "
+            f"spread / B (each comes from {min(TRIALS, max(200, DRAWN // last)):,} or more random "
+            "batches)."
+        )
+    notes.append(
+        f"Direction: a batch of {sizes[0]} points on average at cosine {cosines[0]:.2f} to the "
+        f"true gradient, a batch of {sizes[-1]} at {cosines[-1]:.2f}. Bigger batches give "
+        "steadier steps but cost more per step; small ones are noisy but cheap, and the noise "
+        "can even help escape poor regions."
+    )
+    notes.append(
+        f"Model: linear regression on {EXAMPLES:,} synthetic examples with {FEATURES} features, "
+        f"at its starting point w = 0."
+    )
+    return DemoResult(
+        "batch-noise",
+        "Gradient noise by batch size",
+        p.model_dump(),
+        tables=[
+            Table(
+                "minibatch gradient vs the full gradient",
+                ["batch size", "variance (measured)", "variance (theory)", "mean cosine"],
+                rows,
+            )
+        ],
+        series=[
+            Series(
+                "variance of the gradient estimate",
+                [float(b) for b in sizes],
+                {"measured": measured, "theory": predicted},
+                "batch size",
+                "variance",
+                log_x=True,
+                log_y=True,
+            )
+        ]
+        if len(sizes) > 1
+        else [],
+        notes=notes,
+        values={
+            "batch_sizes": sizes,
+            "variance_measured": measured,
+            "variance_theory": predicted,
+            "per_example_spread": spread,
+            "mean_cosine": cosines,
+        },
+    )

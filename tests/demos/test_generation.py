@@ -1,0 +1,113 @@
+"""Next-token, temperature and top-k: on hand-made logits, on a stand-in model, and on the
+shipped model once it exists."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from studybuddy.demos import run_demo
+from studybuddy.demos.generation import temperature_probabilities, top_k_probabilities
+
+
+def _softmax(xs):
+    top = max(xs)
+    exps = [math.exp(x - top) for x in xs]
+    return [e / sum(exps) for e in exps]
+
+
+def test_temperature_towards_zero_approaches_argmax():
+    import torch
+
+    logits = torch.tensor([2.0, 1.0, 0.5, -1.0])
+    p_top = []
+    for t in (5.0, 1.0, 0.5, 0.1, 0.01):
+        probs = temperature_probabilities(logits, t)
+        assert probs.tolist() == pytest.approx(_softmax([x / t for x in logits.tolist()]))
+        p_top.append(float(probs[0]))
+    assert p_top == sorted(p_top)  # colder, more peaked
+    assert p_top[-1] > 0.999999
+    assert float(temperature_probabilities(logits, 1000.0).min()) > 0.24  # nearly uniform
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 5])
+def test_top_k_leaves_exactly_k_non_zero_probabilities_even_with_ties(k):
+    import torch
+
+    logits = torch.tensor([1.0, 3.0, 3.0, 3.0, 0.5, -2.0])
+    probs = top_k_probabilities(logits, k)
+    assert int((probs > 0).sum()) == k
+    assert float(probs.sum()) == pytest.approx(1.0)
+    kept = probs > 0
+    assert float(logits[kept].min()) >= float(logits[~kept].max())
+
+
+def test_next_token_is_greedy_generation_on_the_engine(stand_in_model):
+    import torch
+
+    from studybuddy.engine.generate import generate
+    from studybuddy.engine.tokenizer import encode
+
+    result = run_demo("next-token", {"prompt": "Every effort moves you", "steps": 6})
+    prompt = encode("Every effort moves you")
+    out = generate(stand_in_model, torch.tensor([prompt]), max_new_tokens=6)
+    assert result.values["generated_ids"] == out[0, len(prompt) :].tolist()
+    first = result.values["steps"][0]
+    with torch.no_grad():
+        logits = stand_in_model(torch.tensor([prompt]))[0, -1]
+    expected = torch.topk(torch.softmax(logits, dim=-1), 5)
+    assert first["top_ids"] == expected.indices.tolist()
+    assert first["top_probs"] == pytest.approx(expected.values.tolist(), rel=1e-5)
+    for step in result.values["steps"]:
+        assert step["chosen"] == step["top_ids"][0]
+        assert step["prob_sum"] == pytest.approx(1.0, abs=1e-5)
+
+
+def test_sampled_frequencies_approach_the_probabilities(stand_in_model):
+    result = run_demo("temperature", {"temperatures": [0.01, 1.0], "draws": 10_000})
+    cold, warm = result.values["by_temperature"]
+    assert cold["p_argmax"] > warm["p_argmax"]
+    for t in (cold, warm):
+        assert t["frequencies"] == pytest.approx(t["probabilities"], abs=0.02)
+        assert t["freq_others"] == pytest.approx(t["p_others"], abs=0.03)
+
+
+def test_top_k_demo_keeps_the_k_best_tokens_of_the_model(stand_in_model):
+    import torch
+
+    from studybuddy.engine.tokenizer import encode
+
+    result = run_demo("top-k", {"k": 4, "prompt": "Every effort moves you"})
+    assert result.values["nonzero_count"] == 4
+    assert result.values["zero_count"] == 50257 - 4
+    assert result.values["draws_outside_top_k"] == 0
+    with torch.no_grad():
+        logits = stand_in_model(torch.tensor([encode("Every effort moves you")]))[0, -1]
+    best = torch.topk(logits, 4)
+    assert result.values["kept_ids"] == best.indices.tolist()
+    assert result.values["kept_probabilities"] == pytest.approx(
+        _softmax(best.values.tolist()), rel=1e-5
+    )
+
+
+def test_on_the_shipped_model_greedy_matches_generate(shipped_model):
+    import torch
+
+    from studybuddy.engine.generate import generate
+    from studybuddy.engine.tokenizer import encode
+
+    result = run_demo("next-token", {"prompt": "The transformer is", "steps": 5})
+    prompt = encode("The transformer is")
+    out = generate(shipped_model, torch.tensor([prompt]), max_new_tokens=5)
+    assert result.values["generated_ids"] == out[0, len(prompt) :].tolist()
+
+
+def test_on_the_shipped_model_cold_sampling_is_nearly_greedy(shipped_model):
+    result = run_demo("temperature", {"temperatures": [0.01, 1.0, 5.0], "draws": 2000})
+    cold, normal, hot = result.values["by_temperature"]
+    assert cold["p_argmax"] > normal["p_argmax"] > hot["p_argmax"]
+    assert cold["freq_argmax"] > 0.9
+    assert hot["distinct_tokens_sampled"] > normal["distinct_tokens_sampled"]
+    top = run_demo("top-k", {"k": 7})
+    assert top.values["nonzero_count"] == 7
