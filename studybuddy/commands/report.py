@@ -1,0 +1,105 @@
+"""`studybuddy report`: a learner's, the group's or a quiz night's report as a file."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class ReportFormat(StrEnum):
+    html = "html"
+    md = "md"
+    csv = "csv"
+    json = "json"
+    pdf = "pdf"
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _since(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"--since expects a date as YYYY-MM-DD (got {value!r})", 2) from None
+
+
+def report(
+    ctx: typer.Context,
+    profile: Annotated[
+        str | None,
+        typer.Option(metavar="NAME", help="Whose report (default: the profile you study as)."),
+    ] = None,
+    group: Annotated[
+        bool, typer.Option("--group", help="Everyone in the database: leaderboard and mastery.")
+    ] = False,
+    night: Annotated[
+        str | None, typer.Option(metavar="ID", help="A quiz night's results (room code or number).")
+    ] = None,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="File format.")
+    ] = ReportFormat.html,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="File to write (default: a dated name in this folder).",
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(metavar="DATE", help="Count answers from this day on (YYYY-MM-DD)."),
+    ] = None,
+) -> None:
+    """Write a progress report: HTML (default), Markdown, CSV (one answer a row), JSON or PDF."""
+    chosen = sum([profile is not None, group, night is not None])
+    if chosen > 1:
+        raise _fail("choose one of --profile NAME, --group or --night ID", 2)
+    start = _since(since)
+    if night is not None and start is not None:
+        raise _fail("--since applies to learner and group reports, not to --night", 2)
+
+    from studybuddy.locations import default_database
+    from studybuddy.reports import build, make
+    from studybuddy.reports.errors import ReportError
+    from studybuddy.reports.night import load_night
+    from studybuddy.store import Store, StoreError
+
+    now = datetime.now().astimezone()
+    try:
+        store = Store(default_database())
+        try:
+            if night is not None:
+                content = make.night_report(load_night(store, night), fmt.value, now=now)
+                kind, name = "night", night
+            elif group:
+                catalog = make.bundled_catalog()
+                content = make.group_report(store, fmt.value, catalog=catalog, now=now, since=start)
+                kind, name = "group", ""
+            else:
+                wanted = profile or (ctx.obj or {}).get("profile") or "me"
+                name = store.learner(wanted).name
+                catalog = make.bundled_catalog()
+                content = make.learner_report(
+                    store, name, fmt.value, catalog=catalog, now=now, since=start
+                )
+                kind = "learner"
+        finally:
+            store.close()
+        path = output or Path.cwd() / make.default_filename(
+            kind, fmt.value, now.astimezone(build.local_tz()).date(), name
+        )
+        make.save(content, path)
+    except (StoreError, ReportError) as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(str(path))

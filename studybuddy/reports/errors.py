@@ -1,0 +1,5 @@
+"""ReportError: a report that cannot be made, explained in one line for the user."""
+
+
+class ReportError(Exception):
+    pass

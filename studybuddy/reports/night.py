@@ -1,0 +1,96 @@
+"""Quiz-night results as a report reads them, and where they are looked up.
+
+Quiz nights are recorded by `studybuddy.night`; this module only fixes the shape a night's
+results take for a report. `studybuddy.night.results.load_night_results(store, night_id)` is
+expected to return a `NightResults` (or None when no night has that id).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from datetime import date
+from statistics import fmean
+from typing import Any
+
+from studybuddy.reports.errors import ReportError
+
+RESULTS_MODULE = "studybuddy.night.results"
+NOT_RECORDED = "quiz nights are not recorded yet in this database"
+
+
+@dataclass(frozen=True)
+class NightAnswer:
+    player: str
+    correct: bool
+    points: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class NightQuestion:
+    question_id: str
+    prompt: str
+    answers: tuple[NightAnswer, ...]
+
+    @property
+    def correct(self) -> int:
+        return sum(answer.correct for answer in self.answers)
+
+    @property
+    def correct_share(self) -> float:
+        return self.correct / len(self.answers) if self.answers else 0.0
+
+    @property
+    def mean_seconds(self) -> float:
+        return fmean(a.seconds for a in self.answers) if self.answers else 0.0
+
+    def answer_of(self, player: str) -> NightAnswer | None:
+        return next((a for a in self.answers if a.player == player), None)
+
+
+@dataclass(frozen=True)
+class NightPlayer:
+    name: str
+    score: int
+    rank: int  # 1 is the winner; tied players share a rank
+
+
+@dataclass(frozen=True)
+class NightResults:
+    night_id: str
+    played_on: date
+    players: tuple[NightPlayer, ...]
+    questions: tuple[NightQuestion, ...]
+
+    @property
+    def standings(self) -> list[NightPlayer]:
+        return sorted(self.players, key=lambda p: (p.rank, -p.score, p.name))
+
+    @property
+    def hardest(self) -> NightQuestion | None:
+        """The question the room found hardest: fewest right answers, then the slowest."""
+        answered = [q for q in self.questions if q.answers]
+        if not answered:
+            return None
+        return min(answered, key=lambda q: (q.correct_share, -q.mean_seconds))
+
+
+def load_night(store: Any, night_id: str) -> NightResults:
+    """A night's results through studybuddy.night, or a ReportError saying why there are none."""
+    try:
+        module = importlib.import_module(RESULTS_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and RESULTS_MODULE.startswith(exc.name):
+            raise ReportError(NOT_RECORDED) from None
+        raise
+    load = getattr(module, "load_night_results", None)
+    if load is None:
+        raise ReportError(NOT_RECORDED)
+    try:
+        results = load(store, night_id)
+    except LookupError:
+        results = None
+    if results is None:
+        raise ReportError(f"no quiz night with id {night_id!r} in this database")
+    return results
