@@ -9,6 +9,7 @@ import typer
 
 from studybuddy import __version__
 from studybuddy.commands import banks, show
+from studybuddy.commands import report as report_command
 from studybuddy.locations import DB_ENV, default_database
 
 app = typer.Typer(
@@ -19,6 +20,9 @@ app = typer.Typer(
 )
 app.add_typer(banks.app, name="banks")
 app.command(name="show", help="Run the live computations behind the answers.")(show.show)
+app.command(name="report", help="Write a progress report (HTML, Markdown, CSV, JSON, PDF).")(
+    report_command.report
+)
 
 
 def _version(value: bool) -> None:
