@@ -151,8 +151,8 @@ def gelu_vs_relu(p: GeluParams) -> DemoResult:
                 ["x", "GELU", "ReLU", "dGELU/dx", "dReLU/dx"],
                 [
                     [
-                        round(float(x[i]), 2),
-                        round(float(gelu[i]), 4),
+                        round(float(x[i]), 2) + 0.0,
+                        round(float(gelu[i]), 4) + 0.0,
                         round(float(relu[i]), 4),
                         round(float(gelu_grad[i]), 4),
                         round(float(relu_grad[i]), 4),

@@ -68,14 +68,21 @@ class NextTokenParams(DemoParams):
 def next_token(p: NextTokenParams) -> DemoResult:
     import torch
 
+    from studybuddy.engine.generate import KVCache
+
     model = shipped.model()
     context = model.cfg.context_length
-    prompt_ids = shipped.encode(p.prompt)
+    encoded = shipped.encode(p.prompt)
+    # Keep room for the new tokens, so the cache never outgrows the model's context.
+    prompt_ids = encoded[-(context - p.steps) :]
     ids = list(prompt_ids)
     steps = []
+    # Keys and values of earlier tokens are cached, so each step runs the model on one token.
+    cache = KVCache(len(model.trf_blocks))
+    new = ids
     for _ in range(p.steps):
         with torch.no_grad():
-            logits = model(torch.tensor([ids[-context:]]))[0, -1].float()
+            logits = model(torch.tensor([new]), cache)[0, -1].float()
         probs = torch.softmax(logits, dim=-1)
         top = torch.topk(probs, TOP_SHOWN)
         chosen = int(logits.argmax())
@@ -89,6 +96,7 @@ def next_token(p: NextTokenParams) -> DemoResult:
             }
         )
         ids.append(chosen)
+        new = [chosen]
     generated = ids[len(prompt_ids) :]
     text = shipped.decode(generated)
     rows = []
@@ -119,9 +127,10 @@ def next_token(p: NextTokenParams) -> DemoResult:
         "This is the small model trained on our study notes, so it continues in their style "
         "and vocabulary.",
     ]
-    if len(prompt_ids) + p.steps > context:
+    if len(prompt_ids) < len(encoded):
         notes.append(
-            f"Only the last {context} tokens fit the model's context; earlier ones were dropped."
+            f"The prompt has {len(encoded)} tokens; only its last {len(prompt_ids)} fit the "
+            f"model's context of {context} together with {p.steps} new ones."
         )
     return DemoResult(
         "next-token",

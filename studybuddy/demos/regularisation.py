@@ -13,8 +13,8 @@ from studybuddy.demos.registry import register
 SHOWN = 10  # rows and columns of a matrix printed in full; the numbers keep every entry
 CHUNK_ELEMENTS = 1_000_000  # dropout draws are made in chunks this size, so memory stays small
 # At most this many random entries in all: 100,000 draws of a 64 x 64 matrix would be 409M and
-# take seconds; the mean is already steady to 3 decimals long before the cap.
-DRAW_BUDGET = 4_000_000
+# take seconds; the mean is steady to about 3 decimals well before the cap.
+DRAW_BUDGET = 2_000_000
 
 
 class DropoutParams(DemoParams):

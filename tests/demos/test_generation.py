@@ -111,3 +111,11 @@ def test_on_the_shipped_model_cold_sampling_is_nearly_greedy(shipped_model):
     assert hot["distinct_tokens_sampled"] > normal["distinct_tokens_sampled"]
     top = run_demo("top-k", {"k": 7})
     assert top.values["nonzero_count"] == 7
+
+
+def test_a_prompt_longer_than_the_context_is_cropped_from_the_left(stand_in_model):
+    result = run_demo("next-token", {"prompt": "🙂" * 100, "steps": 20})
+    context = stand_in_model.cfg.context_length
+    assert len(result.values["prompt_ids"]) == context - 20
+    assert len(result.values["generated_ids"]) == 20
+    assert any("only its last" in note for note in result.notes)
