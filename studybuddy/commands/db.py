@@ -1,0 +1,119 @@
+"""`studybuddy db …`: check, back up, export and import the progress database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from studybuddy.locations import default_database
+
+if TYPE_CHECKING:
+    from studybuddy.store import Store
+
+app = typer.Typer(
+    help="Check, back up, export and import the progress database.", no_args_is_help=True
+)
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def open_store() -> Store:
+    """The database named by --db / $STUDYBUDDY_DB, or a clean exit with the reason."""
+    from studybuddy.store import Store, StoreError
+
+    try:
+        return Store(default_database())
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.command()
+def check(
+    as_json: Annotated[bool, typer.Option("--json", help="The findings as JSON.")] = False,
+) -> None:
+    """Integrity check, schema version and row counts; exit status 1 if damaged."""
+    from studybuddy.store import StoreError
+
+    store = open_store()
+    try:
+        result = store.check()
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        store.close()
+    if as_json:
+        typer.echo(json.dumps({**result.__dict__, "ok": result.ok}, indent=2))
+    else:
+        typer.echo(f"database:       {result.location} ({result.backend})")
+        typer.echo(f"schema version: {result.schema_version}")
+        typer.echo(f"integrity:      {result.integrity}")
+        typer.echo(f"profiles:       {result.learners}")
+        typer.echo(f"attempts:       {result.attempts}")
+        typer.echo(f"review states:  {result.review_states}")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def backup(
+    file: Annotated[Path, typer.Argument(help="Where to write the copy (must not exist).")],
+) -> None:
+    """Copy an SQLite database with SQLite's online backup, safe while it is in use."""
+    from studybuddy.store import StoreError
+
+    store = open_store()
+    try:
+        written = store.backup(file)
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        store.close()
+    typer.echo(f"backed up {store.location} to {written}")
+
+
+@app.command("export")
+def export_json(
+    file: Annotated[Path, typer.Argument(help="The JSON file to write.")],
+    profile: Annotated[
+        list[str] | None, typer.Option("--profile", "-p", help="Only this profile (repeatable).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+) -> None:
+    """Every profile, attempt and review state as JSON (`db import` reads it back)."""
+    from studybuddy.store import StoreError
+
+    store = open_store()
+    try:
+        data = store.export_to(file, profile or None, overwrite=force)
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        store.close()
+    attempts = sum(len(learner["attempts"]) for learner in data["learners"])
+    typer.echo(f"exported {len(data['learners'])} profile(s), {attempts} attempt(s) to {file}")
+
+
+@app.command("import")
+def import_json(
+    file: Annotated[Path, typer.Argument(help="A file written by `studybuddy db export`.")],
+) -> None:
+    """Add the profiles of an export file (refused if one of their names is taken)."""
+    from studybuddy.store import StoreError
+
+    store = open_store()
+    try:
+        summary = store.import_from(file)
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        store.close()
+    typer.echo(
+        f"imported {summary.learners} profile(s), {summary.attempts} attempt(s), "
+        f"{summary.review_states} review state(s) into {store.location}"
+    )

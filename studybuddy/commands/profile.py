@@ -1,0 +1,123 @@
+"""`studybuddy profile …`: the learners sharing a database."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from studybuddy.commands.db import open_store
+from studybuddy.locations import user_data_dir
+
+app = typer.Typer(help="List, add, rename and remove learner profiles.", no_args_is_help=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(1)
+
+
+@app.command("list")
+def list_profiles() -> None:
+    """Profiles with their attempts and when they last studied."""
+    from studybuddy.store import StoreError
+
+    store = open_store()
+    try:
+        learners = store.learners()
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        store.close()
+    if not learners:
+        typer.echo("no profiles yet (`studybuddy profile add NAME`, or just start studying)")
+        return
+    for learner in learners:
+        last = learner.last_studied_at.strftime("%Y-%m-%d") if learner.last_studied_at else "never"
+        typer.echo(
+            f"{learner.name:24} {learner.attempts:7} attempts   last studied {last}   "
+            f"retention {learner.desired_retention:.2f}"
+        )
+
+
+@app.command()
+def add(name: Annotated[str, typer.Argument(help="The new profile's name.")]) -> None:
+    """Create a profile."""
+    from studybuddy.store import StoreError
+
+    store = open_store()
+    try:
+        learner = store.add_learner(name)
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        store.close()
+    typer.echo(f"added profile {learner.name!r}")
+
+
+@app.command()
+def rename(
+    old: Annotated[str, typer.Argument(help="The profile's current name.")],
+    new: Annotated[str, typer.Argument(help="Its new name.")],
+) -> None:
+    """Rename a profile; its history moves with it."""
+    from studybuddy.store import StoreError
+
+    store = open_store()
+    try:
+        learner = store.rename_learner(old, new)
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        store.close()
+    typer.echo(f"renamed {old!r} to {learner.name!r}")
+
+
+@app.command()
+def remove(
+    name: Annotated[str, typer.Argument(help="The profile to remove.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Remove a profile and its history, keeping a JSON backup (`db import` restores it)."""
+    from studybuddy.store import StoreError
+
+    store = open_store()
+    try:
+        learner = store.learner(name)
+        if not yes:
+            typer.confirm(
+                f"Remove profile {learner.name!r} and its {learner.attempts} attempt(s)? "
+                "A backup is kept",
+                abort=True,
+            )
+        backup = store.remove_learner(learner.name, user_data_dir() / "backups")
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        store.close()
+    typer.echo(f"removed profile {learner.name!r}; backup: {backup}")
+    typer.echo(f"restore it with: studybuddy db import {backup}")
+
+
+@app.command()
+def retention(
+    name: Annotated[str, typer.Argument(help="The profile.")],
+    value: Annotated[
+        float | None, typer.Argument(help="New desired retention, 0.70-0.99; leave out to show.")
+    ] = None,
+) -> None:
+    """Show or set how likely a question should still be remembered when it comes due."""
+    from studybuddy.store import StoreError
+
+    store = open_store()
+    try:
+        store.learner(name)  # a typo is an error here, not a new profile
+        if value is None:
+            current = store.settings(name).desired_retention
+        else:
+            current = store.set_desired_retention(name, value).desired_retention
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        store.close()
+    typer.echo(f"{name}: desired retention {current:.2f}")

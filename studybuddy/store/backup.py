@@ -1,0 +1,71 @@
+"""Copies of SQLite files through SQLite's online backup API, safe while others write."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote
+
+from studybuddy.store.errors import StoreError
+
+
+def _read_only(path: Path, timeout: float = 30) -> sqlite3.Connection:
+    """A connection that cannot write. Not `mode=ro`: a read-only open of a WAL database fails
+    when another connection is just removing its -wal and -shm files on close."""
+    connection = sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True, timeout=timeout)
+    connection.execute("PRAGMA query_only = ON")
+    return connection
+
+
+def backup_sqlite(source: Path, destination: Path, *, overwrite: bool = False) -> Path:
+    """A consistent copy of `source` at `destination`, checked before it takes that name."""
+    if destination.exists() and not overwrite:
+        raise StoreError(f"{destination} already exists; choose a new file name")
+    if destination.resolve() == source.resolve():
+        raise StoreError(f"{destination} is the database itself; choose another file")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    partial = destination.with_name(destination.name + ".partial")
+    partial.unlink(missing_ok=True)
+    try:
+        src = _read_only(source)
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+            verdict = dst.execute("PRAGMA quick_check").fetchone()[0]
+            # a copy is a single file to move around: no WAL beside it
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+            src.close()
+    except sqlite3.Error as exc:
+        partial.unlink(missing_ok=True)
+        raise StoreError(f"backup of {source} failed: {exc}") from exc
+    if verdict != "ok":
+        partial.unlink(missing_ok=True)
+        raise StoreError(f"the copy of {source} failed its check ({verdict}); nothing was written")
+    os.replace(partial, destination)
+    return destination
+
+
+def backup_before_migration(database: Path, version: int) -> Path:
+    """Keep the file as it was before a schema upgrade, beside it, under a fresh name."""
+    candidate = database.with_name(f"{database.name}.schema-v{version}.bak")
+    counter = 1
+    while candidate.exists():
+        counter += 1
+        candidate = database.with_name(f"{database.name}.schema-v{version}.{counter}.bak")
+    return backup_sqlite(database, candidate)
+
+
+def integrity_check(database: Path) -> str:
+    """SQLite's full integrity check: 'ok', or its first problems joined in one line."""
+    try:
+        connection = _read_only(database)
+        try:
+            rows = [row[0] for row in connection.execute("PRAGMA integrity_check(20)")]
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return "; ".join(rows)
