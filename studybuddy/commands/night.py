@@ -1,0 +1,233 @@
+"""`studybuddy night …`: quiz night on one screen, in a room over the shared database, or in a
+browser."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from studybuddy.locations import default_database
+
+app = typer.Typer(
+    help="Quiz night: the reading group plays on one screen, or each from their own terminal.",
+    no_args_is_help=True,
+)
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(1)
+
+
+def _profile(ctx: typer.Context) -> str:
+    obj = ctx.find_root().obj or {}
+    return obj.get("profile", "me")
+
+
+def _run_app(ctx: typer.Context, entry) -> None:
+    from studybuddy.tui.night_app import NightApp
+
+    NightApp(database=default_database(), profile=_profile(ctx), entry=entry).run()
+
+
+@app.command()
+def play(ctx: typer.Context) -> None:
+    """Set up a night: one screen (players in turn or on their own keys), host or join a room."""
+    from studybuddy.tui.screens.night import NightSetupScreen
+
+    _run_app(ctx, lambda _app: NightSetupScreen())
+
+
+@app.command()
+def host(
+    ctx: typer.Context,
+    resume: Annotated[
+        str | None,
+        typer.Option("--resume", metavar="CODE", help="Carry on the night CODE after a crash."),
+    ] = None,
+    chapter: Annotated[
+        list[str] | None,
+        typer.Option("--chapter", "-c", metavar="BANK/CHAPTER", help="Ask from this chapter."),
+    ] = None,
+    weakest: Annotated[
+        bool, typer.Option("--weakest", help="Ask from the group's weakest topics.")
+    ] = False,
+    questions: Annotated[int, typer.Option("--questions", "-n", help="How many questions.")] = 10,
+    timer: Annotated[float, typer.Option("--timer", "-t", help="Seconds per question.")] = 20.0,
+    teams: Annotated[bool, typer.Option("--teams", help="Players play in teams.")] = False,
+) -> None:
+    """Open a room that players join from their terminals (no options: the set-up screen)."""
+    from studybuddy.night.errors import NightError
+    from studybuddy.store import Store, StoreError
+
+    if resume is None and not chapter and not weakest:
+        from studybuddy.tui.screens.night import NightSetupScreen
+
+        _run_app(ctx, lambda _app: NightSetupScreen(mode="mode-room"))
+        return
+    try:
+        store = Store(default_database())
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    try:
+        night_id = _open_or_create(store, resume, chapter or [], weakest, questions, timer, teams)
+    except (NightError, StoreError) as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        store.close()
+
+    def entry(tui):
+        from studybuddy.night.room import Night
+        from studybuddy.tui.screens.night_host import NightHostScreen
+        from studybuddy.tui.screens.night_hotseat import HotSeatScreen
+
+        night = Night(tui.store, night_id)
+        return (HotSeatScreen if night.settings.kind == "hot-seat" else NightHostScreen)(night)
+
+    _run_app(ctx, entry)
+
+
+def _open_or_create(store, resume, chapters, weakest, questions, timer, teams) -> int:
+    from studybuddy.banks.loader import bank_files, load_banks
+    from studybuddy.locations import question_banks_dir
+    from studybuddy.night.records import NightSettings
+    from studybuddy.night.room import Night
+    from studybuddy.night.setup import NightPlan, create_night
+    from studybuddy.study.catalog import Catalog
+
+    if resume is not None:
+        return Night.open(store, resume).id
+    catalog = Catalog(load_banks(bank_files(question_banks_dir())).banks)
+    plan = NightPlan(
+        chapters=tuple(chapters),
+        weakest=weakest,
+        count=questions,
+        settings=NightSettings(timer=timer, teams=teams, kind="room", answering="together"),
+    )
+    return create_night(store, catalog, plan).id
+
+
+@app.command()
+def join(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The room code on the host's screen.")],
+    name: Annotated[str, typer.Option("--name", help="Your name in the room.")],
+    team: Annotated[str | None, typer.Option("--team", help="Your team (team nights).")] = None,
+    plain: Annotated[
+        bool, typer.Option("--plain", help="Plain lines of text instead of the full-screen app.")
+    ] = False,
+) -> None:
+    """Play in a room. Joining again under the same name keeps your score."""
+    from studybuddy.night.errors import NightError
+    from studybuddy.night.room import Night
+    from studybuddy.store import Store, StoreError
+
+    try:
+        store = Store(default_database())
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    try:
+        night = Night.open(store, code)
+        if night.settings.kind != "room":
+            raise NightError(f"night {night.code} is played on one screen; it has no room")
+        player = night.join(name, team)
+        if plain:
+            from studybuddy.commands.night_console import ConsolePlayer
+
+            try:
+                raise typer.Exit(ConsolePlayer(night, player, write=_echo).run())
+            except KeyboardInterrupt:
+                typer.echo(
+                    f"\nLeft the room; `night join {night.code} --name {player.name}` "
+                    "brings you back with your score."
+                )
+                raise typer.Exit(130) from None
+    except (NightError, StoreError) as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        store.close()
+
+    def entry(tui):
+        from studybuddy.tui.screens.night_player import NightPlayerScreen
+
+        return NightPlayerScreen(Night(tui.store, night.id), player)
+
+    _run_app(ctx, entry)
+
+
+def _echo(line: str) -> None:
+    typer.echo(line)
+
+
+@app.command("list")
+def list_nights(
+    limit: Annotated[int, typer.Option("--limit", help="How many nights.")] = 20,
+) -> None:
+    """The latest nights with their codes (for `--resume` and `report --night`)."""
+    from studybuddy.night.results import recent_nights
+    from studybuddy.store import Store, StoreError
+
+    try:
+        store = Store(default_database())
+        try:
+            nights = recent_nights(store, limit)
+        finally:
+            store.close()
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    if not nights:
+        typer.echo("no quiz nights yet (`studybuddy night play` or `studybuddy night host`)")
+        return
+    for night in nights:
+        when = night.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        typer.echo(
+            f"{night.code}  {when}  {night.kind:8} {night.phase:9} {night.players:3} players  "
+            f"{night.questions:3} questions  {night.title}"
+        )
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option("--port", "-p", help="Port to listen on.")] = 8000,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            help="Address to listen on. Anyone who can reach it can play: keep localhost "
+            "unless the network is the group's own.",
+        ),
+    ] = "localhost",
+) -> None:
+    """Serve quiz night to browsers (a projector, players' laptops) with textual-serve."""
+    import shlex
+    import socket
+    import sys
+
+    if not 1 <= port <= 65535:
+        raise _fail(f"a port from 1 to 65535 (got {port})")
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        raise _fail(
+            f"cannot listen on {host}:{port} ({exc.strerror}); try another --port"
+        ) from None
+    from textual_serve.server import Server
+
+    # every browser tab gets its own app process, opened at the quiz-night set-up
+    command = shlex.join(
+        [
+            sys.executable,
+            "-m",
+            "studybuddy",
+            "--db",
+            default_database(),
+            "--profile",
+            _profile(ctx),
+            "night",
+            "play",
+        ]
+    )
+    Server(command, host=host, port=port, title="StudyBuddy quiz night").serve()

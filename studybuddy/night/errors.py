@@ -1,0 +1,7 @@
+"""The one error quiz-night code raises: its message is a sentence for the players."""
+
+from __future__ import annotations
+
+
+class NightError(Exception):
+    """Bad input or a state that does not allow the step (a finished night, a full room)."""

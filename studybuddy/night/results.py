@@ -1,0 +1,118 @@
+"""A night's results for reports: final standings and every question's answers.
+
+`load_night_results(store, night_id)` takes the room code or the night's number and returns the
+reports' `NightResults` (None when no night has that id). A player who was in the room when a
+question was asked but did not answer it in time counts as wrong, with 0 points and the whole
+timer as their time; a player who joined later is not counted for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, inspect, select
+
+from studybuddy.night import scoring
+from studybuddy.night.room import load_question
+from studybuddy.night.tables import NightAnswerRow, NightPlayerRow, NightQuestionRow, NightRow
+from studybuddy.reports.night import NightAnswer, NightPlayer, NightQuestion, NightResults
+from studybuddy.store import Store
+from studybuddy.store.errors import translated_errors
+
+_N = NightRow.__table__.c
+_Q = NightQuestionRow.__table__.c
+_P = NightPlayerRow.__table__.c
+_A = NightAnswerRow.__table__.c
+
+
+@dataclass(frozen=True)
+class NightSummary:
+    """One line of `studybuddy night list`."""
+
+    id: int
+    code: str
+    title: str
+    kind: str
+    phase: str
+    created_at: datetime
+    players: int
+    questions: int
+
+
+def _night_row(connection, night_id: str | int):
+    text = str(night_id).strip()
+    if text.isdigit():
+        condition = _N.id == int(text)
+    else:
+        condition = _N.code == text.upper()
+    return connection.execute(select(NightRow.__table__).where(condition)).first()
+
+
+def load_night_results(store: Store, night_id: str | int) -> NightResults | None:
+    with translated_errors(store.location), store.engine.connect() as connection:
+        if not inspect(connection).has_table(NightRow.__tablename__):
+            return None
+        night = _night_row(connection, night_id)
+        if night is None:
+            return None
+        players = connection.execute(
+            select(NightPlayerRow.__table__).where(_P.night_id == night.id).order_by(_P.seat)
+        ).all()
+        questions = connection.execute(
+            select(NightQuestionRow.__table__)
+            .where(_Q.night_id == night.id, _Q.opened_at.is_not(None))
+            .order_by(_Q.position)
+        ).all()
+        answers = connection.execute(
+            select(NightAnswerRow.__table__).where(_A.night_id == night.id)
+        ).all()
+    name_of = {p.id: p.name for p in players}
+    given = {(a.player_id, a.position): a for a in answers}
+    totals = {p.name: 0 for p in players}
+    for answer in answers:
+        totals[name_of[answer.player_id]] += answer.base + answer.bonus
+    ranks = {s.name: s.rank for s in scoring.standings(totals)}
+    asked = []
+    for question in questions:
+        rows = []
+        for player in players:
+            answer = given.get((player.id, question.position))
+            if answer is not None:
+                rows.append(
+                    NightAnswer(
+                        player.name, answer.correct, answer.base + answer.bonus, answer.seconds
+                    )
+                )
+            elif player.joined_at <= question.opened_at:
+                rows.append(NightAnswer(player.name, False, 0, night.timer))
+        prompt = load_question(question.body).prompt
+        asked.append(NightQuestion(question.question_id, prompt, tuple(rows)))
+    return NightResults(
+        night_id=night.code,
+        played_on=night.created_at.astimezone().date(),
+        players=tuple(NightPlayer(p.name, totals[p.name], ranks[p.name]) for p in players),
+        questions=tuple(asked),
+    )
+
+
+def recent_nights(store: Store, limit: int = 20) -> list[NightSummary]:
+    """The latest nights in the database, newest first."""
+    with translated_errors(store.location), store.engine.connect() as connection:
+        if not inspect(connection).has_table(NightRow.__tablename__):
+            return []
+        players = (
+            select(_P.night_id, func.count().label("players")).group_by(_P.night_id).subquery()
+        )
+        rows = connection.execute(
+            select(NightRow.__table__, players.c.players)
+            .outerjoin(players, players.c.night_id == _N.id)
+            .order_by(_N.created_at.desc(), _N.id.desc())
+            .limit(limit)
+        ).all()
+    return [
+        NightSummary(
+            r.id, r.code, r.title, r.kind, r.phase, r.created_at, r.players or 0, r.question_count
+        )
+        for r in rows
+    ]

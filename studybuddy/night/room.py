@@ -1,0 +1,541 @@
+"""A quiz night kept in the shared database: the host's steps, the players' answers, the state.
+
+Every step is one short transaction, so any number of processes can play one night: the host's
+terminal moves the night from question to question, each player's terminal writes that player's
+answers, and all of them poll `state()`. Nothing lives only in a process: a player whose terminal
+dies joins again under the same name and finds their score; a host restarted with the room code
+carries on where the night stood (a question whose time ran out meanwhile is closed).
+
+The process that submits an answer grades it (the question travels with the night, as JSON) and
+works out its points; the night row is locked while it does, so an answer and the host closing
+the question cannot cross.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pydantic import TypeAdapter
+from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from studybuddy.banks.grading import grade
+from studybuddy.banks.models import Question
+from studybuddy.night import scoring
+from studybuddy.night.errors import NightError
+from studybuddy.night.records import AnswerResult, NightSettings, NightState, Player, PlayerLine
+from studybuddy.night.tables import (
+    NightAnswerRow,
+    NightPlayerRow,
+    NightQuestionRow,
+    NightRow,
+    create_tables,
+)
+from studybuddy.store import Store, StoreError
+from studybuddy.store.db import writer
+from studybuddy.store.errors import translated_errors
+from studybuddy.study.catalog import QuestionRef
+
+# no I, L, O or U: on a projector they pass for 1, 0 or V
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 5
+MAX_NAME = 24
+MAX_QUESTIONS = 100
+# a terminal that has not checked in for this long is shown as away
+CONNECTED_WITHIN = timedelta(seconds=10)
+CHECK_IN_EVERY = 3.0  # seconds between a process's "still here" writes
+# an answer sent as the countdown hits zero still counts (at half points): polling lags a little
+LATE_GRACE = 0.5
+
+_N = NightRow.__table__.c
+_Q = NightQuestionRow.__table__.c
+_P = NightPlayerRow.__table__.c
+_A = NightAnswerRow.__table__.c
+_QUESTION = TypeAdapter(Question)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_code(rng: random.Random) -> str:
+    return "".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(text: str) -> str:
+    code = text.strip().upper()
+    if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
+        raise NightError(
+            f"a room code is {CODE_LENGTH} letters as the host's screen shows it, "
+            f"e.g. KXBPT (got {text!r})"
+        )
+    return code
+
+
+def clean_player_name(name: str, what: str = "a player's name") -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned or len(cleaned) > MAX_NAME or not cleaned.isprintable():
+        raise NightError(f"{what} is 1-{MAX_NAME} printable characters (got {name!r})")
+    return cleaned
+
+
+def load_question(body: str) -> Any:
+    return _QUESTION.validate_json(body)
+
+
+class Night:
+    """One night, seen from one process. Cheap to make; holds no connection between calls."""
+
+    def __init__(self, store: Store, night_id: int, *, clock: Clock | None = None) -> None:
+        self.store = store
+        self.id = night_id
+        self.clock = clock or utc_now
+        self._writer = writer(store.engine)
+        self._questions: dict[int, tuple[Any, NightQuestionRow]] = {}
+        self._checked_in: dict[int | None, float] = {}
+        with self._guard(), store.engine.connect() as connection:
+            row = connection.execute(select(NightRow.__table__).where(_N.id == night_id)).first()
+        if row is None:
+            raise NightError(f"no quiz night with id {night_id} in {store.location}")
+        self.code: str = row.code
+        self.settings = NightSettings(
+            timer=row.timer,
+            points=row.points,
+            teams=row.teams,
+            kind=row.kind,
+            answering=row.answering,
+            title=row.title,
+        )
+        self.question_count: int = row.question_count
+
+    # ---- making and finding nights ------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        store: Store,
+        questions: Sequence[QuestionRef],
+        settings: NightSettings,
+        *,
+        clock: Clock | None = None,
+        rng: random.Random | None = None,
+    ) -> Night:
+        if not questions:
+            raise NightError("a night needs at least one question")
+        if len(questions) > MAX_QUESTIONS:
+            raise NightError(
+                f"a night has at most {MAX_QUESTIONS} questions (got {len(questions)})"
+            )
+        if not 5 <= settings.timer <= 600:
+            raise NightError(f"a timer of 5-600 seconds per question (got {settings.timer:g})")
+        not_playable = [ref.question.id for ref in questions if not ref.question.auto_gradable]
+        if not_playable:
+            raise NightError(
+                "quiz nights ask auto-graded questions only (not: " + ", ".join(not_playable) + ")"
+            )
+        rng = rng or random.Random()
+        now = (clock or utc_now)()
+        create_tables(store.engine)
+        for _ in range(20):
+            code = new_code(rng)
+            try:
+                with translated_errors(store.location), writer(store.engine).begin() as connection:
+                    taken = connection.execute(select(_N.id).where(_N.code == code)).first()
+                    if taken is not None:
+                        continue
+                    night_id = connection.execute(
+                        insert(NightRow.__table__).values(
+                            code=code,
+                            title=settings.title,
+                            kind=settings.kind,
+                            answering=settings.answering,
+                            teams=settings.teams,
+                            timer=settings.timer,
+                            points=settings.points,
+                            question_count=len(questions),
+                            phase="lobby",
+                            current=-1,
+                            created_at=now,
+                            host_seen_at=now,
+                        )
+                    ).inserted_primary_key[0]
+                    connection.execute(
+                        insert(NightQuestionRow.__table__),
+                        [
+                            {
+                                "night_id": night_id,
+                                "position": position,
+                                "question_id": ref.question.id,
+                                "bank_id": ref.bank.id,
+                                "bank_version": ref.bank.version,
+                                "chapter": ref.chapter_key,
+                                "body": ref.question.model_dump_json(),
+                            }
+                            for position, ref in enumerate(questions)
+                        ],
+                    )
+            except StoreError as exc:
+                if isinstance(exc.__cause__, IntegrityError):
+                    continue  # another host took the same code a moment earlier
+                raise
+            return cls(store, night_id, clock=clock)
+        raise NightError("could not find a free room code; try again")  # pragma: no cover
+
+    @classmethod
+    def open(cls, store: Store, code: str, *, clock: Clock | None = None) -> Night:
+        code = normalise_code(code)
+        create_tables(store.engine)
+        with translated_errors(store.location), store.engine.connect() as connection:
+            night_id = connection.execute(select(_N.id).where(_N.code == code)).scalar()
+        if night_id is None:
+            raise NightError(f"no quiz night with code {code} in {store.location}")
+        return cls(store, night_id, clock=clock)
+
+    # ---- questions -----------------------------------------------------------------------------
+
+    def question(self, position: int) -> Any:
+        return self._question_entry(position)[0]
+
+    def _question_entry(self, position: int) -> tuple[Any, NightQuestionRow]:
+        if position not in self._questions:
+            if not 0 <= position < self.question_count:
+                raise NightError(
+                    f"question {position + 1} of a night of {self.question_count} questions"
+                )
+            with self._guard(), self.store.engine.connect() as connection:
+                found = connection.execute(
+                    select(NightQuestionRow.__table__).where(
+                        _Q.night_id == self.id, _Q.position == position
+                    )
+                ).first()
+            assert found is not None, "every position of a night has its question"
+            row = NightQuestionRow.model_validate(found._asdict())
+            self._questions[position] = (load_question(row.body), row)
+        return self._questions[position]
+
+    # ---- players -------------------------------------------------------------------------------
+
+    def join(self, name: str, team: str | None = None) -> Player:
+        """Join the night, or come back to it: the same name (any case) is the same player."""
+        name = clean_player_name(name)
+        team = clean_player_name(team, "a team's name") if team and team.strip() else None
+        learner = self._learner_named(name)
+        now = self.clock()
+        with self._guard(), self._writer.begin() as connection:
+            night = self._locked_night(connection)
+            existing = connection.execute(
+                select(NightPlayerRow.__table__).where(
+                    _P.night_id == self.id, _P.name_key == name.casefold()
+                )
+            ).first()
+            if existing is not None:
+                connection.execute(
+                    update(NightPlayerRow.__table__).where(_P.id == existing.id).values(seen_at=now)
+                )
+                return Player(
+                    existing.id,
+                    existing.name,
+                    existing.team,
+                    existing.seat,
+                    existing.learner,
+                    rejoined=True,
+                )
+            if night.phase == "finished":
+                raise NightError(f"night {self.code} has finished; ask the host for a new code")
+            if night.teams and team is None:
+                raise NightError(f"night {self.code} is played in teams: name your team")
+            seat = connection.execute(
+                select(func.count())
+                .select_from(NightPlayerRow.__table__)
+                .where(_P.night_id == self.id)
+            ).scalar_one()
+            player_id = connection.execute(
+                insert(NightPlayerRow.__table__).values(
+                    night_id=self.id,
+                    name=name,
+                    name_key=name.casefold(),
+                    team=team if night.teams else None,
+                    learner=learner,
+                    seat=seat + 1,
+                    joined_at=now,
+                    seen_at=now,
+                )
+            ).inserted_primary_key[0]
+        return Player(player_id, name, team if night.teams else None, seat + 1, learner)
+
+    def players(self) -> list[Player]:
+        with self._guard(), self.store.engine.connect() as connection:
+            rows = connection.execute(
+                select(NightPlayerRow.__table__).where(_P.night_id == self.id).order_by(_P.seat)
+            ).all()
+        return [Player(r.id, r.name, r.team, r.seat, r.learner) for r in rows]
+
+    def _learner_named(self, name: str) -> str | None:
+        """The learner profile this player is, if one has their name (case aside)."""
+        names = {learner.name.casefold(): learner.name for learner in self.store.learners()}
+        return names.get(name.casefold())
+
+    def check_in(self, player: Player | None = None) -> None:
+        """Say this terminal (a player's, or the host's for None) is still here; throttled."""
+        key = None if player is None else player.id
+        last = self._checked_in.get(key)
+        if last is not None and time.monotonic() - last < CHECK_IN_EVERY:
+            return
+        self._checked_in[key] = time.monotonic()
+        now = self.clock()
+        with self._guard(), self._writer.begin() as connection:
+            if player is None:
+                statement = update(NightRow.__table__).where(_N.id == self.id)
+                connection.execute(statement.values(host_seen_at=now))
+            else:
+                statement = update(NightPlayerRow.__table__).where(_P.id == player.id)
+                connection.execute(statement.values(seen_at=now))
+
+    # ---- the host's steps ----------------------------------------------------------------------
+
+    def start(self) -> NightState:
+        return self.open_question(0)
+
+    def open_question(self, position: int) -> NightState:
+        self.question(position)  # checks the position
+        now = self.clock()
+        with self._guard(), self._writer.begin() as connection:
+            night = self._locked_night(connection)
+            if night.phase == "finished":
+                raise NightError(f"night {self.code} has finished")
+            self._set(connection, phase="question", current=position, opened_at=now)
+            connection.execute(
+                update(NightQuestionRow.__table__)
+                .where(_Q.night_id == self.id, _Q.position == position)
+                .values(opened_at=now)
+            )
+        return self.state()
+
+    def close_question(self) -> NightState:
+        """Stop taking answers to the question on screen; no-op if it is already closed."""
+        with self._guard(), self._writer.begin() as connection:
+            night = self._locked_night(connection)
+            if night.phase == "question":
+                self._set(connection, phase="reveal")
+        return self.state()
+
+    def advance(self) -> NightState:
+        """The host's "next": start, close the open question, open the next one, or finish."""
+        state = self.state()
+        if state.phase == "lobby":
+            return self.start()
+        if state.phase == "question":
+            return self.close_question()
+        if state.phase == "reveal":
+            if state.current + 1 < self.question_count:
+                return self.open_question(state.current + 1)
+            return self.finish()
+        return state
+
+    def finish(self) -> NightState:
+        now = self.clock()
+        with self._guard(), self._writer.begin() as connection:
+            night = self._locked_night(connection)
+            if night.phase != "finished":
+                self._set(connection, phase="finished", finished_at=now)
+        return self.state()
+
+    def host_tick(self) -> NightState:
+        """The host's poll: check in, and close the question once time is up or all answered.
+
+        In-turn hot seats time each player separately, so only their screen closes a question.
+        """
+        self.check_in()
+        state = self.state()
+        if state.phase != "question":
+            return state
+        timed_out = state.answering != "in-turn" and state.remaining <= 0
+        if timed_out or state.everyone_answered:
+            return self.close_question()
+        return state
+
+    # ---- answers -------------------------------------------------------------------------------
+
+    def answer(
+        self, player: Player, position: int, response: Any, *, seconds: float | None = None
+    ) -> AnswerResult:
+        """Grade and keep a player's answer to the open question at `position`.
+
+        `seconds` is the time the player took; left out, it is the time since the question
+        opened (a room's shared countdown). Answers after the countdown are refused.
+        """
+        question, row = self._question_entry(position)
+        try:
+            result = grade(question, response)
+        except (TypeError, ValueError) as exc:
+            raise NightError(f"that answer cannot be graded: {exc}") from exc
+        now = self.clock()
+        timer = self.settings.timer
+        with self._guard(), self._writer.begin() as connection:
+            night = self._locked_night(connection)
+            if night.phase != "question" or night.current != position:
+                raise NightError(f"question {position + 1} is closed; wait for the next one")
+            if seconds is None:
+                seconds = (now - night.opened_at).total_seconds()
+            if seconds > timer + LATE_GRACE:
+                raise NightError(f"time is up for question {position + 1}")
+            seconds = min(max(seconds, 0.0), timer)
+            earlier = dict(
+                connection.execute(
+                    select(_A.position, _A.correct).where(
+                        _A.player_id == player.id, _A.position <= position
+                    )
+                ).all()
+            )
+            if position in earlier:
+                raise NightError(f"{player.name} has already answered question {position + 1}")
+            scored = scoring.score_answer(
+                correct=result.correct,
+                seconds=seconds,
+                timer=timer,
+                streak_before=_run_before(earlier, position),
+                points=self.settings.points,
+            )
+            connection.execute(
+                insert(NightAnswerRow.__table__).values(
+                    night_id=self.id,
+                    player_id=player.id,
+                    position=position,
+                    question_id=row.question_id,
+                    answer=json.dumps(response),
+                    correct=scored.correct,
+                    seconds=round(seconds, 3),
+                    base=scored.base,
+                    bonus=scored.bonus,
+                    streak=scored.streak,
+                    answered_at=now,
+                )
+            )
+        note = self._count_in_progress(player, row, response, result, seconds, now)
+        return AnswerResult(
+            correct=scored.correct,
+            base=scored.base,
+            bonus=scored.bonus,
+            streak=scored.streak,
+            seconds=seconds,
+            feedback=result.feedback,
+            progress_note=note,
+        )
+
+    def _count_in_progress(self, player, row, response, result, seconds, now) -> str | None:
+        """A night's answer also counts in the player's own history, if they have a profile.
+
+        Looked up again at each answer: recording under a profile renamed or removed since the
+        player joined would otherwise create it anew.
+        """
+        try:
+            learner = self._learner_named(player.name)
+            if learner is None:
+                return None
+            self.store.record_attempt(
+                learner,
+                question_id=row.question_id,
+                bank_id=row.bank_id,
+                bank_version=row.bank_version,
+                answer=response,
+                correct=result.correct,
+                score=result.score,
+                seconds=seconds,
+                mode="quiz-night",
+                at=now,
+            )
+        except StoreError as exc:
+            return str(exc)
+        return None
+
+    # ---- reading -------------------------------------------------------------------------------
+
+    def state(self) -> NightState:
+        now = self.clock()
+        with self._guard(), self.store.engine.connect() as connection:
+            night = connection.execute(select(NightRow.__table__).where(_N.id == self.id)).one()
+            players = connection.execute(
+                select(NightPlayerRow.__table__).where(_P.night_id == self.id).order_by(_P.seat)
+            ).all()
+            answers = connection.execute(
+                select(_A.player_id, _A.position, _A.correct, _A.base, _A.bonus, _A.streak).where(
+                    _A.night_id == self.id
+                )
+            ).all()
+        by_player: dict[int, dict[int, Any]] = {}
+        for answer in answers:
+            by_player.setdefault(answer.player_id, {})[answer.position] = answer
+        revealed = night.phase in ("reveal", "finished")
+        lines = []
+        for player in players:
+            mine = by_player.get(player.id, {})
+            current = mine.get(night.current)
+            previous = mine.get(night.current - 1)
+            streak = current.streak if current else (previous.streak if previous else 0)
+            lines.append(
+                PlayerLine(
+                    name=player.name,
+                    team=player.team,
+                    seat=player.seat,
+                    score=sum(a.base + a.bonus for a in mine.values()),
+                    streak=streak,
+                    answered=current is not None,
+                    connected=night.kind == "hot-seat" or now - player.seen_at < CONNECTED_WITHIN,
+                    last_points=(current.base + current.bonus if current else 0)
+                    if revealed and night.current >= 0
+                    else None,
+                    last_correct=bool(current and current.correct) if revealed else None,
+                )
+            )
+        teams = (
+            scoring.team_scores({p.name: p.score for p in lines}, {p.name: p.team for p in lines})
+            if night.teams
+            else {}
+        )
+        return NightState(
+            id=night.id,
+            code=night.code,
+            title=night.title,
+            kind=night.kind,
+            answering=night.answering,
+            teams=night.teams,
+            timer=night.timer,
+            points=night.points,
+            question_count=night.question_count,
+            phase=night.phase,
+            current=night.current,
+            opened_at=night.opened_at,
+            now=now,
+            host_connected=night.kind == "hot-seat" or now - night.host_seen_at < CONNECTED_WITHIN,
+            players=tuple(lines),
+            team_scores=teams,
+        )
+
+    # ---- helpers -------------------------------------------------------------------------------
+
+    def _guard(self):
+        return translated_errors(self.store.location)
+
+    def _locked_night(self, connection: Connection):
+        # FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE has locked the whole file already
+        return connection.execute(
+            select(NightRow.__table__).where(_N.id == self.id).with_for_update()
+        ).one()
+
+    def _set(self, connection: Connection, **values: Any) -> None:
+        connection.execute(update(NightRow.__table__).where(_N.id == self.id).values(**values))
+
+
+def _run_before(correct_by_position: dict[int, bool], position: int) -> int:
+    """Correct answers in a row just before `position`; a question left unanswered ends a run."""
+    run = 0
+    while correct_by_position.get(position - run - 1):
+        run += 1
+    return run

@@ -1,0 +1,105 @@
+"""Quiz-night tables, on the store's SQLModel metadata and in the store's database.
+
+Everything a night needs lives here, so any process sharing the database (a host, players on
+other terminals, a host restarted after a crash) sees the same game. The questions are copied in
+as JSON: players need not have the host's banks, and the record outlives bank edits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Engine, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from studybuddy.store.db import writer
+from studybuddy.store.tables import UTCDateTime, utcnow
+
+# any fixed 64-bit number: PostgreSQL sessions creating the tables at once queue on it
+_PG_CREATE_LOCK = 0x4E49474854
+
+
+class NightRow(SQLModel, table=True):
+    __tablename__ = "quiz_night"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(index=True, unique=True)
+    title: str
+    kind: str  # room | hot-seat
+    answering: str  # together | in-turn | keys
+    teams: bool = False
+    timer: float
+    points: int
+    question_count: int
+    phase: str = "lobby"  # lobby | question | reveal | finished
+    current: int = -1  # the question on screen (0-based); -1 in the lobby
+    opened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    host_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class NightQuestionRow(SQLModel, table=True):
+    __tablename__ = "quiz_night_question"
+
+    night_id: int = Field(foreign_key="quiz_night.id", primary_key=True)
+    position: int = Field(primary_key=True)
+    question_id: str
+    bank_id: str
+    bank_version: int
+    chapter: str  # bank/chapter key
+    body: str  # the question as JSON, as the bank had it that night
+    opened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # None: never asked
+
+
+class NightPlayerRow(SQLModel, table=True):
+    __tablename__ = "quiz_night_player"
+    __table_args__ = (UniqueConstraint("night_id", "name_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    night_id: int = Field(foreign_key="quiz_night.id", index=True)
+    name: str
+    name_key: str  # casefolded: "bo" rejoining as "Bo" is the same player
+    team: str | None = None
+    learner: str | None = None  # the profile whose progress the answers also count in
+    seat: int  # joining order; hot-seat turns and key rows follow it
+    joined_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class NightAnswerRow(SQLModel, table=True):
+    __tablename__ = "quiz_night_answer"
+    __table_args__ = (UniqueConstraint("player_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    night_id: int = Field(foreign_key="quiz_night.id", index=True)
+    player_id: int = Field(foreign_key="quiz_night_player.id")
+    position: int
+    question_id: str
+    answer: str  # the response as JSON
+    correct: bool
+    seconds: float
+    base: int
+    bonus: int
+    streak: int
+    answered_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+TABLES = [
+    NightRow.__table__,
+    NightQuestionRow.__table__,
+    NightPlayerRow.__table__,
+    NightAnswerRow.__table__,
+]
+
+
+def create_tables(engine: Engine) -> None:
+    """Add the night tables to a store's database if they are missing (existing rows stay).
+
+    A host and its players often start together: the write transaction (BEGIN IMMEDIATE on
+    SQLite, an advisory lock on PostgreSQL) makes the second one find the tables made.
+    """
+    with writer(engine).begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_CREATE_LOCK})
+        SQLModel.metadata.create_all(connection, tables=TABLES, checkfirst=True)

@@ -1,0 +1,31 @@
+"""The StudyBuddy app opened straight at a quiz-night screen (`studybuddy night …`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual import events
+from textual.screen import Screen
+
+from studybuddy.tui.app import StudyBuddyApp
+
+
+class NightApp(StudyBuddyApp):
+    """Starts at the screen `entry` builds instead of home; leaving that screen quits."""
+
+    def __init__(
+        self,
+        database: str,
+        profile: str,
+        entry: Callable[[StudyBuddyApp], Screen],
+        banks_dir: Path | None = None,
+    ) -> None:
+        super().__init__(database=database, profile=profile, banks_dir=banks_dir)
+        self.entry = entry
+        self.night_entry: Screen | None = None
+
+    def on_mount(self, event: events.Mount) -> None:
+        event.prevent_default()  # StudyBuddyApp.on_mount would open the home screen
+        self.night_entry = self.entry(self)
+        self.push_screen(self.night_entry)

@@ -1,0 +1,144 @@
+"""What a quiz night puts on screen: the question, the countdown, the scoreboard, the podium.
+
+Plain Static widgets fed with `NightState`s, so the host's projector, a player's terminal and the
+one-screen game draw the night the same way.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from rich.console import Group
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from studybuddy.banks.models import Cloze, MultipleChoice, Numeric, Ordering, TrueFalse
+from studybuddy.night.records import NightState, PlayerLine
+from studybuddy.night.scoring import round_half_up, standings
+
+MEDALS = ("🥇", "🥈", "🥉")
+
+
+def question_markup(question: Any, number: int, total: int) -> str:
+    """The question as everyone in the room sees it (options numbered, no answer)."""
+    lines = [f"[dim]Question {number} of {total}[/]", f"[b]{escape(question.prompt)}[/]"]
+    if isinstance(question, MultipleChoice):
+        several = " [dim](select every correct option)[/]" if question.several_correct else ""
+        lines += [f"  {n}. {escape(text)}" for n, text in enumerate(question.options, 1)]
+        lines[1] += several
+    elif isinstance(question, TrueFalse):
+        lines.append("  1. True    2. False")
+    elif isinstance(question, Numeric):
+        unit = f" in {escape(question.unit)}" if question.unit else ""
+        lines.append(f"  [dim]Answer with a number{unit}.[/]")
+    elif isinstance(question, Cloze):
+        lines.append("  " + escape(question.text).replace("{{", "__(").replace("}}", ")__"))
+    elif isinstance(question, Ordering):
+        order = list(range(len(question.steps)))
+        shuffler = random.Random(question.id)
+        while order == sorted(order):  # shown in order, the list would give the answer away
+            shuffler.shuffle(order)
+        lines += [f"  • {escape(question.steps[i])}" for i in order]
+        lines.append("  [dim]Put the steps in order.[/]")
+    return "\n".join(lines)
+
+
+def countdown_text(remaining: float, total: float, width: int = 30) -> Text:
+    share = max(0.0, min(1.0, remaining / total)) if total else 0.0
+    filled = round(share * width)
+    style = "green" if share > 0.5 else "yellow" if share > 0.2 else "red"
+    text = Text(f"⏱ {int(-(-remaining // 1)):>3} s  ", style="bold")
+    text.append("█" * filled, style=style)
+    text.append("░" * (width - filled), style="dim")
+    return text
+
+
+class Countdown(Static):
+    DEFAULT_CSS = "Countdown { height: 1; padding: 0 2; }"
+
+    def show(self, remaining: float, total: float) -> None:
+        self.update(countdown_text(remaining, total))
+
+
+def _score(value: float) -> str:
+    return f"{round_half_up(value):,}"
+
+
+def scoreboard(state: NightState, *, live: bool) -> Group:
+    """Players by score; while a question is open, who has answered; after it, what it earned."""
+    ranked = standings({p.name: p.score for p in state.players})
+    line_of = {p.name: p for p in state.players}
+    table = Table(expand=False, box=None, pad_edge=False, header_style="bold")
+    table.add_column("#", justify="right")
+    table.add_column("Player")
+    if state.teams:
+        table.add_column("Team")
+    table.add_column("Score", justify="right")
+    # the last question's points mean little on the final standings
+    with_status = live or state.phase != "finished"
+    if with_status:
+        heading = {"lobby": "", "question": "Answered"}.get(state.phase, "This question")
+        table.add_column(heading, justify="left")
+    table.add_column("Streak", justify="right")
+    for standing in ranked:
+        player: PlayerLine = line_of[standing.name]
+        name = Text(player.name)
+        if not player.connected:
+            name.append(" (away)", style="dim")
+        if state.phase == "lobby":
+            status = Text("here", style="green") if player.connected else Text("away", "dim")
+        elif live:
+            status = Text("✓ answered", style="green") if player.answered else Text("…", "dim")
+        elif player.last_points is None:
+            status = Text("")
+        elif player.last_correct:
+            status = Text(f"+{player.last_points}", style="green")
+        else:
+            status = Text("✗ 0", style="red")
+        streak = f"🔥{player.streak}" if player.streak >= 2 else ""
+        row = [str(standing.rank), name]
+        if state.teams:
+            row.append(player.team or "")
+        row += [_score(player.score), *([status] if with_status else []), streak]
+        table.add_row(*row)
+    parts: list[Any] = [table]
+    if state.teams and state.team_scores:
+        teams = Table(box=None, pad_edge=False, header_style="bold")
+        teams.add_column("#", justify="right")
+        teams.add_column("Team")
+        teams.add_column("Score (members' mean)", justify="right")
+        for standing in standings(state.team_scores):
+            teams.add_row(str(standing.rank), standing.name, _score(standing.score))
+        parts += [Text(""), teams]
+    return Group(*parts)
+
+
+class Scoreboard(Static):
+    DEFAULT_CSS = "Scoreboard { height: auto; padding: 0 2; }"
+
+    def show(self, state: NightState, *, live: bool) -> None:
+        self.update(scoreboard(state, live=live))
+
+
+def podium_text(state: NightState) -> Text:
+    """The top three (teams in a team night), with their medals, then everyone else."""
+    if state.teams and state.team_scores:
+        ranked = standings(state.team_scores)
+    else:
+        ranked = standings({p.name: p.score for p in state.players})
+    lines = []
+    for standing in ranked:
+        medal = MEDALS[standing.rank - 1] if standing.rank <= len(MEDALS) else f"{standing.rank}."
+        style = "bold" if standing.rank <= len(MEDALS) else ""
+        lines.append(Text(f"{medal} {standing.name}  {_score(standing.score)}", style=style))
+    return Text("\n").join(lines) if lines else Text("Nobody played.")
+
+
+class Podium(Static):
+    DEFAULT_CSS = "Podium { height: auto; margin: 0 2; padding: 0 1; border: round $success; }"
+
+    def show(self, state: NightState) -> None:
+        self.update(podium_text(state))
