@@ -9,8 +9,9 @@ import typer
 
 from studybuddy import __version__
 from studybuddy.commands import banks, show
-from studybuddy.commands import night as night_commands
 from studybuddy.commands import db as db_commands
+from studybuddy.commands import engine as engine_commands
+from studybuddy.commands import night as night_commands
 from studybuddy.commands import profile as profile_commands
 from studybuddy.commands import report as report_command
 from studybuddy.locations import DB_ENV, default_database
@@ -22,8 +23,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(banks.app, name="banks")
-app.add_typer(night_commands.app, name="night")
+app.add_typer(engine_commands.app, name="engine")
 app.add_typer(db_commands.app, name="db")
+app.add_typer(night_commands.app, name="night")
 app.add_typer(profile_commands.app, name="profile")
 app.command(name="show", help="Run the live computations behind the answers.")(show.show)
 app.command(name="report", help="Write a progress report (HTML, Markdown, CSV, JSON, PDF).")(

@@ -1,4 +1,4 @@
-"""The Textual app: a thin layer over banks, store and demos.
+"""The Textual app: a thin layer over banks, store, study sets and demos.
 
 Start-up stays fast because nothing heavy is imported here: the store (SQLModel) opens in a
 worker after the first frame, and torch loads only when a "show me" runs.
@@ -7,14 +7,23 @@ worker after the first frame, and torch loads only when a "show me" runs.
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
+from studybuddy.banks.grading import Grade
 from studybuddy.banks.loader import LoadResult, bank_files, load_banks
-from studybuddy.locations import question_banks_dir
+from studybuddy.locations import question_banks_dir, user_data_dir
+from studybuddy.study.catalog import Catalog, QuestionRef
+from studybuddy.study.resume import ResumeStore
+from studybuddy.study.sets import StudySet
 
 if TYPE_CHECKING:
     from studybuddy.store import Store
@@ -25,8 +34,9 @@ class StudyBuddyApp(App[None]):
     SUB_TITLE = "LLMs from scratch, one question at a time"
     CSS_PATH = Path(__file__).with_name("app.tcss")
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="quit"),
-        Binding("question_mark", "help", "Help", id="help"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+        Binding("ctrl+t", "toggle_dark", "Theme", show=False, id="app.theme"),
     ]
 
     def __init__(self, database: str, profile: str = "me", banks_dir: Path | None = None) -> None:
@@ -36,13 +46,19 @@ class StudyBuddyApp(App[None]):
         self.banks_dir = banks_dir or question_banks_dir()
         self._store: Store | None = None
         self._store_lock = threading.Lock()
-        self._banks: LoadResult | None = None
+        self.resume = ResumeStore(user_data_dir(), database)
+        # Injectable so tests and snapshots are not at the mercy of the wall clock.
+        self.clock: Callable[[], float] = time.monotonic
+        self.now: datetime | None = None  # None: the real time, for stats and due dates
 
-    @property
+    # -- domain access -----------------------------------------------------------------------
+    @cached_property
     def banks(self) -> LoadResult:
-        if self._banks is None:
-            self._banks = load_banks(bank_files(self.banks_dir))
-        return self._banks
+        return load_banks(bank_files(self.banks_dir))
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        return Catalog(self.banks.banks)
 
     @property
     def store(self) -> Store:
@@ -54,18 +70,166 @@ class StudyBuddyApp(App[None]):
                 self._store = Store(self.database)
             return self._store
 
+    def record_attempt(
+        self,
+        ref: QuestionRef,
+        *,
+        answer: Any,
+        grade: Grade,
+        seconds: float,
+        mode: str,
+        rating: str | None = None,
+    ) -> None:
+        """Committed to the database before this returns.
+
+        If the database is locked the store keeps the attempt in memory and raises StoreError;
+        it is saved with the next attempt, so the learner is told and carries on.
+        """
+        extra = {"rating": rating} if rating is not None else {}
+        from studybuddy.store import StoreError
+
+        try:
+            self._write_attempt(ref, answer, grade, seconds, mode, extra)
+        except StoreError as exc:
+            self.notify(f"{exc}", title="Not saved yet", severity="warning", timeout=10)
+
+    def _write_attempt(
+        self,
+        ref: QuestionRef,
+        answer: Any,
+        grade: Grade,
+        seconds: float,
+        mode: str,
+        extra: dict[str, Any],
+    ) -> None:
+        self.store.record_attempt(
+            self.profile,
+            question_id=ref.question.id,
+            bank_id=ref.bank.id,
+            bank_version=ref.bank.version,
+            answer=answer,
+            correct=grade.correct,
+            score=grade.score,
+            seconds=seconds,
+            mode="quiz-night" if mode == "night" else ("review" if mode == "review" else "study"),
+            **extra,
+        )
+
+    def save_open_set(self, study: StudySet | None) -> None:
+        if study is None or study.finished:
+            self.resume.clear(self.profile)
+        else:
+            self.resume.save(self.profile, study)
+
+    def open_set(self) -> StudySet | None:
+        study = self.resume.load(self.profile)
+        if study is None:
+            return None
+        study = study.restricted_to(self.catalog)
+        return None if study.finished else study
+
+    def seen_question_ids(self) -> set[str]:
+        return {a.question_id for a in self.store.attempts(self.profile)}
+
+    def chapter_summary(
+        self, chapters: dict[str, list[str]]
+    ) -> dict[str, tuple[int, float | None, int]]:
+        """chapter key -> (questions answered right, mastery share, questions due)."""
+        store = self.store
+        due = set(self.due_question_ids())
+        mastery = store.chapter_mastery(self.profile, chapters, now=self.now)
+        right = store.correctly_answered(
+            self.profile, [q for ids in chapters.values() for q in ids]
+        )
+        return {
+            key: (
+                sum(1 for q in ids if q in right),
+                mastery[key].share if key in mastery else 0.0,
+                sum(1 for q in ids if q in due),
+            )
+            for key, ids in chapters.items()
+        }
+
+    def due_question_ids(self) -> list[str]:
+        items = self.store.due_queue(
+            self.profile, among=[r.question.id for r in self.catalog.refs()]
+        )
+        return [item.question_id for item in items]
+
+    def question_info(self) -> dict[str, Any]:
+        """question id -> what the store needs to group it (chapter, type, tags)."""
+        from studybuddy.store.records import QuestionInfo
+
+        return {
+            ref.question.id: QuestionInfo(
+                ref.chapter_key, ref.question.type, tuple(ref.question.tags)
+            )
+            for ref in self.catalog.refs()
+        }
+
+    def learner_stats(self) -> Any:
+        return self.store.learner_stats(self.profile, self.question_info(), now=self.now)
+
+    def chapter_title(self, key: str) -> str:
+        try:
+            return self.catalog.find_chapter(key)[1].title
+        except (KeyError, StopIteration, ValueError):
+            return key
+
+    def learner_names(self) -> list[str]:
+        return [learner.name for learner in self.store.learners()]
+
+    def desired_retention(self) -> float:
+        return self.store.settings(self.profile).desired_retention
+
+    def set_desired_retention(self, value: float) -> None:
+        self.store.set_desired_retention(self.profile, value)
+
+    def export_report(self) -> Path:
+        from studybuddy.reports import write_learner_report
+
+        return write_learner_report(self.store, self.profile, self.question_info(), Path.cwd())
+
+    # -- screens -------------------------------------------------------------------------------
     def on_mount(self) -> None:
         from studybuddy.tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
 
+    def start_set(self, study: StudySet) -> None:
+        from studybuddy.tui.screens.quiz import QuizScreen
+
+        if not study.question_ids:
+            self.notify("Nothing to ask here right now.", timeout=3)
+            return
+        self.push_screen(QuizScreen(study))
+
+    def switch_profile(self, name: str) -> None:
+        self.profile = name
+        self.notify(f"Studying as {name}.", timeout=3)
+
     def action_help(self) -> None:
-        self.notify(
-            "Number keys pick an option · Enter confirms · s shows the live computation · "
-            "n next question · Esc goes back · Ctrl+Q quits",
-            title="Keys",
-            timeout=8,
-        )
+        from studybuddy.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "Keys and actions of this screen", self.action_help)
+        yield SystemCommand("Toggle dark/light", "Switch the colour theme", self.action_toggle_dark)
+        # every action bound on the current screen is also reachable from the palette
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if binding.description and active.enabled and binding.action not in {"help", "quit"}:
+                yield SystemCommand(
+                    binding.description,
+                    f"key: {key}",
+                    lambda action=binding.action, node=active.node: self.run_action(action, node),
+                )
 
     def on_unmount(self) -> None:
         if self._store is not None:

@@ -1,85 +1,186 @@
-"""Drive the app as a learner would: open a chapter, answer, show me, and check the store."""
+"""Drive the app as a learner would and check what reached the store."""
 
 from __future__ import annotations
 
-from studybuddy.banks import load_bundled_banks
 from studybuddy.store import Store
-from studybuddy.tui.app import make_app
+from studybuddy.tui.screens.home import HomeScreen
 from studybuddy.tui.screens.quiz import QuizScreen
 from studybuddy.tui.screens.show_me import ShowMeScreen
+from studybuddy.tui.widgets.answers import OrderingAnswer
+
+SIZE = (120, 40)
 
 
-def _sample_chapter():
-    bank = next(b for b in load_bundled_banks().banks if b.id == "raschka-reading-notes")
-    return bank, bank.chapter("raschka-ch3")
+async def _open_first_chapter(pilot) -> QuizScreen:
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, QuizScreen)
+    return pilot.app.screen
 
 
-async def test_answer_every_sample_question_and_find_it_in_the_store(tmp_path):
-    db = str(tmp_path / "quiz.sqlite3")
-    bank, chapter = _sample_chapter()
-    app = make_app(database=db, profile="ada")
-    async with app.run_test(size=(120, 40)) as pilot:
+async def _put_in_order(pilot, screen: QuizScreen) -> None:
+    widget = screen.query_one(OrderingAnswer)
+    for target in range(len(widget.order)):
+        index = widget.order.index(target)
+        steps = widget.query_one("#steps")
+        steps.index = index
+        for _ in range(index - target):
+            await pilot.press("u")
+    assert widget.order == sorted(widget.order)
+
+
+async def test_a_whole_study_session_with_every_question_type(app_factory, database):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_first_chapter(pilot)
+        assert [q.id for q in screen.questions][:2] == ["tui-mc", "tui-mc-multi"]
+
+        await pilot.press("2")  # softmax
         await pilot.pause()
-        await pilot.press("enter")  # first chapter in the list
-        await pilot.pause()
-        assert isinstance(app.screen, QuizScreen)
-        screen = app.screen
-        picks = []
-        for number, question in enumerate(screen.questions):
-            # answer the first wrongly (when possible) and the rest rightly
-            choice = (
-                question.answer[0] if number else (question.answer[0] + 1) % len(question.options)
-            )
-            picks.append((question.id, choice in question.answer))
-            await pilot.press(str(choice + 1))
-            await pilot.pause()
-            assert screen.answered
-            await pilot.press("n")
-            await pilot.pause()
-    store = Store(db)
-    attempts = store.attempts("ada")
-    assert [(a.question_id, a.correct) for a in attempts] == picks
-    assert len(picks) == len(chapter.questions)
-    assert store.correctly_answered("ada", [q.id for q in chapter.questions]) == {
-        qid for qid, ok in picks if ok
-    }
+        assert screen.answered and screen.last_grade.correct
 
-
-async def test_show_me_runs_the_softmax_demo(tmp_path):
-    app = make_app(database=str(tmp_path / "s.sqlite3"))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, QuizScreen)
-        while screen.question.show_me is None:
-            await pilot.press("1", "n")
-        await pilot.press("s")  # not yet answered: nothing happens
-        assert isinstance(app.screen, QuizScreen)
-        await pilot.press("1")
+        # show me, with a parameter changed in place
         await pilot.press("s")
         await pilot.pause()
-        assert isinstance(app.screen, ShowMeScreen)
+        show = app.screen
+        assert isinstance(show, ShowMeScreen)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.screen.result is not None
-        assert app.screen.result.demo_id == "softmax-scaling"
-
-
-async def test_progress_survives_a_restart(tmp_path):
-    db = str(tmp_path / "again.sqlite3")
-    _, chapter = _sample_chapter()
-    first = chapter.questions[0]
-    app = make_app(database=db, profile="bo")
-    async with app.run_test() as pilot:
-        await pilot.pause()
+        assert show.result.params["d_k"] == 16
+        field = show.query_one("#param-d_k")
+        field.value = "256"
+        field.focus()
         await pilot.press("enter")
-        await pilot.press(str(first.answer[0] + 1))
-        await pilot.pause()
-    app = make_app(database=db, profile="bo")
-    async with app.run_test() as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        option = app.screen.query_one("#chapters").get_option_at_index(0)
-        assert f"1/{len(chapter.questions)} answered correctly" in str(option.prompt)
+        assert show.result.params["d_k"] == 256
+        assert show.runs == 2
+        await pilot.press("escape")
+        await pilot.pause()
+
+        await pilot.press("n")  # several correct: toggle 1, 3, 4 then submit
+        await pilot.pause()
+        await pilot.press("1", "3", "4", "enter")
+        await pilot.pause()
+        assert screen.last_grade.correct
+
+        await pilot.press("n", "f")  # true/false
+        await pilot.pause()
+        assert screen.last_grade.correct
+
+        await pilot.press("n")  # numeric
+        await pilot.pause()
+        await pilot.press(*"1.25", "enter")
+        await pilot.pause()
+        assert screen.last_grade.correct
+
+        await pilot.press("n")  # cloze: case and variants do not matter
+        await pilot.pause()
+        await pilot.press(*"Future", "enter", *"tril", "enter")
+        await pilot.pause()
+        assert screen.last_grade.correct
+
+        await pilot.press("n")  # ordering
+        await pilot.pause()
+        await _put_in_order(pilot, screen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.last_grade.correct
+
+        await pilot.press("n")  # short answer, self-rated
+        await pilot.pause()
+        await pilot.press(*"it saturates the softmax so gradients vanish", "ctrl+s")
+        await pilot.pause()
+        assert screen.pending is not None
+        await pilot.press("n")  # cannot move on before rating
+        assert screen.pending is not None
+        await pilot.press("3")  # Good
+        await pilot.pause()
+        assert screen.pending is None
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+    attempts = Store(database).attempts("ada")
+    assert [a.question_id for a in attempts] == [
+        "tui-mc",
+        "tui-mc-multi",
+        "tui-tf",
+        "tui-numeric",
+        "tui-cloze",
+        "tui-ordering",
+        "tui-short",
+    ]
+    assert all(a.correct for a in attempts)
+    assert {a.mode for a in attempts} == {"study"}
+
+
+async def test_wrong_answers_are_recorded_as_wrong(app_factory, database):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_first_chapter(pilot)
+        await pilot.press("1")  # ReLU
+        await pilot.pause()
+        assert not screen.last_grade.correct
+        await pilot.press("n", "2", "enter")  # only one of three
+        await pilot.pause()
+        assert not screen.last_grade.correct
+    attempts = Store(database).attempts("ada")
+    assert [(a.question_id, a.correct) for a in attempts] == [
+        ("tui-mc", False),
+        ("tui-mc-multi", False),
+    ]
+
+
+async def test_an_empty_answer_is_not_graded(app_factory, database):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_first_chapter(pilot)
+        await pilot.press("2", "n")
+        await pilot.pause()
+        await pilot.press("enter")  # several-correct question, nothing ticked
+        await pilot.pause()
+        assert not screen.answered
+    assert len(Store(database).attempts("ada")) == 1
+
+
+async def test_quitting_mid_set_offers_to_resume_where_it_stopped(app_factory, database):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_first_chapter(pilot)
+        await pilot.press("2", "n", "1", "3", "4", "enter")
+        await pilot.pause()
+    # a new process: the home screen offers to resume at the third question
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen) and home.has_open_set
+        await pilot.press("c")
+        await pilot.pause()
+        quiz = app.screen
+        assert isinstance(quiz, QuizScreen)
+        assert quiz.question.id == "tui-tf"
+        await pilot.press("t")
+        await pilot.pause()
+    assert [a.question_id for a in Store(database).attempts("ada")] == [
+        "tui-mc",
+        "tui-mc-multi",
+        "tui-tf",
+    ]
+
+
+async def test_home_shows_progress_after_a_restart(app_factory):
+    app = app_factory(profile="bo")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_first_chapter(pilot)
+        await pilot.press("2")
+        await pilot.pause()
+    app = app_factory(profile="bo")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        row = app.screen.rows["tui-sample/every-type"]
+        assert row.right == 1 and row.total == 7

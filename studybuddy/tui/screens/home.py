@@ -1,101 +1,230 @@
-"""Home: the banks' chapters, with how many questions of each the learner has got right."""
+"""Home: banks and chapters with mastery and due counts, and the ways into studying."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import DataTable, Footer, Header, Static
 
-from studybuddy.banks.models import Chapter
-
-
-def chapter_key(bank_id: str, chapter_id: str) -> str:
-    return f"{bank_id}/{chapter_id}"
+from studybuddy.study.sets import study_set
 
 
-def _prompt(chapter: Chapter, right: int | None) -> str:
-    total = len(chapter.questions)
-    progress = "…" if right is None else f"{right}/{total} answered correctly"
-    return f"{chapter.title}  [dim]{total} questions · {progress}[/]"
+@dataclass(frozen=True)
+class ChapterRow:
+    key: str
+    bank_title: str
+    title: str
+    total: int
+    right: int | None = None
+    mastery: float | None = None
+    due: int | None = None
+
+
+def mastery_bar(share: float | None, width: int = 10) -> Text:
+    if share is None:
+        return Text("…", style="dim")
+    filled = round(share * width)
+    bar = Text("█" * filled, style="green")
+    bar.append("░" * (width - filled), style="dim")
+    bar.append(f" {share:4.0%}")
+    return bar
 
 
 class HomeScreen(Screen[None]):
-    BINDINGS = [("enter", "open_chapter", "Study chapter")]
+    BINDINGS = [
+        Binding("enter", "study", "Study chapter", id="home.study", priority=True),
+        Binding("r", "review", "Review due", id="home.review"),
+        Binding("c", "resume", "Resume", id="home.resume"),
+        Binding("p", "progress", "Progress", id="home.progress"),
+        Binding("d", "demos", "Demos", id="home.demos"),
+        Binding("g", "night", "Quiz night", id="home.night"),
+        Binding("l", "learner", "Learner", id="home.learner"),
+        Binding("o", "settings", "Settings", id="home.settings"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, ChapterRow] = {}
+        self.due_ids: list[str] = []
+        self.has_open_set = False
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(
-            f"Learner: {self.app.profile}   Pick a chapter and press Enter.", id="home-title"
-        )
+        yield Static(id="home-status")
         yield Static("", id="bank-problems")
-        yield OptionList(id="chapters")
+        yield DataTable(id="chapters", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     @property
-    def chapter_list(self) -> OptionList:
-        return self.query_one("#chapters", OptionList)
+    def table(self) -> DataTable:
+        return self.query_one("#chapters", DataTable)
 
     def on_mount(self) -> None:
         result = self.app.banks
-        options = [
-            Option(_prompt(chapter, None), id=chapter_key(bank.id, chapter.id))
-            for bank in result.banks
-            for chapter in bank.chapters
-        ]
-        self.chapter_list.add_options(options)
-        if options:
-            self.chapter_list.highlighted = 0
+        source_order = {"book": 0, "course": 1, "notes": 2}
+        for bank in sorted(result.banks, key=lambda b: (source_order[b.source], b.title)):
+            for chapter in bank.chapters:
+                key = f"{bank.id}/{chapter.id}"
+                self.rows[key] = ChapterRow(key, bank.title, chapter.title, len(chapter.questions))
+        self._fill_table()
         if result.problems:
-            shown = "\n".join(str(p) for p in result.problems[:5])
-            more = len(result.problems) - 5
+            shown = "\n".join(escape(str(p)) for p in result.problems[:4])
+            more = len(result.problems) - 4
             extra = f"\n… and {more} more (run `studybuddy banks validate`)" if more > 0 else ""
             self.query_one("#bank-problems", Static).update(
-                f"Some banks have errors and were skipped:\n{shown}{extra}"
+                f"[b]Some banks have errors; the rest loaded:[/]\n{shown}{extra}"
             )
+        else:
+            self.query_one("#bank-problems", Static).display = False
+        self._update_status()
         self.refresh_progress()
 
-    @work(thread=True, exclusive=True, group="progress")
+    def on_resize(self) -> None:
+        self._fill_table()
+
+    def _fill_table(self) -> None:
+        table = self.table
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        # Bank and chapter titles share what the fixed columns leave of the width.
+        free = max(30, self.size.width - 50)
+        bank_width, chapter_width = free * 2 // 5, free - free * 2 // 5
+        table.add_column("Bank", width=bank_width)
+        table.add_column("Chapter", width=chapter_width)
+        table.add_column("Qs", width=4)
+        table.add_column("Mastery", width=15)
+        table.add_column("Right", width=7)
+        table.add_column("Due", width=4)
+        previous_bank = None
+        for key, row in self.rows.items():
+            bank = "" if row.bank_title == previous_bank else row.bank_title
+            previous_bank = row.bank_title
+            table.add_row(
+                Text(bank, overflow="ellipsis", no_wrap=True, style="bold"),
+                Text(row.title, overflow="ellipsis", no_wrap=True),
+                str(row.total),
+                mastery_bar(row.mastery),
+                "…" if row.right is None else f"{row.right}/{row.total}",
+                "…" if row.due is None else (str(row.due) if row.due else "-"),
+                key=key,
+            )
+        if self.rows:
+            table.move_cursor(row=min(cursor, len(self.rows) - 1))
+
+    def _update_status(self) -> None:
+        due = len(self.due_ids)
+        parts = [f"Learner [b]{escape(self.app.profile)}[/]"]
+        parts.append(f"{due} due for review" if due else "nothing due")
+        if self.has_open_set:
+            parts.append("[b]c[/] resumes your unfinished set")
+        parts.append("Enter: study · ?: help")
+        self.query_one("#home-status", Static).update("  ·  ".join(parts))
+
+    @work(thread=True, exclusive=True, group="progress", description="loading progress")
     def refresh_progress(self) -> None:
         from studybuddy.store import StoreError
 
+        app = self.app
         try:
-            store = self.app.store
-            counts = {}
-            for bank in self.app.banks.banks:
-                for chapter in bank.chapters:
-                    ids = [q.id for q in chapter.questions]
-                    counts[chapter_key(bank.id, chapter.id)] = (
-                        chapter,
-                        len(store.correctly_answered(self.app.profile, ids)),
-                    )
+            chapters = app.catalog.chapter_questions()
+            summary = app.chapter_summary(chapters)
+            due_ids = app.due_question_ids()
+            open_set = app.open_set()
         except StoreError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=15)
+            app.call_from_thread(app.notify, str(exc), severity="error", timeout=20)
             return
-        self.app.call_from_thread(self._show_counts, counts)
+        app.call_from_thread(self._show_progress, summary, due_ids, open_set is not None)
 
-    def _show_counts(self, counts: dict[str, tuple[Chapter, int]]) -> None:
-        for key, (chapter, right) in counts.items():
-            self.chapter_list.replace_option_prompt(key, _prompt(chapter, right))
+    def _show_progress(self, summary: dict, due_ids: list[str], has_open_set: bool) -> None:
+        for key, (right, mastery, due) in summary.items():
+            if key in self.rows:
+                row = self.rows[key]
+                self.rows[key] = ChapterRow(
+                    key, row.bank_title, row.title, row.total, right, mastery, due
+                )
+        self.due_ids = due_ids
+        self.has_open_set = has_open_set
+        self._fill_table()
+        self._update_status()
+        self.refresh_bindings()
 
     def on_screen_resume(self) -> None:
+        self._update_status()
         self.refresh_progress()
 
-    @on(OptionList.OptionSelected, "#chapters")
-    def _chapter_chosen(self, event: OptionList.OptionSelected) -> None:
-        self._open(event.option.id)
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resume":
+            return self.has_open_set
+        if action == "review":
+            return True if self.due_ids else None  # shown dimmed when nothing is due
+        return True
 
-    def action_open_chapter(self) -> None:
-        option = self.chapter_list.highlighted_option
-        if option is not None:
-            self._open(option.id)
+    # -- actions -------------------------------------------------------------------------------
+    def _highlighted_key(self) -> str | None:
+        if not self.rows:
+            return None
+        row_key, _ = self.table.coordinate_to_cell_key(self.table.cursor_coordinate)
+        return row_key.value
 
-    def _open(self, key: str | None) -> None:
-        from studybuddy.tui.screens.quiz import QuizScreen
+    @on(DataTable.RowSelected, "#chapters")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_study()
 
+    def action_study(self) -> None:
+        key = self._highlighted_key()
         if key is None:
             return
-        bank_id, chapter_id = key.split("/", 1)
-        bank = next(b for b in self.app.banks.banks if b.id == bank_id)
-        self.app.push_screen(QuizScreen(bank, bank.chapter(chapter_id)))
+        seen = self.app.seen_question_ids()
+        self.app.start_set(study_set(self.app.catalog, key, seen))
+
+    def action_review(self) -> None:
+        from studybuddy.study.sets import review_set
+
+        if not self.due_ids:
+            self.notify("Nothing is due. Study a chapter, and reviews will follow.", timeout=4)
+            return
+        self.app.start_set(review_set(self.app.catalog, self.due_ids))
+
+    def action_resume(self) -> None:
+        study = self.app.open_set()
+        if study is not None:
+            self.app.start_set(study)
+
+    def action_progress(self) -> None:
+        from studybuddy.tui.screens.progress import ProgressScreen
+
+        self.app.push_screen(ProgressScreen())
+
+    def action_demos(self) -> None:
+        from studybuddy.tui.screens.demos import DemoBrowserScreen
+
+        self.app.push_screen(DemoBrowserScreen())
+
+    def action_night(self) -> None:
+        try:
+            from studybuddy.tui.screens.night import NightSetupScreen
+        except ImportError:
+            self.notify("Quiz night is not available in this version yet.", timeout=4)
+            return
+        self.app.push_screen(NightSetupScreen())
+
+    def action_learner(self) -> None:
+        from studybuddy.tui.screens.settings import LearnerScreen
+
+        def switched(name: str | None) -> None:
+            if name:
+                self.app.switch_profile(name)
+                self.refresh_progress()
+
+        self.app.push_screen(LearnerScreen(), switched)
+
+    def action_settings(self) -> None:
+        from studybuddy.tui.screens.settings import SettingsScreen
+
+        self.app.push_screen(SettingsScreen())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+from typing import Any
 
 from rich.markup import escape
 from textual import on
@@ -10,137 +10,214 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, Header, Static
 
-from studybuddy.banks.grading import grade
-from studybuddy.banks.models import Bank, Chapter, MultipleChoice
+from studybuddy.banks.grading import Grade, confirm, grade
+from studybuddy.study.sets import StudySet
+from studybuddy.tui.widgets.answers import (
+    AnswerSubmitted,
+    AnswerWidget,
+    IncompleteAnswer,
+    answer_widget_for,
+)
+from studybuddy.tui.widgets.feedback import RATINGS, FeedbackPanel
+
+TYPE_NAMES = {
+    "mc": "multiple choice",
+    "tf": "true or false",
+    "numeric": "number",
+    "short": "short answer",
+    "cloze": "fill in the blanks",
+    "ordering": "put in order",
+}
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes:02d}:{secs:02d}"
 
 
 class QuizScreen(Screen[None]):
+    """Asks the questions of a `StudySet`; the set's position is saved after every answer."""
+
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("s", "show_me", "Show me"),
-        Binding("n", "next", "Next"),
-        *[Binding(str(n), f"pick({n - 1})", show=False) for n in range(1, 10)],
+        Binding("escape", "leave", "Back", id="quiz.back"),
+        Binding("s", "show_me", "Show me", id="quiz.show_me"),
+        Binding("n", "next", "Next", id="quiz.next"),
+        *[
+            Binding(str(n), f"rate({n})", name, id=f"quiz.rate.{name.lower()}")
+            for n, name in enumerate(RATINGS, start=1)
+        ],
     ]
 
-    def __init__(self, bank: Bank, chapter: Chapter) -> None:
+    def __init__(self, study: StudySet) -> None:
         super().__init__()
-        self.bank = bank
-        self.chapter = chapter
-        # Only multiple choice is quizzed here yet; the other types come with the full TUI.
-        self.questions = [q for q in chapter.questions if isinstance(q, MultipleChoice)]
-        self.index = 0
+        self.study = study
         self.answered = False
-        self.started = time.monotonic()
+        self.pending: tuple[Any, Any, Grade, float] | None = None  # short answer awaiting a rating
+        self.last_grade: Grade | None = None
+        self.question_started = 0.0
+        self.set_started = 0.0
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="quiz-position")
-        with VerticalScroll():
+        with VerticalScroll(id="quiz-body"):
             yield Static(id="prompt")
-            yield OptionList(id="options")
-            yield Static(id="feedback")
+            yield Static(id="answer-hint")
+            yield FeedbackPanel(id="feedback")
         yield Footer()
 
+    # -- accessors -----------------------------------------------------------------------------
     @property
-    def question(self) -> MultipleChoice:
-        return self.questions[self.index]
-
-    @property
-    def options(self) -> OptionList:
-        return self.query_one("#options", OptionList)
+    def ref(self):
+        return self.app.catalog[self.current_id]
 
     @property
-    def feedback(self) -> Static:
-        return self.query_one("#feedback", Static)
+    def question(self) -> Any:
+        return self.ref.question
 
-    def on_mount(self) -> None:
-        self.show_question()
+    @property
+    def questions(self) -> list[Any]:
+        return [self.app.catalog[q].question for q in self.study.question_ids]
 
-    def show_question(self) -> None:
-        question = self.question
+    @property
+    def feedback(self) -> FeedbackPanel:
+        return self.query_one(FeedbackPanel)
+
+    @property
+    def answer_widget(self) -> AnswerWidget:
+        return self.query_one(AnswerWidget)
+
+    # -- flow ----------------------------------------------------------------------------------
+    async def on_mount(self) -> None:
+        self.set_started = self.app.clock()
+        self.current_id = self.study.current
+        self.set_interval(1, self._tick)
+        await self.show_question()
+
+    def _tick(self) -> None:
+        self._update_position()
+
+    def _update_position(self) -> None:
+        number = self.study.question_ids.index(self.current_id) + 1
+        total = len(self.study.question_ids)
+        kind = TYPE_NAMES.get(self.question.type, self.question.type)
+        status = (
+            f" — {number}/{total} · {kind} · {self.study.correct_count} right · "
+            f"⏱ {_clock(self.app.clock() - self.set_started)}"
+        )
+        room = max(10, self.size.width - len(status) - 3)
+        title = (
+            self.study.title
+            if len(self.study.title) <= room
+            else self.study.title[: room - 1] + "…"
+        )
+        self.query_one("#quiz-position", Static).update(escape(title) + status)
+
+    async def show_question(self) -> None:
         self.answered = False
-        self.started = time.monotonic()
-        self.query_one("#quiz-position", Static).update(
-            f"{escape(self.chapter.title)} — question {self.index + 1} of {len(self.questions)}"
-        )
+        self.pending = None
+        self.last_grade = None
+        self.question_started = self.app.clock()
+        question = self.question
         self.query_one("#prompt", Static).update(escape(question.prompt))
-        self.options.clear_options()
-        self.options.add_options(
-            [f"{n}. {escape(text)}" for n, text in enumerate(question.options, start=1)]
-        )
-        self.options.disabled = False
-        self.options.highlighted = 0
-        self.options.focus()
+        await self.query(AnswerWidget).remove()
+        widget = answer_widget_for(question)
+        await self.query_one("#quiz-body").mount(widget, after="#prompt")
+        self.query_one("#answer-hint", Static).update(f"[dim]{escape(widget.hint)}[/]")
+        self.call_after_refresh(widget.focus_input)
         self.feedback.display = False
-        self.feedback.remove_class("correct", "wrong")
+        self._update_position()
+        self.query_one("#quiz-body", VerticalScroll).scroll_home(animate=False)
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "show_me":
             return self.answered and self.question.show_me is not None
         if action == "next":
-            return self.answered
-        if action == "pick":
-            return not self.answered
+            return self.answered and self.pending is None
+        if action == "rate":
+            return self.pending is not None
         return True
 
-    def action_pick(self, index: int) -> None:
-        if index < len(self.question.options):
-            self.submit(index)
-
-    @on(OptionList.OptionSelected, "#options")
-    def _option_chosen(self, event: OptionList.OptionSelected) -> None:
-        if not self.answered:
-            self.submit(event.option_index)
-
-    def submit(self, choice: int) -> None:
-        question = self.question
-        seconds = time.monotonic() - self.started
-        result = grade(question, [choice])
-        self.app.store.record_attempt(
-            self.app.profile,
-            question_id=question.id,
-            bank_id=self.bank.id,
-            bank_version=self.bank.version,
-            answer=[choice],
-            correct=result.correct,
-            score=result.score,
-            seconds=round(seconds, 2),
-            mode="study",
-        )
+    @on(AnswerSubmitted)
+    def _submitted(self, event: AnswerSubmitted) -> None:
+        event.stop()
+        if self.answered:
+            return
+        try:
+            response = self.answer_widget.response()
+        except IncompleteAnswer as reason:
+            self.notify(str(reason).capitalize(), severity="warning", timeout=3)
+            return
+        seconds = round(self.app.clock() - self.question_started, 2)
+        result = grade(self.question, response)
         self.answered = True
-        self.options.disabled = True
-        verdict = "[b green]Right![/]" if result.correct else "[b red]Not quite.[/]"
-        right = "; ".join(escape(question.options[i]) for i in question.answer)
-        lines = [verdict]
-        if not result.correct:
-            lines.append(f"Answer: {right}")
-        lines.append(escape(question.explanation))
-        if question.source:
-            lines.append(f"[dim]Source: {escape(question.source)}[/]")
-        hints = ["[dim]n: next question"]
-        if question.show_me is not None:
-            hints.append("s: show me the computation")
-        lines.append(" · ".join(hints) + "[/]")
-        self.feedback.update("\n\n".join(lines))
-        self.feedback.add_class("correct" if result.correct else "wrong")
-        self.feedback.display = True
+        self.answer_widget.freeze()
+        self.last_grade = result
+        if result.needs_confirmation:
+            self.pending = (self.question, response, result, seconds)
+            suggested = str(result.details.get("suggested", "")).lower() or None
+            self.feedback.show_grade(self.question, result, suggested)
+        else:
+            self._save_attempt(response, result, seconds, rating=None)
+            self.feedback.show_grade(self.question, result)
         self.focus()
+        self.call_after_refresh(self.feedback.scroll_visible)
         self.refresh_bindings()
 
-    def action_next(self) -> None:
-        if self.index + 1 < len(self.questions):
-            self.index += 1
-            self.show_question()
-        else:
-            self.notify("Chapter finished. Well done!", timeout=4)
-            self.app.pop_screen()
+    def action_rate(self, number: int) -> None:
+        if self.pending is None:
+            return
+        question, response, result, seconds = self.pending
+        rating = RATINGS[number - 1].lower()
+        confirmed = confirm(result, rating)
+        self.pending = None
+        self._save_attempt(response, confirmed, seconds, rating=rating)
+        self.notify(f"Recorded as {RATINGS[number - 1]}.", timeout=2)
+        self.refresh_bindings()
+
+    def _save_attempt(
+        self, response: Any, result: Grade, seconds: float, rating: str | None
+    ) -> None:
+        """Commit the attempt before anything else happens, then move the saved position on."""
+        ref = self.ref
+        self.app.record_attempt(
+            ref,
+            answer=response,
+            grade=result,
+            seconds=seconds,
+            mode=self.study.mode,
+            rating=rating,
+        )
+        self.study.record(ref.question.id, result.correct)
+        self.study.advance()
+        self.app.save_open_set(self.study)
+
+    async def action_next(self) -> None:
+        if not self.answered or self.pending is not None:
+            return
+        if self.study.finished:
+            self._finish()
+            return
+        self.current_id = self.study.current
+        await self.show_question()
+
+    def _finish(self) -> None:
+        self.app.save_open_set(None)
+        right, total = self.study.correct_count, len(self.study.outcomes)
+        self.notify(f"Set finished: {right} of {total} right. Well done!", timeout=5)
+        self.dismiss()
+
+    def action_leave(self) -> None:
+        if not self.study.finished and self.study.position > 0:
+            self.notify("Progress saved — you can resume this set from the home screen.", timeout=4)
+        self.dismiss()
 
     def action_show_me(self) -> None:
         from studybuddy.tui.screens.show_me import ShowMeScreen
 
         show_me = self.question.show_me
-        if show_me is not None:
+        if show_me is not None and self.answered:
             self.app.push_screen(ShowMeScreen(show_me.demo, dict(show_me.params)))

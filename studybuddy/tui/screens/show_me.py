@@ -1,47 +1,138 @@
-"""Show me: run a demo in a worker (torch loads there on first use) and show its numbers."""
+"""Show me: a demo's parameters as inputs, its result recomputed in a worker on every change.
+
+torch is imported inside the worker the first time a demo runs, so the loading indicator covers
+that one-off second and the interface never freezes.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from rich.markup import escape
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, LoadingIndicator, Static
+from textual.widgets import Footer, Header, Input, Label, LoadingIndicator, Static
 
 from studybuddy.demos.base import DemoResult
 
 
-class ShowMeScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+def _format(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
-    def __init__(self, demo_id: str, params: dict[str, Any]) -> None:
+
+def parse_value(text: str, default: Any) -> Any:
+    """Input text to a parameter value shaped like its default (lists from commas)."""
+    text = text.strip()
+    if isinstance(default, list):
+        return [
+            parse_value(part, default[0] if default else "")
+            for part in text.split(",")
+            if part.strip()
+        ]
+    if isinstance(default, str):
+        return text
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text  # pydantic will refuse it with a message naming the expected type
+
+
+class ParamInput(Horizontal):
+    DEFAULT_CSS = """
+    ParamInput { height: 3; }
+    ParamInput Label { width: 18; padding: 1 1 0 0; text-align: right; }
+    ParamInput Input { width: 1fr; max-width: 60; }
+    """
+
+    def __init__(self, name: str, value: Any, description: str) -> None:
         super().__init__()
-        self.demo_id = demo_id
-        self.params = params
-        self.result: DemoResult | None = None
+        self.param_name = name
+        self.default = value
+        self.description = description
 
     def compose(self) -> ComposeResult:
+        yield Label(escape(self.param_name))
+        yield Input(
+            _format(self.default), id=f"param-{self.param_name}", tooltip=self.description or None
+        )
+
+    @property
+    def value(self) -> Any:
+        return parse_value(self.query_one(Input).value, self.default)
+
+
+class ShowMeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="show.back"),
+        Binding("ctrl+r", "recompute", "Recompute", id="show.recompute"),
+    ]
+
+    def __init__(self, demo_id: str, params: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.demo_id = demo_id
+        self.initial = dict(params or {})
+        self.result: DemoResult | None = None
+        self.runs = 0
+
+    def compose(self) -> ComposeResult:
+        from studybuddy.demos import DemoError, get_demo
+
         yield Header()
-        yield LoadingIndicator(id="demo-loading")
-        with VerticalScroll():
+        with VerticalScroll(id="demo-scroll"):
+            try:
+                demo = get_demo(self.demo_id)
+            except DemoError as exc:
+                yield Static(f"[red]{escape(str(exc))}[/]", id="demo-error")
+                return
+            yield Static(
+                f"[b]{escape(demo.title)}[/]  [dim]{escape(demo.summary)}[/]", id="demo-title"
+            )
+            defaults = demo.params_model.model_validate(
+                {k: v for k, v in self.initial.items() if k in demo.params_model.model_fields}
+            ).model_dump()
+            for name, field in demo.params_model.model_fields.items():
+                yield ParamInput(name, defaults[name], field.description or "")
+            yield Static("[dim]Edit a value and press Enter to recompute.[/]", id="demo-hint")
+            yield Static("", id="demo-error")
+            yield LoadingIndicator(id="demo-loading")
             yield Static(id="demo-body")
+            yield Static(id="demo-chart-note")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.compute()
+        if self.query("ParamInput"):
+            self.action_recompute()
+            self.query(Input).first().focus()
 
-    @work(thread=True, exclusive=True, group="demo")
-    def compute(self) -> None:
+    def current_params(self) -> dict[str, Any]:
+        return {p.param_name: p.value for p in self.query(ParamInput)}
+
+    @on(Input.Submitted)
+    def _param_changed(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_recompute()
+
+    def action_recompute(self) -> None:
+        self.query_one("#demo-loading").display = True
+        self.compute(self.current_params())
+
+    @work(thread=True, exclusive=True, group="demo", description="running demo")
+    def compute(self, params: dict[str, Any]) -> None:
         from studybuddy.demos import DemoError, run_demo
 
         try:
-            result = run_demo(self.demo_id, self.params)
+            result = run_demo(self.demo_id, params)
         except DemoError as exc:
             self.app.call_from_thread(self._show_error, str(exc))
+            return
+        except Exception as exc:  # a demo bug must not take the app down
+            self.app.call_from_thread(self._show_error, f"the computation failed: {exc}")
             return
         self.app.call_from_thread(self._show, result)
 
@@ -49,11 +140,11 @@ class ShowMeScreen(Screen[None]):
         from studybuddy.demos.render import render_result
 
         self.result = result
+        self.runs += 1
         self.query_one("#demo-loading").display = False
+        self.query_one("#demo-error", Static).update("")
         self.query_one("#demo-body", Static).update(render_result(result))
 
     def _show_error(self, message: str) -> None:
         self.query_one("#demo-loading").display = False
-        body = self.query_one("#demo-body", Static)
-        body.add_class("error")
-        body.update(f"[red]{escape(message)}[/]")
+        self.query_one("#demo-error", Static).update(f"[red]{escape(message)}[/]")

@@ -1,0 +1,66 @@
+"""Help: what the current screen is for and every key it answers to."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+SCREEN_HELP = {
+    "HomeScreen": "Your banks and chapters. Mastery is the share of a chapter's questions you "
+    "would recall today with at least 90 % probability; 'due' counts questions whose review "
+    "date has come.",
+    "QuizScreen": "Answer with the keys below. Every graded answer is saved at once; leave with "
+    "Esc at any time and resume the set later from the home screen. Short answers are "
+    "compared with the model answer and you rate yourself (1 Again … 4 Easy).",
+    "ShowMeScreen": "The live computation behind the answer, run on the bundled GPT engine. "
+    "Change a parameter and press Enter to recompute.",
+    "ProgressScreen": "Mastery by chapter, accuracy over time and the reviews coming up.",
+    "DemoBrowserScreen": "Every live computation StudyBuddy can run. Enter opens one.",
+    "SettingsScreen": "Your profile, desired retention for spaced repetition, and where your "
+    "progress is stored.",
+}
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 80%; max-width: 100; height: 80%;
+        border: round $primary; background: $panel; padding: 1 2;
+    }
+    """
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
+
+    def __init__(self, under: Screen) -> None:
+        super().__init__()
+        self.under = under
+        # read now: once this modal is on top, the screen below no longer has active bindings
+        self.bindings = list(under.active_bindings.items())
+
+    def compose(self) -> ComposeResult:
+        name = type(self.under).__name__
+        lines = []
+        seen = set()
+        for _key, active in self.bindings:
+            binding = active.binding
+            # widget-internal keys (cursor moves, copy) are noise here; the screen's own are not
+            own = active.node is self.under or active.node is self.app
+            if not (binding.show or own) or not binding.description:
+                continue
+            if (binding.action, binding.description) in seen:
+                continue
+            seen.add((binding.action, binding.description))
+            shown = binding.key_display or self.app.get_key_display(binding)
+            lines.append(f"[b]{escape(shown):>8}[/]  {escape(binding.description)}")
+        with VerticalScroll():
+            yield Static(f"[b]{escape(name.removesuffix('Screen'))}[/]\n")
+            yield Static(escape(SCREEN_HELP.get(name, "")) + "\n")
+            yield Static("\n".join(lines), id="help-keys")
+            yield Static(
+                "\n[dim]Ctrl+P opens the command palette: every action is there too. "
+                "Ctrl+T switches dark/light. Ctrl+Q quits. Esc closes this help.[/]"
+            )

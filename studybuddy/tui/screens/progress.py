@@ -1,0 +1,178 @@
+"""Progress: mastery by chapter, accuracy over time, the review forecast, weak spots, sessions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static
+from textual_plotext import PlotextPlot
+
+
+def _duration(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+class ProgressScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="progress.back"),
+        Binding("w", "practise_weakest", "Practise weakest", id="progress.practise"),
+        Binding("e", "export_report", "Export report", id="progress.export"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stats: Any = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield LoadingIndicator(id="progress-loading")
+        with VerticalScroll(id="progress-body"):
+            yield Static(id="progress-summary")
+            yield Static(
+                "[b]Mastery by chapter[/] [dim](share recalled with ≥ 90 % today)[/]",
+                classes="section",
+            )
+            yield PlotextPlot(id="mastery-chart", classes="chart")
+            yield Static("[b]Accuracy by day[/]", classes="section")
+            yield PlotextPlot(id="accuracy-chart", classes="chart")
+            yield Static("[b]Reviews due in the next 14 days[/]", classes="section")
+            yield PlotextPlot(id="forecast-chart", classes="chart")
+            yield Static(
+                "[b]Weakest topics[/] [dim](w practises their questions)[/]", classes="section"
+            )
+            yield DataTable(id="weakest", cursor_type="row", show_cursor=False)
+            yield Static("[b]Recent sessions[/]", classes="section")
+            yield DataTable(id="sessions", show_cursor=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#progress-body").display = False
+        self.load()
+
+    @work(thread=True, exclusive=True, group="progress", description="computing progress")
+    def load(self) -> None:
+        from studybuddy.store import StoreError
+
+        try:
+            stats = self.app.learner_stats()
+        except StoreError as exc:
+            self.app.call_from_thread(self.app.notify, str(exc), severity="error", timeout=15)
+            return
+        self.app.call_from_thread(self._show, stats)
+
+    def _show(self, stats: Any) -> None:
+        self.stats = stats
+        self.query_one("#progress-loading").display = False
+        self.query_one("#progress-body").display = True
+        streak = stats.streak
+        self.query_one("#progress-summary", Static).update(
+            f"[b]{escape(stats.learner)}[/] · {stats.questions_seen} of {stats.questions_total} "
+            f"questions seen · accuracy {stats.accuracy:.0%} over {stats.attempts} answers · "
+            f"streak {streak.current} day{'s' if streak.current != 1 else ''} "
+            f"(longest {streak.longest}) · studied {_duration(stats.seconds_studied)} · "
+            f"{stats.due_now} due now"
+        )
+        self._mastery_chart(stats)
+        self._accuracy_chart(stats)
+        self._forecast_chart(stats)
+        self._tables(stats)
+
+    def _mastery_chart(self, stats: Any) -> None:
+        plot = self.query_one("#mastery-chart", PlotextPlot)
+        plt = plot.plt
+        plt.clear_figure()
+        rows = [m for m in stats.mastery if m.questions]
+        # two text rows per chapter bar plus the axes
+        plot.styles.height = min(5 + 2 * max(1, len(rows)), 30)
+        if rows:
+            titles = [self.app.chapter_title(m.chapter)[:28] for m in rows]
+            shares = [round(100 * m.share) for m in rows]
+            plt.bar(titles, shares, orientation="horizontal", width=0.4)
+            plt.xlim(0, 100)
+            plt.xlabel("% mastered")
+        plot.refresh()
+
+    def _accuracy_chart(self, stats: Any) -> None:
+        plot = self.query_one("#accuracy-chart", PlotextPlot)
+        plt = plot.plt
+        plt.clear_figure()
+        days = stats.by_day[-30:]
+        if days:
+            labels = [d.day.strftime("%d %b") for d in days]
+            plt.bar(labels, [round(100 * d.accuracy) for d in days], width=0.5)
+            plt.ylim(0, 100)
+            plt.ylabel("% right")
+        else:
+            plt.title("No answers yet")
+        plot.refresh()
+
+    def _forecast_chart(self, stats: Any) -> None:
+        plot = self.query_one("#forecast-chart", PlotextPlot)
+        plt = plot.plt
+        plt.clear_figure()
+        if stats.forecast:
+            plt.bar(
+                [d.day.strftime("%d %b") for d in stats.forecast], [d.due for d in stats.forecast]
+            )
+            plt.ylabel("reviews")
+        plot.refresh()
+
+    def _tables(self, stats: Any) -> None:
+        weakest = self.query_one("#weakest", DataTable)
+        weakest.clear(columns=True)
+        weakest.add_columns("Topic", "Answers", "Right", "Revisit")
+        for topic in stats.weakest:
+            weakest.add_row(
+                escape(topic.topic),
+                str(topic.attempts),
+                f"{topic.accuracy:.0%}",
+                str(len(topic.revisit)),
+            )
+        sessions = self.query_one("#sessions", DataTable)
+        sessions.clear(columns=True)
+        sessions.add_columns("Started", "Answers", "Right", "Time", "Mode")
+        for session in list(reversed(stats.sessions))[:8]:
+            sessions.add_row(
+                session.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                str(session.attempts),
+                f"{session.accuracy:.0%}",
+                _duration(session.seconds),
+                ", ".join(session.modes),
+            )
+
+    def action_practise_weakest(self) -> None:
+        from studybuddy.study.sets import practice_set
+
+        if self.stats is None or not self.stats.weakest:
+            self.notify("No weak topics yet: answer some questions first.", timeout=3)
+            return
+        ids: list[str] = []
+        for topic in self.stats.weakest:
+            ids.extend(q for q in topic.revisit if q not in ids)
+        self.app.start_set(practice_set(self.app.catalog, ids[:15], "Practise your weakest topics"))
+
+    def action_export_report(self) -> None:
+        self.export()
+
+    @work(thread=True, exclusive=True, group="export", description="writing report")
+    def export(self) -> None:
+        try:
+            path = self.app.export_report()
+        except Exception as exc:  # shown, never raised into the UI
+            self.app.call_from_thread(
+                self.app.notify, f"Could not write the report: {exc}", severity="error", timeout=10
+            )
+            return
+        self.app.call_from_thread(self.app.notify, f"Report saved to {path}", timeout=10)
+
+    @on(DataTable.RowSelected, "#weakest")
+    def _weak_row(self, event: DataTable.RowSelected) -> None:
+        self.action_practise_weakest()

@@ -1,0 +1,98 @@
+"""The feedback panel shown after grading: verdict, right answer, explanation, source."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.markup import escape
+from textual.widgets import Static
+
+from studybuddy.banks.grading import Grade
+from studybuddy.banks.models import (
+    Cloze,
+    MultipleChoice,
+    Numeric,
+    Ordering,
+    ShortAnswer,
+    TrueFalse,
+)
+
+RATINGS = ("Again", "Hard", "Good", "Easy")
+
+
+def correct_answer_text(question: Any) -> str:
+    """The right answer in words, whatever the question type."""
+    if isinstance(question, MultipleChoice):
+        return "; ".join(question.options[i] for i in question.answer)
+    if isinstance(question, TrueFalse):
+        return "True" if question.answer else "False"
+    if isinstance(question, Numeric):
+        unit = f" {question.unit}" if question.unit else ""
+        margin = f" (± {question.tolerance:g})" if question.tolerance else ""
+        return f"{question.value:g}{unit}{margin}"
+    if isinstance(question, Cloze):
+        return " · ".join(f"({n}) {variants[0]}" for n, variants in enumerate(question.blanks, 1))
+    if isinstance(question, Ordering):
+        return " → ".join(question.steps)
+    if isinstance(question, ShortAnswer):
+        return question.model_answer
+    return "?"
+
+
+def feedback_markup(question: Any, grade: Grade, suggested: str | None = None) -> str:
+    if grade.needs_confirmation:
+        verdict = "[b]Compare your answer with the model answer.[/]"
+    elif grade.correct:
+        verdict = "[b green]Right![/]"
+    elif grade.score > 0:
+        verdict = f"[b yellow]Partly right ({grade.score:.0%}).[/]"
+    else:
+        verdict = "[b red]Not quite.[/]"
+    lines = [verdict]
+    # MC and TF feedback only restates the answer shown below; the others explain partial credit
+    # or why an input was not understood.
+    says_more = not isinstance(question, MultipleChoice | TrueFalse)
+    if grade.feedback and says_more and not grade.correct and not grade.needs_confirmation:
+        lines.append(escape(grade.feedback))
+    label = "Model answer" if isinstance(question, ShortAnswer) else "Answer"
+    if not grade.correct or isinstance(question, ShortAnswer):
+        lines.append(f"[b]{label}:[/] {escape(correct_answer_text(question))}")
+    hit = grade.details.get("covered") or grade.details.get("hit")
+    missed = grade.details.get("missed")
+    if hit or missed:
+        if hit:
+            lines.append("[green]Key points you covered:[/] " + escape("; ".join(map(str, hit))))
+        if missed:
+            lines.append("[yellow]Key points to add:[/] " + escape("; ".join(map(str, missed))))
+    lines.append(escape(question.explanation))
+    if question.source:
+        lines.append(f"[dim]Source: {escape(question.source)}[/]")
+    if grade.needs_confirmation:
+        keys = "  ".join(
+            f"[b]{n}[/] {name}" + (" [dim](suggested)[/]" if name.lower() == suggested else "")
+            for n, name in enumerate(RATINGS, start=1)
+        )
+        lines.append(f"How well did you know it?  {keys}")
+    return "\n\n".join(lines)
+
+
+class FeedbackPanel(Static):
+    DEFAULT_CSS = """
+    FeedbackPanel {
+        height: auto;
+        margin: 1 2;
+        padding: 0 1;
+        border: round $primary;
+    }
+    FeedbackPanel.correct { border: round $success; }
+    FeedbackPanel.wrong { border: round $error; }
+    FeedbackPanel.partial { border: round $warning; }
+    """
+
+    def show_grade(self, question: Any, grade: Grade, suggested: str | None = None) -> None:
+        self.remove_class("correct", "wrong", "partial")
+        if not grade.needs_confirmation:
+            kind = "correct" if grade.correct else "partial" if grade.score > 0 else "wrong"
+            self.add_class(kind)
+        self.update(feedback_markup(question, grade, suggested))
+        self.display = True

@@ -1,0 +1,118 @@
+"""The secondary screens: help, demo browser, settings, learner switching, progress."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from studybuddy.store import Store
+from studybuddy.tui.screens.demos import DemoBrowserScreen
+from studybuddy.tui.screens.help import HelpScreen
+from studybuddy.tui.screens.home import HomeScreen
+from studybuddy.tui.screens.progress import ProgressScreen
+from studybuddy.tui.screens.settings import LearnerScreen, SettingsScreen
+from studybuddy.tui.screens.show_me import ShowMeScreen
+
+SIZE = (100, 32)
+
+
+async def test_help_lists_the_keys_of_the_screen_below(app_factory):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(str(s.render()) for s in app.screen.query("Static"))
+        assert "Review due" in text and "Progress" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_demo_browser_opens_a_demo(app_factory):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, DemoBrowserScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ShowMeScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.result is not None
+
+
+async def test_show_me_refuses_an_out_of_range_parameter_with_the_range(app_factory):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(ShowMeScreen("softmax-scaling", {"d_k": 8}))
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        screen = app.screen
+        field = screen.query_one("#param-d_k", Input)
+        field.value = "999999"
+        field.focus()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        error = str(screen.query_one("#demo-error").render())
+        assert "allowed: 1 to 4096" in error
+        assert screen.result.params["d_k"] == 8  # the last good result stays
+
+
+async def test_settings_saves_desired_retention(app_factory, database):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        field = app.screen.query_one("#retention", Input)
+        assert field.value == "0.90"
+        field.value = "1.5"
+        field.focus()
+        await pilot.press("enter")
+        assert "outside" in str(app.screen.query_one("#retention-status").render())
+        field.value = "0.85"
+        await pilot.press("enter")
+    assert Store(database).settings("ada").desired_retention == 0.85
+
+
+async def test_switching_to_a_new_learner(app_factory, database):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LearnerScreen)
+        await app.workers.wait_for_complete()
+        app.screen.query_one("#new-learner", Input).focus()
+        await pilot.press(*"grace", "enter")
+        await pilot.pause()
+        assert app.profile == "grace"
+        await pilot.press("enter", "2")  # answer as grace
+        await pilot.pause()
+    assert [a.question_id for a in Store(database).attempts("grace")] == ["tui-mc"]
+    assert Store(database).attempts("ada") == []
+
+
+async def test_progress_screen_shows_the_store_numbers(app_factory, database):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter", "2", "n", "2", "enter", "escape")  # one right, one wrong
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, ProgressScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        stats = app.screen.stats
+        assert stats.attempts == 2 and stats.correct == 1
+        assert stats.questions_seen == 2 and stats.questions_total == 7
+        summary = str(app.screen.query_one("#progress-summary").render())
+        assert "2 of 7 questions seen" in summary and "accuracy 50%" in summary
