@@ -27,6 +27,16 @@ def test_tui_and_cli_import_without_torch_or_sqlmodel():
     assert "sqlmodel" not in loaded
 
 
+def test_first_frame_needs_neither_the_bank_models_nor_the_store():
+    # what runs before the first frame: the console script, the app and its home screen
+    loaded = _modules_after(
+        "import studybuddy.cli, studybuddy.tui.app, studybuddy.tui.screens.home"
+    )
+    assert "textual.app" in loaded
+    for heavy in ("studybuddy.banks.models", "sqlmodel", "torch", "studybuddy.store"):
+        assert heavy not in loaded, f"{heavy} is imported before the first frame"
+
+
 def test_version_flag():
     from typer.testing import CliRunner
 

@@ -6,12 +6,30 @@ import json
 import os
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from studybuddy.banks.loader import bank_files, load_banks
 from studybuddy.locations import question_banks_dir
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from studybuddy.banks.loader import LoadResult
+
+
+def bank_files(folder: Path) -> list[Path]:
+    from studybuddy.banks.loader import bank_files as files_in
+
+    return files_in(folder)
+
+
+def load_banks(paths: Iterable[Path]) -> LoadResult:
+    # imported here: the bank models take ~0.1 s to build, which the TUI's start must not pay
+    from studybuddy.banks.loader import load_banks as load
+
+    return load(paths)
+
 
 app = typer.Typer(help="List, validate, import and export question banks.", no_args_is_help=True)
 

@@ -1,7 +1,5 @@
-"""Study sets: which questions a sitting asks, in what order, and where it stopped (no UI)."""
+"""Study sets: which questions a sitting asks, in what order, and where it stopped (no UI).
 
-from studybuddy.study.catalog import Catalog, QuestionRef
-from studybuddy.study.resume import ResumeStore
-from studybuddy.study.sets import StudySet, review_set, study_set
-
-__all__ = ["Catalog", "QuestionRef", "ResumeStore", "StudySet", "review_set", "study_set"]
+Import the modules directly (catalog, sets, resume): resume is needed before the first frame,
+the others pull in the bank models and are loaded later.
+"""

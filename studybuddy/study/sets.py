@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from studybuddy.study.catalog import Catalog
+if TYPE_CHECKING:
+    from studybuddy.study.catalog import Catalog
 
 Mode = Literal["study", "review", "practice"]
 

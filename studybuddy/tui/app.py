@@ -18,15 +18,17 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from studybuddy.banks.grading import Grade
-from studybuddy.banks.loader import LoadResult, bank_files, load_banks
 from studybuddy.locations import question_banks_dir, user_data_dir
-from studybuddy.study.catalog import Catalog, QuestionRef
 from studybuddy.study.resume import ResumeStore
-from studybuddy.study.sets import StudySet
 
 if TYPE_CHECKING:
+    # Bank models take ~0.1 s to build and SQLModel ~0.4 s to import: both load after the
+    # first frame, in workers, never at import time.
+    from studybuddy.banks.grading import Grade
+    from studybuddy.banks.loader import LoadResult
     from studybuddy.store import Store
+    from studybuddy.study.catalog import Catalog, QuestionRef
+    from studybuddy.study.sets import StudySet
 
 
 class StudyBuddyApp(App[None]):
@@ -50,14 +52,19 @@ class StudyBuddyApp(App[None]):
         # Injectable so tests and snapshots are not at the mercy of the wall clock.
         self.clock: Callable[[], float] = time.monotonic
         self.now: datetime | None = None  # None: the real time, for stats and due dates
+        self._quit_anyway = False
 
     # -- domain access -----------------------------------------------------------------------
     @cached_property
     def banks(self) -> LoadResult:
+        from studybuddy.banks.loader import bank_files, load_banks
+
         return load_banks(bank_files(self.banks_dir))
 
     @cached_property
     def catalog(self) -> Catalog:
+        from studybuddy.study.catalog import Catalog
+
         return Catalog(self.banks.banks)
 
     @property
@@ -230,6 +237,28 @@ class StudyBuddyApp(App[None]):
                     f"key: {key}",
                     lambda action=binding.action, node=active.node: self.run_action(action, node),
                 )
+
+    async def action_quit(self) -> None:
+        """Quit, unless answers kept in memory (database locked) could still be saved."""
+        store = self._store
+        if store is not None and store.unsaved and not self._quit_anyway:
+            from studybuddy.store import StoreError
+
+            try:
+                store.flush()
+            except StoreError:
+                pass
+            if store.unsaved:
+                self._quit_anyway = True
+                self.notify(
+                    f"{store.unsaved} answer(s) could not be saved: the database is locked. "
+                    "Close the other program using it and try again, or press Ctrl+Q again "
+                    "to quit and lose them.",
+                    severity="error",
+                    timeout=20,
+                )
+                return
+        self.exit()
 
     def on_unmount(self) -> None:
         if self._store is not None:

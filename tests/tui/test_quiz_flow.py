@@ -12,6 +12,7 @@ SIZE = (120, 40)
 
 
 async def _open_first_chapter(pilot) -> QuizScreen:
+    await pilot.app.workers.wait_for_complete()  # banks load in a worker after the first frame
     await pilot.pause()
     await pilot.press("enter")
     await pilot.pause()
@@ -184,3 +185,50 @@ async def test_home_shows_progress_after_a_restart(app_factory):
         await pilot.pause()
         row = app.screen.rows["tui-sample/every-type"]
         assert row.right == 1 and row.total == 7
+
+
+async def test_a_review_session_asks_the_due_questions(app_factory, database):
+    from datetime import UTC, datetime, timedelta
+
+    store = Store(database)
+    long_ago = datetime.now(UTC) - timedelta(days=30)
+    for question_id in ("tui-tf", "tui-numeric"):  # answered wrongly a month ago: due now
+        store.record_attempt(
+            "ada",
+            question_id=question_id,
+            bank_id="tui-sample",
+            bank_version=1,
+            answer=None,
+            correct=False,
+            score=0.0,
+            seconds=20.0,
+            at=long_ago,
+        )
+    store.close()
+
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert sorted(app.screen.due_ids) == ["tui-numeric", "tui-tf"]
+        await pilot.press("r")
+        await pilot.pause()
+        quiz = app.screen
+        assert isinstance(quiz, QuizScreen) and quiz.study.mode == "review"
+        assert sorted(quiz.study.question_ids) == ["tui-numeric", "tui-tf"]
+        for _ in range(2):
+            if quiz.question.id == "tui-tf":
+                await pilot.press("f")
+            else:
+                await pilot.press(*"1.25", "enter")
+            await pilot.pause()
+            assert quiz.last_grade.correct
+            await pilot.press("n")
+            await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.due_ids == []  # answered right: no longer due today
+
+    reviews = [a for a in Store(database).attempts("ada") if a.mode == "review"]
+    assert sorted(a.question_id for a in reviews) == ["tui-numeric", "tui-tf"]

@@ -94,6 +94,7 @@ async def test_switching_to_a_new_learner(app_factory, database):
         await pilot.press(*"grace", "enter")
         await pilot.pause()
         assert app.profile == "grace"
+        await app.workers.wait_for_complete()
         await pilot.press("enter", "2")  # answer as grace
         await pilot.pause()
     assert [a.question_id for a in Store(database).attempts("grace")] == ["tui-mc"]
@@ -103,6 +104,7 @@ async def test_switching_to_a_new_learner(app_factory, database):
 async def test_progress_screen_shows_the_store_numbers(app_factory, database):
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("enter", "2", "n", "2", "enter", "escape")  # one right, one wrong
         await pilot.pause()

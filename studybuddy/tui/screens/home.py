@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from rich.text import Text
@@ -12,7 +13,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from studybuddy.study.sets import study_set
+
+if TYPE_CHECKING:
+    from studybuddy.banks.loader import LoadResult
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class HomeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: dict[str, ChapterRow] = {}
+        self.banks_loaded = False
         self.due_ids: list[str] = []
         self.has_open_set = False
 
@@ -66,22 +70,31 @@ class HomeScreen(Screen[None]):
         return self.query_one("#chapters", DataTable)
 
     def on_mount(self) -> None:
-        result = self.app.banks
+        self.query_one("#bank-problems", Static).display = False
+        self.query_one("#home-status", Static).update("Loading your question banks…")
+        self.load_banks()
+
+    @work(thread=True, exclusive=True, group="banks", description="loading banks")
+    def load_banks(self) -> None:
+        result = self.app.banks  # parsed and validated here, off the UI thread
+        self.app.catalog  # noqa: B018  (built now so the first keypress does not wait for it)
+        self.app.call_from_thread(self._show_banks, result)
+
+    def _show_banks(self, result: LoadResult) -> None:
         source_order = {"book": 0, "course": 1, "notes": 2}
         for bank in sorted(result.banks, key=lambda b: (source_order[b.source], b.title)):
             for chapter in bank.chapters:
                 key = f"{bank.id}/{chapter.id}"
                 self.rows[key] = ChapterRow(key, bank.title, chapter.title, len(chapter.questions))
+        self.banks_loaded = True
         self._fill_table()
         if result.problems:
             shown = "\n".join(escape(str(p)) for p in result.problems[:4])
             more = len(result.problems) - 4
             extra = f"\n… and {more} more (run `studybuddy banks validate`)" if more > 0 else ""
-            self.query_one("#bank-problems", Static).update(
-                f"[b]Some banks have errors; the rest loaded:[/]\n{shown}{extra}"
-            )
-        else:
-            self.query_one("#bank-problems", Static).display = False
+            problems = self.query_one("#bank-problems", Static)
+            problems.update(f"[b]Some banks have errors; the rest loaded:[/]\n{shown}{extra}")
+            problems.display = True
         self._update_status()
         self.refresh_progress()
 
@@ -155,8 +168,9 @@ class HomeScreen(Screen[None]):
         self.refresh_bindings()
 
     def on_screen_resume(self) -> None:
-        self._update_status()
-        self.refresh_progress()
+        if self.banks_loaded:
+            self._update_status()
+            self.refresh_progress()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resume":
@@ -180,6 +194,8 @@ class HomeScreen(Screen[None]):
         key = self._highlighted_key()
         if key is None:
             return
+        from studybuddy.study.sets import study_set
+
         seen = self.app.seen_question_ids()
         self.app.start_set(study_set(self.app.catalog, key, seen))
 
