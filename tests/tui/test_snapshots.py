@@ -34,12 +34,23 @@ def snapshot_app(tmp_path, monkeypatch):
     def build(with_history: bool = False):
         if with_history:
             store = Store("progress.sqlite3")
-            answers = [("tui-mc", True), ("tui-tf", False), ("tui-numeric", True),
-                       ("tui-mc", True), ("tui-cloze", False)]
+            answers = [
+                ("tui-mc", True),
+                ("tui-tf", False),
+                ("tui-numeric", True),
+                ("tui-mc", True),
+                ("tui-cloze", False),
+            ]
             for day, (question_id, correct) in enumerate(answers):
                 store.record_attempt(
-                    "ada", question_id=question_id, bank_id="tui-sample", bank_version=1,
-                    answer=None, correct=correct, score=float(correct), seconds=12.0,
+                    "ada",
+                    question_id=question_id,
+                    bank_id="tui-sample",
+                    bank_version=1,
+                    answer=None,
+                    correct=correct,
+                    score=float(correct),
+                    seconds=12.0,
                     at=NOW - timedelta(days=4 - day, hours=1),
                 )
             store.close()
@@ -121,8 +132,7 @@ def test_help(snap_compare, snapshot_app, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_progress(snap_compare, snapshot_app, size):
-    assert snap_compare(snapshot_app(with_history=True), terminal_size=size,
-                        run_before=_after("p"))
+    assert snap_compare(snapshot_app(with_history=True), terminal_size=size, run_before=_after("p"))
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -13,7 +13,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-
 if TYPE_CHECKING:
     from studybuddy.banks.loader import LoadResult
 
