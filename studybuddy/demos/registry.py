@@ -56,8 +56,12 @@ def _load_all() -> None:
 
 
 def all_demos() -> dict[str, Demo]:
+    """Every demo, in the book's order of families (the order modules happened to be imported
+    in would make listings differ between runs)."""
     _load_all()
-    return DEMOS
+    rank = {f"studybuddy.demos.{family}": i for i, family in enumerate(_FAMILIES)}
+    ordered = sorted(DEMOS.values(), key=lambda d: rank.get(d.run_fn.__module__, len(rank)))
+    return {demo.id: demo for demo in ordered}
 
 
 def get_demo(demo_id: str) -> Demo:
