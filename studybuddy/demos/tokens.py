@@ -387,9 +387,15 @@ def embedding_neighbours(p: NeighboursParams) -> DemoResult:
         f"{p.k}th at {neighbours[-1]['cosine']:.3f}. A random token scores {baseline:.3f} on "
         "average.",
         f"These are the shipped model's {table.shape[1]}-dimensional token embeddings, learned "
-        "from our study notes only: tokens used in similar contexts there end up close, and "
-        "tokens the notes never use stay near where initialisation put them.",
+        "from our study notes only: tokens used in similar contexts there end up close.",
     ]
+    if baseline < -0.2:
+        notes.append(
+            "Tokens the notes never use only ever receive the gradient that lowers their "
+            "probability, and (the output layer sharing these vectors) that push points the "
+            "same way for all of them: they crowd together, away from the words the notes use, "
+            f"which is why a random token scores {baseline:.2f}."
+        )
     return DemoResult(
         "embedding-neighbours",
         f"Nearest neighbours of {word!r}",
