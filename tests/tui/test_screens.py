@@ -118,3 +118,32 @@ async def test_progress_screen_shows_the_store_numbers(app_factory, database):
         assert stats.questions_seen == 2 and stats.questions_total == 7
         summary = str(app.screen.query_one("#progress-summary").render())
         assert "2 of 7 questions seen" in summary and "accuracy 50%" in summary
+
+
+async def test_training_steps_stream_progress_into_the_show_me_screen(app_factory, monkeypatch):
+    seen = []
+    original = ShowMeScreen._show_progress
+
+    def spy(self, done, total, message):
+        seen.append((done, total))
+        original(self, done, total, message)
+
+    monkeypatch.setattr(ShowMeScreen, "_show_progress", spy)
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(ShowMeScreen("train-steps", {"steps": 3}))
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.result.params["steps"] == 3
+    assert seen[-1] == (3, 3)
+
+
+async def test_an_unknown_demo_says_so_instead_of_crashing(app_factory):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(ShowMeScreen("no-such-demo", {}))
+        await pilot.pause()
+        assert "no demo called 'no-such-demo'" in str(app.screen.query_one("#demo-error").render())

@@ -15,7 +15,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, LoadingIndicator, Static
+from textual.widgets import (
+    Footer,
+    Header,
+    Input,
+    Label,
+    LoadingIndicator,
+    ProgressBar,
+    Static,
+)
 
 from studybuddy.demos.base import DemoResult
 
@@ -81,31 +89,35 @@ class ShowMeScreen(Screen[None]):
         self.runs = 0
 
     def compose(self) -> ComposeResult:
-        from studybuddy.demos import DemoError, get_demo
-
         yield Header()
         with VerticalScroll(id="demo-scroll"):
-            try:
-                demo = get_demo(self.demo_id)
-            except DemoError as exc:
-                yield Static(f"[red]{escape(str(exc))}[/]", id="demo-error")
-                return
-            yield Static(
-                f"[b]{escape(demo.title)}[/]  [dim]{escape(demo.summary)}[/]", id="demo-title"
-            )
-            defaults = demo.params_model.model_validate(
-                {k: v for k, v in self.initial.items() if k in demo.params_model.model_fields}
-            ).model_dump()
-            for name, field in demo.params_model.model_fields.items():
-                yield ParamInput(name, defaults[name], field.description or "")
-            yield Static("[dim]Edit a value and press Enter to recompute.[/]", id="demo-hint")
-            yield Static("", id="demo-error")
-            yield LoadingIndicator(id="demo-loading")
-            yield Static(id="demo-body")
-            yield Static(id="demo-chart-note")
+            yield from self._demo_widgets()
         yield Footer()
 
+    def _demo_widgets(self) -> ComposeResult:
+        from pydantic import ValidationError
+
+        from studybuddy.demos import DemoError, get_demo
+
+        try:
+            demo = get_demo(self.demo_id)
+            known = {k: v for k, v in self.initial.items() if k in demo.params_model.model_fields}
+            defaults = demo.params_model.model_validate(known).model_dump()
+        except (DemoError, ValidationError) as exc:
+            yield Static(f"[red]{escape(str(exc))}[/]", id="demo-error")
+            return
+        yield Static(f"[b]{escape(demo.title)}[/]  [dim]{escape(demo.summary)}[/]", id="demo-title")
+        for name, field in demo.params_model.model_fields.items():
+            yield ParamInput(name, defaults[name], field.description or "")
+        yield Static("[dim]Edit a value and press Enter to recompute.[/]", id="demo-hint")
+        yield Static("", id="demo-error")
+        yield LoadingIndicator(id="demo-loading")
+        yield ProgressBar(id="demo-progress", show_eta=False)
+        yield Static(id="demo-body")
+
     def on_mount(self) -> None:
+        for bar in self.query("#demo-progress"):
+            bar.display = False
         if self.query("ParamInput"):
             self.action_recompute()
             self.query(Input).first().focus()
@@ -126,8 +138,12 @@ class ShowMeScreen(Screen[None]):
     def compute(self, params: dict[str, Any]) -> None:
         from studybuddy.demos import DemoError, run_demo
 
+        def progress(done: int, total: int, message: str) -> None:
+            # training steps report as they go; the bar shows how far along they are
+            self.app.call_from_thread(self._show_progress, done, total, message)
+
         try:
-            result = run_demo(self.demo_id, params)
+            result = run_demo(self.demo_id, params, on_progress=progress)
         except DemoError as exc:
             self.app.call_from_thread(self._show_error, str(exc))
             return
@@ -136,14 +152,22 @@ class ShowMeScreen(Screen[None]):
             return
         self.app.call_from_thread(self._show, result)
 
+    def _show_progress(self, done: int, total: int, message: str) -> None:
+        bar = self.query_one("#demo-progress", ProgressBar)
+        bar.display = True
+        bar.update(total=total, progress=done)
+        self.query_one("#demo-error", Static).update(f"[dim]{escape(message)}[/]")
+
     def _show(self, result: DemoResult) -> None:
         from studybuddy.demos.render import render_result
 
         self.result = result
         self.runs += 1
         self.query_one("#demo-loading").display = False
+        self.query_one("#demo-progress").display = False
         self.query_one("#demo-error", Static).update("")
-        self.query_one("#demo-body", Static).update(render_result(result))
+        width = max(40, min(self.size.width - 4, 110))
+        self.query_one("#demo-body", Static).update(render_result(result, width=width))
 
     def _show_error(self, message: str) -> None:
         self.query_one("#demo-loading").display = False
