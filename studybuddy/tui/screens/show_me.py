@@ -53,8 +53,8 @@ def parse_value(text: str, default: Any) -> Any:
 
 class ParamInput(Horizontal):
     DEFAULT_CSS = """
-    ParamInput { height: 3; }
-    ParamInput Label { width: 18; padding: 1 1 0 0; text-align: right; }
+    ParamInput { height: 1; margin-bottom: 1; }
+    ParamInput Label { width: 18; padding: 0 1 0 0; text-align: right; }
     ParamInput Input { width: 1fr; max-width: 60; }
     """
 
@@ -67,7 +67,10 @@ class ParamInput(Horizontal):
     def compose(self) -> ComposeResult:
         yield Label(escape(self.param_name))
         yield Input(
-            _format(self.default), id=f"param-{self.param_name}", tooltip=self.description or None
+            _format(self.default),
+            id=f"param-{self.param_name}",
+            tooltip=self.description or None,
+            compact=True,
         )
 
     @property
