@@ -116,6 +116,8 @@ def test_show_me(snap_compare, snapshot_app, size):
     async def open_demo(pilot):
         pilot.app.push_screen(ShowMeScreen("softmax-scaling", {"d_k": 64, "n_keys": 4}))
         await _settle(pilot)
+        pilot.app.screen.set_focus(None)  # a blinking cursor would make the picture flaky
+        await pilot.pause()
 
     assert snap_compare(snapshot_app(), terminal_size=size, run_before=open_demo)
 
@@ -142,4 +144,9 @@ def test_demo_browser(snap_compare, snapshot_app, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_settings(snap_compare, snapshot_app, size):
-    assert snap_compare(snapshot_app(), terminal_size=size, run_before=_after("o"))
+    async def open_settings(pilot):
+        await _after("o")(pilot)
+        pilot.app.screen.set_focus(None)  # no blinking cursor in the picture
+        await pilot.pause()
+
+    assert snap_compare(snapshot_app(), terminal_size=size, run_before=open_settings)
