@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from studybuddy.store import Store
+
 from studybuddy.tui.screens.home import HomeScreen
 from studybuddy.tui.screens.quiz import QuizScreen
 from studybuddy.tui.screens.show_me import ShowMeScreen
 from studybuddy.tui.widgets.answers import OrderingAnswer
 
 SIZE = (120, 40)
+FIXTURE_BANKS = Path(__file__).parent / "fixtures" / "banks"
 
 
 async def _open_first_chapter(pilot) -> QuizScreen:
@@ -232,3 +236,22 @@ async def test_a_review_session_asks_the_due_questions(app_factory, database):
 
     reviews = [a for a in Store(database).attempts("ada") if a.mode == "review"]
     assert sorted(a.question_id for a in reviews) == ["tui-numeric", "tui-tf"]
+
+
+async def test_arrow_keys_pick_the_chapter_on_the_home_screen(app_factory, tmp_path):
+    import shutil
+
+    banks = tmp_path / "banks"
+    shutil.copytree(FIXTURE_BANKS, banks)
+    second = (FIXTURE_BANKS / "tui-sample.yaml").read_text()
+    second = second.replace("id: tui-sample", "id: tui-second").replace("id: tui-", "id: two-")
+    second = second.replace("title: TUI sample bank", "title: Zweite Bank")
+    (banks / "second.yaml").write_text(second)
+    app = app_factory(banks_dir=banks)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QuizScreen)
+        assert app.screen.question.id.startswith("two-")

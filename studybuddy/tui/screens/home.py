@@ -87,6 +87,7 @@ class HomeScreen(Screen[None]):
                 self.rows[key] = ChapterRow(key, bank.title, chapter.title, len(chapter.questions))
         self.banks_loaded = True
         self._fill_table()
+        self.table.focus()
         if result.problems:
             shown = "\n".join(escape(str(p)) for p in result.problems[:4])
             more = len(result.problems) - 4
