@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from studybuddy.store import Store
-
 from studybuddy.tui.screens.home import HomeScreen
 from studybuddy.tui.screens.quiz import QuizScreen
 from studybuddy.tui.screens.show_me import ShowMeScreen
