@@ -68,10 +68,16 @@ class StudySet:
 def study_set(
     catalog: Catalog, chapter_key: str, seen: Iterable[str], limit: int | None = None
 ) -> StudySet:
-    """A chapter's questions, those never attempted first, each group in bank order."""
+    """A chapter's questions, those never attempted first.
+
+    Within each group the auto-graded questions come before the open ones: a bank often puts a
+    multiple-choice variant right after the open question it checks, and asked in that order
+    the model answer just shown would give the variant away.
+    """
     _, chapter = catalog.find_chapter(chapter_key)
     seen_ids = set(seen)
-    ids = [q.id for q in chapter.questions]
+    questions = sorted(chapter.questions, key=lambda q: not q.auto_gradable)  # stable sort
+    ids = [q.id for q in questions]
     ordered = [q for q in ids if q not in seen_ids] + [q for q in ids if q in seen_ids]
     return StudySet("study", chapter.title, ordered[:limit] if limit else ordered)
 
