@@ -48,6 +48,7 @@ class AnswerWidget(Vertical):
         height: auto; max-height: 14;
     }
     AnswerWidget Input { width: 60; }
+    AnswerWidget Label { width: 1fr; }
     """
     hint = ""
 
