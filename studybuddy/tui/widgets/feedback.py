@@ -49,13 +49,13 @@ def feedback_markup(question: Any, grade: Grade, suggested: str | None = None) -
     else:
         verdict = "[b red]Not quite.[/]"
     lines = [verdict]
-    # MC and TF feedback only restates the answer shown below; the others explain partial credit
-    # or why an input was not understood.
-    says_more = not isinstance(question, MultipleChoice | TrueFalse)
-    if grade.feedback and says_more and not grade.correct and not grade.needs_confirmation:
+    # The grader's feedback for numbers, blanks and orderings already states the right answer
+    # (and the partial credit); for the other types we state it ourselves.
+    states_answer = isinstance(question, Numeric | Cloze | Ordering)
+    if grade.feedback and states_answer and not grade.correct:
         lines.append(escape(grade.feedback))
     label = "Model answer" if isinstance(question, ShortAnswer) else "Answer"
-    if not grade.correct or isinstance(question, ShortAnswer):
+    if isinstance(question, ShortAnswer) or (not grade.correct and not states_answer):
         lines.append(f"[b]{label}:[/] {escape(correct_answer_text(question))}")
     hit = grade.details.get("covered") or grade.details.get("hit")
     missed = grade.details.get("missed")
