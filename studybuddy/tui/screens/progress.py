@@ -93,6 +93,7 @@ class ProgressScreen(Screen[None]):
         # two text rows per chapter bar plus the axes
         plot.styles.height = min(5 + 2 * max(1, len(rows)), 30)
         if rows:
+            rows.reverse()  # plotext stacks horizontal bars bottom-up; read them top-down
             titles = [self.app.chapter_title(m.chapter)[:28] for m in rows]
             shares = [round(100 * m.share) for m in rows]
             plt.bar(titles, shares, orientation="horizontal", width=0.4)
