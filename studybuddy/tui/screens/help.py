@@ -47,15 +47,17 @@ class HelpScreen(ModalScreen[None]):
         seen = set()
         for _key, active in self.bindings:
             binding = active.binding
-            # widget-internal keys (cursor moves, copy) are noise here; the screen's own are not
-            own = active.node is self.under or active.node is self.app
-            if not (binding.show or own) or not binding.description:
+            # Our bindings carry ids; Textual's own (focus moves, copy) and widget-internal
+            # cursor keys are noise here unless the widget asks to show them in the footer.
+            if not binding.description or not (binding.id or binding.show):
+                continue
+            if binding.action in {"focus_next", "focus_previous", "app.focus_next"}:
                 continue
             if (binding.action, binding.description) in seen:
                 continue
             seen.add((binding.action, binding.description))
             shown = binding.key_display or self.app.get_key_display(binding)
-            lines.append(f"[b]{escape(shown):>8}[/]  {escape(binding.description)}")
+            lines.append(f"[b]{escape(shown.ljust(10))}[/]  {escape(binding.description)}")
         with VerticalScroll():
             yield Static(f"[b]{escape(name.removesuffix('Screen'))}[/]\n")
             yield Static(escape(SCREEN_HELP.get(name, "")) + "\n")
