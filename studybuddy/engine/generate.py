@@ -89,8 +89,9 @@ def generate(
     """Extend token ids `idx` (batch, num_tokens) by up to `max_new_tokens` tokens.
 
     The model sees at most the last `context_size` tokens (default: its context length), so a
-    longer prompt is cropped from the left. Generation stops early once every row has produced
-    `eos_id`. Call `model.eval()` first, or dropout makes the output random.
+    longer prompt is cropped from the left. Generation stops early when the newest token of
+    every row is `eos_id` (for one sequence: as soon as it appears). Call `model.eval()` first,
+    or dropout makes the output random.
     """
     if temperature < 0:
         raise ValueError(f"temperature must be >= 0, got {temperature}")

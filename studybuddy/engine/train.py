@@ -9,6 +9,7 @@ generator, so `torch.manual_seed` before building the model makes a run reproduc
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -84,6 +85,7 @@ class TrainingHistory:
     points: list[EvalPoint] = field(default_factory=list)
     steps: int = 0
     tokens_seen: int = 0
+    out_of_time: bool = False  # stopped by `time_budget_s` before the planned last step
 
 
 def train_model(
@@ -100,6 +102,7 @@ def train_model(
     warmup_steps: int = 0,
     max_grad_norm: float | None = 1.0,
     max_steps: int | None = None,
+    time_budget_s: float | None = None,
     on_step: Callable[[int], None] | None = None,
     on_eval: Callable[[EvalPoint], None] | None = None,
 ) -> TrainingHistory:
@@ -110,7 +113,8 @@ def train_model(
     unshuffled one keeps that measurement comparable from one evaluation to the next. With
     `lr_schedule`, each group's learning rate warms up over `warmup_steps` and then decays
     (`learning_rate_at`); otherwise it stays as the optimizer was given it. `max_steps` ends
-    the run early (the schedule then spans `max_steps`).
+    the run early (the schedule then spans `max_steps`). `time_budget_s` is a safety net for a
+    busy machine: once that many seconds have passed the run ends after the current step.
     """
     history = TrainingHistory()
     total_steps = num_epochs * len(train_loader)  # type: ignore[arg-type]
@@ -127,9 +131,10 @@ def train_model(
         if on_eval is not None:
             on_eval(point)
 
+    started = time.perf_counter()
     model.train()
     for _ in range(num_epochs):
-        if history.steps >= total_steps:
+        if history.steps >= total_steps or history.out_of_time:
             break
         for input_batch, target_batch in train_loader:
             if history.steps >= total_steps:
@@ -149,6 +154,14 @@ def train_model(
                 on_step(history.steps)
             if history.steps % eval_freq == 0:
                 evaluate()
+            elapsed = time.perf_counter() - started
+            if (
+                time_budget_s is not None
+                and elapsed > time_budget_s
+                and history.steps < total_steps
+            ):
+                history.out_of_time = True
+                break
     if not history.points or history.points[-1].step != history.steps:
         evaluate()
     return history

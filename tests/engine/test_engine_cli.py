@@ -112,14 +112,16 @@ def test_train_smoke_run_writes_model_and_record(tmp_path):
     (corpus / "a.md").write_text(note)
     (corpus / "b.md").write_text(note.replace("Self-attention", "Dropout"))
     out = tmp_path / "out"
-    args = ["--corpus", str(corpus), "--out", str(out), "--max-steps", "2", "--batch-size", "2"]
-    args += ["--threads", "1"]
+    args = ["--corpus", str(corpus), "--out", str(out), "--max-steps", "2"]
     result = run("train", *args)
     assert result.exit_code == 0, result.output
     record = json.loads((out / "training.json").read_text())
     assert record["steps"] == 2
     assert record["tokens_seen"] == 2 * 2 * 256
+    assert record["sample"]["greedy"].startswith("Self-attention")
     assert record["corpus"]["files"] == ["a.md", "b.md"]
-    assert record["config"] == GPTConfig(context_length=256, emb_dim=128, n_heads=4, n_layers=4,
-                                         tie_weights=True).to_dict()  # fmt: skip
+    study = GPTConfig(
+        context_length=256, emb_dim=128, n_heads=4, n_layers=4, drop_rate=0.0, tie_weights=True
+    )
+    assert record["config"] == study.to_dict()
     assert (out / "gpt-study.pt").stat().st_size < 16_000_000

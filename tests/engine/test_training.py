@@ -110,3 +110,16 @@ def test_max_steps_ends_the_run_early():
     )
     assert history.steps == 7
     assert [p.step for p in history.points] == [7]  # the final evaluation
+    assert not history.out_of_time
+
+
+def test_time_budget_stops_after_the_running_step():
+    torch.manual_seed(0)
+    model = GPTModel(CFG)
+    loader = create_dataloader(IDS, batch_size=4, max_length=16, stride=8)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    history = train_model(
+        model, loader, loader, optimizer, num_epochs=3, eval_freq=100, time_budget_s=0.0
+    )
+    assert history.steps == 1 and history.out_of_time
+    assert [p.step for p in history.points] == [1]
