@@ -175,7 +175,11 @@ def _front_matter(lines: list[str], draft: Draft) -> int:
             try:
                 meta = yaml.safe_load("\n".join(lines[1:end])) or {}
             except yaml.YAMLError as exc:
-                draft.problem(1, "-", "front matter", f"valid YAML ({exc})")
+                # the parser's own message spans lines; its problem and line are the useful part
+                mark = getattr(exc, "problem_mark", None)
+                line = mark.line + 2 if mark else 1  # the front matter starts on line 2
+                problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+                draft.problem(line, "-", "front matter", f"valid YAML ({problem})")
                 return end + 1
             if not isinstance(meta, dict):
                 draft.problem(1, "-", "front matter", "a mapping such as 'id: my-bank'")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from studybuddy.locations import question_banks_dir
+from studybuddy.locations import BANKS_ENV, question_banks_dir
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -34,11 +34,34 @@ def load_banks(paths: Iterable[Path]) -> LoadResult:
 app = typer.Typer(help="List, validate, import and export question banks.", no_args_is_help=True)
 
 
+def _fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def bundled_folder() -> Path:
+    """The folder of banks, or a clean exit when it is not one (a typo in $STUDYBUDDY_BANKS)."""
+    folder = question_banks_dir()
+    if not folder.is_dir():
+        hint = f" (set by ${BANKS_ENV})" if os.environ.get(BANKS_ENV) else ""
+        _fail(f"{folder}: expected a folder of question banks{hint}", 2)
+    return folder
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write {path}: {exc.strerror or exc}")
+
+
 def _expand(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
             files.extend(bank_files(path))
+        elif path.suffix.lower() not in {".yaml", ".yml"} and path.exists():
+            _fail(f"{path}: expected a .yaml bank (`banks import` turns .csv/.md into one)", 2)
         elif path.exists():
             files.append(path)
         else:
@@ -52,7 +75,7 @@ def list_banks(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per bank.")] = False,
 ) -> None:
     """Banks, their chapters and how many questions of each type they hold."""
-    result = load_banks(bank_files(question_banks_dir()))
+    result = load_banks(bank_files(bundled_folder()))
     summary = []
     for bank in result.banks:
         chapters = []
@@ -103,11 +126,6 @@ def list_banks(
         typer.echo(str(problem), err=True)
 
 
-def _fail(message: str, code: int = 1) -> NoReturn:
-    typer.echo(message, err=True)
-    raise typer.Exit(code)
-
-
 @app.command("validate")
 def validate(
     paths: Annotated[list[Path] | None, typer.Argument(help="Bank files or folders.")] = None,
@@ -151,11 +169,13 @@ def import_bank(
     from studybuddy.banks.schema import SCHEMA_NAME
     from studybuddy.banks.yaml_writer import bank_to_yaml
 
+    if file.is_dir():
+        _fail(f"{file} is a folder; expected a .csv, .md or .markdown file", 2)
     if not file.is_file():
         _fail(f"{file}: no such file", 2)
     if file.suffix.lower() not in IMPORT_SUFFIXES:
         _fail(f"{file}: expected a .csv, .md or .markdown file", 2)
-    bundled = [p for p in bank_files(question_banks_dir()) if output is None or p != output]
+    bundled = [p for p in bank_files(bundled_folder()) if output is None or p != output]
     imported = import_bank(file, load_banks(bundled), id=bank_id, title=title, source=source)
     if imported.bank is None:
         for problem in imported.problems:
@@ -169,7 +189,7 @@ def import_bank(
     if output is None:
         typer.echo(text, nl=False)
         return
-    output.write_text(text, encoding="utf-8")
+    _write(output, text)
     count = len(imported.bank.questions())
     typer.echo(f"wrote {output}: bank {imported.bank.id}, {count} questions", err=True)
 
@@ -186,7 +206,7 @@ def export_bank(
     """Export a bank for Anki, or as Markdown or CSV to edit and import again."""
     if not (anki or markdown or csv):
         _fail("expected at least one of --anki FILE.apkg, --markdown FILE.md, --csv FILE.csv", 2)
-    result = load_banks(bank_files(question_banks_dir()))
+    result = load_banks(bank_files(bundled_folder()))
     try:
         bank = result.bank(bank_id)
     except KeyError:
@@ -197,17 +217,20 @@ def export_bank(
 
         if anki.suffix != ".apkg":
             _fail(f"{anki}: expected a file name ending in .apkg", 2)
-        count = export_anki(bank, anki)
+        try:
+            count = export_anki(bank, anki)
+        except OSError as exc:
+            _fail(f"cannot write {anki}: {exc.strerror or exc}")
         typer.echo(f"wrote {anki}: {count} notes")
     if markdown is not None:
         from studybuddy.banks.markdown_format import write_markdown
 
-        markdown.write_text(write_markdown(bank), encoding="utf-8")
+        _write(markdown, write_markdown(bank))
         typer.echo(f"wrote {markdown}")
     if csv is not None:
         from studybuddy.banks.csv_format import write_csv
 
-        csv.write_text(write_csv(bank), encoding="utf-8")
+        _write(csv, write_csv(bank))
         typer.echo(f"wrote {csv}")
 
 
@@ -233,5 +256,5 @@ def schema(
     elif output is None:
         typer.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        _write(output, text)
         typer.echo(f"wrote {output}", err=True)

@@ -157,6 +157,12 @@ def train(
         raise _fail(f"unknown preset {recipe.preset!r}; expected one of: {', '.join(PRESETS)}")
     out_dir = out if out is not None else user_data_dir() / "model"
     corpus_dir = corpus if corpus is not None else data_dir() / "corpus"
+    if out_dir.exists() and not out_dir.is_dir():
+        raise _fail(f"{out_dir} is a file; --out expects a folder")
+    try:  # now, not after minutes of training
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _fail(f"cannot write to {out_dir}: {exc.strerror or exc}") from None
 
     progress = Progress(
         TextColumn("training"),
@@ -187,6 +193,10 @@ def train(
         )
     except EngineError as exc:
         raise _fail(str(exc)) from None
+    except KeyboardInterrupt:
+        progress.stop()
+        typer.echo(f"interrupted: training stopped, nothing saved to {out_dir}", err=True)
+        raise typer.Exit(130) from None
     finally:
         progress.stop()
     final = record["final"]

@@ -90,7 +90,7 @@ def host(
 
 def _open_or_create(store, resume, chapters, weakest, questions, timer, teams) -> int:
     from studybuddy.banks.loader import bank_files, load_banks
-    from studybuddy.locations import question_banks_dir
+    from studybuddy.commands.banks import bundled_folder
     from studybuddy.night.records import NightSettings
     from studybuddy.night.room import Night
     from studybuddy.night.setup import NightPlan, create_night
@@ -98,7 +98,7 @@ def _open_or_create(store, resume, chapters, weakest, questions, timer, teams) -
 
     if resume is not None:
         return Night.open(store, resume).id
-    catalog = Catalog(load_banks(bank_files(question_banks_dir())).banks)
+    catalog = Catalog(load_banks(bank_files(bundled_folder())).banks)
     plan = NightPlan(
         chapters=tuple(chapters),
         weakest=weakest,
@@ -162,7 +162,7 @@ def _echo(line: str) -> None:
 
 @app.command("list")
 def list_nights(
-    limit: Annotated[int, typer.Option("--limit", help="How many nights.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many nights.")] = 20,
 ) -> None:
     """The latest nights with their codes (for `--resume` and `report --night`)."""
     from studybuddy.night.results import recent_nights
@@ -207,6 +207,12 @@ def serve(
 
     if not 1 <= port <= 65535:
         raise _fail(f"a port from 1 to 65535 (got {port})")
+    try:
+        socket.getaddrinfo(host, port)
+    except socket.gaierror:
+        raise _fail(
+            f"no such address {host!r}; try --host localhost or this machine's IP"
+        ) from None
     try:
         with socket.create_server((host, port)):
             pass

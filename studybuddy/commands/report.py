@@ -60,6 +60,7 @@ def report(
         str | None,
         typer.Option(metavar="DATE", help="Count answers from this day on (YYYY-MM-DD)."),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
 ) -> None:
     """Write a progress report: HTML (default), Markdown, CSV (one answer a row), JSON or PDF."""
     chosen = sum([profile is not None, group, night is not None])
@@ -87,7 +88,7 @@ def report(
                 content = make.group_report(store, fmt.value, catalog=catalog, now=now, since=start)
                 kind, name = "group", ""
             else:
-                wanted = profile or (ctx.obj or {}).get("profile") or "me"
+                wanted = profile if profile is not None else (ctx.obj or {}).get("profile", "me")
                 name = store.learner(wanted).name
                 catalog = make.bundled_catalog()
                 content = make.learner_report(
@@ -99,6 +100,8 @@ def report(
         path = output or Path.cwd() / make.default_filename(
             kind, fmt.value, now.astimezone(build.local_tz()).date(), name
         )
+        if path.exists() and not path.is_dir() and not force:
+            raise _fail(f"{path} already exists; choose another --output or pass --force", 2)
         make.save(content, path)
     except (StoreError, ReportError) as exc:
         raise _fail(str(exc)) from None

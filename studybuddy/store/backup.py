@@ -24,9 +24,12 @@ def backup_sqlite(source: Path, destination: Path, *, overwrite: bool = False) -
         raise StoreError(f"{destination} already exists; choose a new file name")
     if destination.resolve() == source.resolve():
         raise StoreError(f"{destination} is the database itself; choose another file")
-    destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".partial")
-    partial.unlink(missing_ok=True)
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(b"")  # an unwritable folder fails here, with the system's reason
+    except OSError as exc:
+        raise StoreError(f"cannot write {destination}: {exc.strerror or exc}") from None
     try:
         src = _read_only(source)
         dst = sqlite3.connect(partial)

@@ -26,7 +26,6 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # execution option marking a connection that will write: SQLite then takes the write lock at
 # BEGIN, so two writers queue on the busy timeout instead of failing on a lock upgrade
 WRITE_OPTION = "studybuddy_write"
-OUR_TABLES = {"learner", "attempt", "schema_version"}
 
 
 def database_url(target: str) -> str:
@@ -104,7 +103,9 @@ def _probe_sqlite_file(path: Path, busy_timeout: float) -> None:
             f"{path} is a damaged SQLite file ({exc}); it was left untouched. "
             "Restore a backup or pass --db with another path."
         ) from exc
-    if tables and not tables & OUR_TABLES:
+    # a table that merely shares a name with ours is not enough: migrating it would write
+    ours = "schema_version" in tables or {"learner", "attempt"} <= tables
+    if tables and not ours:
         listed = ", ".join(sorted(tables)[:5])
         raise StoreError(
             f"{path} is another program's SQLite database (tables: {listed}); it was left "
@@ -148,7 +149,12 @@ def make_engine(target: str, *, busy_timeout: float = 5.0) -> Engine:
     path = sqlite_path(target)
     if path is not None:
         _probe_sqlite_file(path, busy_timeout)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the folder for {path}: {exc.strerror or exc}"
+            ) from None
     is_sqlite = url.get_backend_name() == "sqlite"
     try:
         engine = create_engine(
