@@ -198,3 +198,15 @@ def test_night_serve_on_an_unknown_host_blames_the_host(monkeypatch):
     result = run("night", "serve", "--host", "no-such-host.invalid", "--port", "8123")
     assert_clean(result, 1, "no such address 'no-such-host.invalid'", "--host localhost")
     assert "--port" not in result.output
+
+
+def test_db_check_of_a_missing_file_does_not_create_it(tmp_path):
+    from typer.testing import CliRunner
+
+    from studybuddy.cli import app
+
+    missing = tmp_path / "nowhere.sqlite3"
+    result = CliRunner().invoke(app, ["--db", str(missing), "db", "check"])
+    assert result.exit_code != 0
+    assert "no database at" in result.output and "Traceback" not in result.output
+    assert not missing.exists()

@@ -39,7 +39,12 @@ def check(
 ) -> None:
     """Integrity check, schema version and row counts; exit status 1 if damaged."""
     from studybuddy.store import StoreError
+    from studybuddy.store.db import sqlite_path
 
+    path = sqlite_path(default_database())
+    if path is not None and not path.exists():
+        # checking must not create the database it was asked about
+        raise _fail(f"no database at {path} (pass --db with the file to check)")
     store = open_store()
     try:
         result = store.check()
