@@ -100,3 +100,17 @@ def test_bad_settings_are_refused(model):
         generate(model, torch.tensor([[1]]), 1, temperature=-1)
     with pytest.raises(ValueError, match="top_k must be >= 1"):
         generate(model, torch.tensor([[1]]), 1, top_k=0)
+
+
+def test_public_generate_is_the_function_whatever_was_imported_first():
+    import subprocess
+    import sys
+
+    code = (
+        "from studybuddy.engine.generate import KVCache\n"
+        "from studybuddy.engine import generate\n"
+        "import sys\n"
+        "print(callable(generate), generate is sys.modules['studybuddy.engine.generate'].generate)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True"]
