@@ -60,9 +60,13 @@ def info(
 @app.command()
 def generate(
     prompt: Annotated[str, typer.Argument(help="Text to continue.")],
-    max_new_tokens: Annotated[int, typer.Option(min=0, max=4096, help="Tokens to add.")] = 40,
+    # 1024 new tokens take ~30 s on two cores once the context is full; more is not a demo
+    max_new_tokens: Annotated[int, typer.Option(min=0, max=1024, help="Tokens to add.")] = 40,
     temperature: Annotated[
-        float, typer.Option(min=0.0, help="0 picks the likeliest token; higher is more random.")
+        float,
+        typer.Option(
+            min=0.0, max=10.0, help="0 picks the likeliest token; higher is more random."
+        ),
     ] = 0.0,
     top_k: Annotated[
         int | None, typer.Option(min=1, help="Sample only among the K likeliest tokens.")
@@ -96,16 +100,19 @@ def generate(
     if notice:
         typer.echo(f"note: {notice}", err=True)
     generator = torch.Generator().manual_seed(seed)
-    out = generate_ids(
-        model,
-        idx,
-        max_new_tokens=max_new_tokens,
-        temperature=temperature,
-        top_k=top_k,
-        eos_id=END_OF_TEXT_ID,
-        use_cache=not no_kv_cache,
-        generator=generator,
-    )
+    try:
+        out = generate_ids(
+            model,
+            idx,
+            max_new_tokens=max_new_tokens,
+            temperature=temperature,
+            top_k=top_k,
+            eos_id=END_OF_TEXT_ID,
+            use_cache=not no_kv_cache,
+            generator=generator,
+        )
+    except KeyboardInterrupt:
+        raise _fail("stopped: generation interrupted") from None
     typer.echo(decode(out[0].tolist()))
 
 
