@@ -136,6 +136,7 @@ def main() -> None:
                 LEARNER,
                 "-o",
                 output,
+                "--force",  # the in-process runs above already wrote this file
             ],
             check=True,
             capture_output=True,
