@@ -135,8 +135,19 @@ class StudyBuddyApp(App[None]):
         study = study.restricted_to(self.catalog)
         return None if study.finished else study
 
-    def seen_question_ids(self) -> set[str]:
-        return {a.question_id for a in self.store.attempts(self.profile)}
+    def report_store_error(self, error: Exception) -> None:
+        """Say what is wrong with the database; safe to call from a worker thread."""
+        self.notify(str(error), title="Progress database", severity="error", timeout=20)
+
+    def seen_question_ids(self) -> set[str] | None:
+        """Questions this learner has tried; None (and a notice) if the database cannot say."""
+        from studybuddy.store import StoreError
+
+        try:
+            return {a.question_id for a in self.store.attempts(self.profile)}
+        except StoreError as exc:
+            self.report_store_error(exc)
+            return None
 
     def chapter_summary(
         self, chapters: dict[str, list[str]]
@@ -184,13 +195,32 @@ class StudyBuddyApp(App[None]):
             return key
 
     def learner_names(self) -> list[str]:
-        return [learner.name for learner in self.store.learners()]
+        from studybuddy.store import StoreError
 
-    def desired_retention(self) -> float:
-        return self.store.settings(self.profile).desired_retention
+        try:
+            return [learner.name for learner in self.store.learners()]
+        except StoreError as exc:
+            self.report_store_error(exc)
+            return []
 
-    def set_desired_retention(self, value: float) -> None:
-        self.store.set_desired_retention(self.profile, value)
+    def desired_retention(self) -> float | None:
+        from studybuddy.store import StoreError
+
+        try:
+            return self.store.settings(self.profile).desired_retention
+        except StoreError as exc:
+            self.report_store_error(exc)
+            return None
+
+    def set_desired_retention(self, value: float) -> bool:
+        from studybuddy.store import StoreError
+
+        try:
+            self.store.set_desired_retention(self.profile, value)
+        except StoreError as exc:
+            self.report_store_error(exc)
+            return False
+        return True
 
     def export_report(self) -> Path:
         from studybuddy.reports import write_learner_report

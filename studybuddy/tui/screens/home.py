@@ -197,6 +197,8 @@ class HomeScreen(Screen[None]):
         from studybuddy.study.sets import study_set
 
         seen = self.app.seen_question_ids()
+        if seen is None:  # the database could not be read; the app has said why
+            return
         self.app.start_set(study_set(self.app.catalog, key, seen))
 
     def action_review(self) -> None:

@@ -50,8 +50,9 @@ class SettingsScreen(Screen[None]):
         value = self.app.desired_retention()
         self.app.call_from_thread(self._show_retention, value)
 
-    def _show_retention(self, value: float) -> None:
-        self.query_one("#retention", Input).value = f"{value:.2f}"
+    def _show_retention(self, value: float | None) -> None:
+        if value is not None:
+            self.query_one("#retention", Input).value = f"{value:.2f}"
 
     def watch_theme(self) -> None:  # pragma: no cover - cosmetic
         self.query_one("#theme-line", Static).update(f"[b]Theme:[/] {escape(self.app.theme)}")
@@ -67,8 +68,10 @@ class SettingsScreen(Screen[None]):
         if not 0.7 <= value <= 0.99:
             status.update(f"[red]{value} is outside 0.70 to 0.99.[/]")
             return
-        self.app.set_desired_retention(value)
-        status.update(f"[green]Saved: reviews now aim for {value:.0%} recall.[/]")
+        if self.app.set_desired_retention(value):
+            status.update(f"[green]Saved: reviews now aim for {value:.0%} recall.[/]")
+        else:
+            status.update("[red]Not saved: the progress database cannot be written.[/]")
 
 
 class LearnerScreen(ModalScreen[str | None]):
