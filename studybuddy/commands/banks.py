@@ -35,7 +35,7 @@ app = typer.Typer(help="List, validate, import and export question banks.", no_a
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
-    typer.echo(message, err=True)
+    typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
 
 
@@ -65,7 +65,7 @@ def _expand(paths: list[Path]) -> list[Path]:
         elif path.exists():
             files.append(path)
         else:
-            typer.echo(f"{path}: no such file or folder", err=True)
+            typer.echo(f"error: {path}: no such file or folder", err=True)
             raise typer.Exit(2)
     return files
 
