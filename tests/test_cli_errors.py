@@ -156,7 +156,7 @@ def test_markdown_front_matter_yaml_error_is_one_line_with_its_line(tmp_path):
     # the YAML parser's message spans five lines with carets; one problem is one line
     assert problems == [
         f"{source}:2: -: front matter: valid YAML (expected ',' or ']', but got '<stream end>')",
-        "error: 1 problems; nothing written",
+        "error: 1 problem; nothing written",
     ]
 
 

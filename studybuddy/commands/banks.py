@@ -34,6 +34,10 @@ def load_banks(paths: Iterable[Path]) -> LoadResult:
 app = typer.Typer(help="List, validate, import and export question banks.", no_args_is_help=True)
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _fail(message: str, code: int = 1) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
@@ -147,7 +151,7 @@ def validate(
     for problem in problems:
         typer.echo(str(problem))
     if problems:
-        _fail(f"{len(problems)} problems in {len(files)} files")
+        _fail(f"{_count(len(problems), 'problem')} in {_count(len(files), 'file')}")
     count = sum(len(b.questions()) for b in result.banks)
     typer.echo(f"ok: {len(result.banks)} banks, {count} questions")
 
@@ -180,7 +184,7 @@ def import_bank(
     if imported.bank is None:
         for problem in imported.problems:
             typer.echo(str(problem))
-        _fail(f"{len(imported.problems)} problems; nothing written")
+        _fail(f"{_count(len(imported.problems), 'problem')}; nothing written")
     header = [f"Imported from {file.name} by `studybuddy banks import`."]
     if output is not None:
         schema = os.path.relpath(question_banks_dir() / SCHEMA_NAME, output.resolve().parent)
