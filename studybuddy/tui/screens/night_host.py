@@ -55,7 +55,38 @@ def reveal_markup(question: Any, *, show_me_key: bool = True) -> str:
     return "\n\n".join(lines)
 
 
-class NightStageScreen(Screen[None]):
+class PolledNightScreen(Screen[None]):
+    """A screen that reads the night's state from the database a few times a second.
+
+    A database error (a lock, a dropped PostgreSQL connection) usually passes, so it is said
+    once and polling goes on; the next good read clears it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._error_shown = False
+
+    def poll(self) -> NightState:  # pragma: no cover - every subclass overrides
+        raise NotImplementedError
+
+    def draw(self, state: NightState) -> None:  # pragma: no cover - every subclass overrides
+        raise NotImplementedError
+
+    def tick(self) -> None:
+        from studybuddy.store import StoreError
+
+        try:
+            state = self.poll()
+        except (StoreError, NightError) as exc:
+            if not self._error_shown:
+                self.notify(str(exc), severity="error", timeout=8)
+                self._error_shown = True
+            return
+        self._error_shown = False
+        self.draw(state)
+
+
+class NightStageScreen(PolledNightScreen):
     CSS_PATH = NIGHT_CSS
     BINDINGS = [
         Binding("escape", "leave", "Leave", id="night.leave"),
@@ -68,7 +99,6 @@ class NightStageScreen(Screen[None]):
         self.night = night
         self.state: NightState | None = None
         self.drawn: tuple[str, int] | None = None  # (phase, question) now on screen
-        self._error_shown = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -99,19 +129,6 @@ class NightStageScreen(Screen[None]):
     # -- polling ---------------------------------------------------------------------------------
     def poll(self) -> NightState:
         return self.night.host_tick()
-
-    def tick(self) -> None:
-        from studybuddy.store import StoreError
-
-        try:
-            state = self.poll()
-        except (StoreError, NightError) as exc:
-            if not self._error_shown:  # a locked database heals; say so once, keep polling
-                self.notify(str(exc), severity="error", timeout=8)
-                self._error_shown = True
-            return
-        self._error_shown = False
-        self.draw(state)
 
     def draw(self, state: NightState) -> None:
         self.state = state

@@ -13,13 +13,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from studybuddy.night.errors import NightError
 from studybuddy.night.records import AnswerResult, NightState, Player
 from studybuddy.tui.screens.night_host import (
     NIGHT_CSS,
+    PolledNightScreen,
     focus_when_mounted,
     leave_night_screen,
     reveal_markup,
@@ -35,7 +35,7 @@ from studybuddy.tui.widgets.night_board import Countdown, Podium, Scoreboard, qu
 POLL_SECONDS = 0.5
 
 
-class NightPlayerScreen(Screen[None]):
+class NightPlayerScreen(PolledNightScreen):
     CSS_PATH = NIGHT_CSS
     BINDINGS = [Binding("escape", "leave", "Leave", id="night.leave")]
 
@@ -46,7 +46,6 @@ class NightPlayerScreen(Screen[None]):
         self.state: NightState | None = None
         self.drawn: tuple[str, int] | None = None
         self.results: dict[int, AnswerResult] = {}  # this terminal's answers, by question
-        self._error_shown = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -73,19 +72,9 @@ class NightPlayerScreen(Screen[None]):
         assert self.state is not None
         return self.night.question(self.state.current)
 
-    def tick(self) -> None:
-        from studybuddy.store import StoreError
-
-        try:
-            self.night.check_in(self.player)
-            state = self.night.state()
-        except (StoreError, NightError) as exc:
-            if not self._error_shown:
-                self.notify(str(exc), severity="error", timeout=8)
-                self._error_shown = True
-            return
-        self._error_shown = False
-        self.draw(state)
+    def poll(self) -> NightState:
+        self.night.check_in(self.player)  # tells the host this player is still here
+        return self.night.state()
 
     def draw(self, state: NightState) -> None:
         self.state = state
