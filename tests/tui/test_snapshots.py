@@ -150,3 +150,13 @@ def test_settings(snap_compare, snapshot_app, size):
         await pilot.pause()
 
     assert snap_compare(snapshot_app(), terminal_size=size, run_before=open_settings)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_learner_picker(snap_compare, snapshot_app, size):
+    async def open_picker(pilot):
+        await _after("l")(pilot)
+        pilot.app.screen.set_focus(None)  # no blinking cursor in the picture
+        await pilot.pause()
+
+    assert snap_compare(snapshot_app(with_history=True), terminal_size=size, run_before=open_picker)

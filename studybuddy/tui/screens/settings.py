@@ -84,12 +84,13 @@ class LearnerScreen(ModalScreen[str | None]):
         border: round $primary; background: $panel; padding: 1 2;
     }
     LearnerScreen OptionList { height: auto; max-height: 12; }
+    LearnerScreen Label { width: 1fr; }
     """
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("[b]Who is studying?[/]  Enter picks; or type a new name below.")
+            yield Label("[b]Who is studying?[/] Enter picks a learner, or type a new name.")
             yield OptionList(id="learners")
             yield Input(placeholder="new learner name", id="new-learner", max_length=40)
 
