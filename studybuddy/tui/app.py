@@ -150,11 +150,11 @@ class StudyBuddyApp(App[None]):
             return None
 
     def chapter_summary(
-        self, chapters: dict[str, list[str]]
+        self, chapters: dict[str, list[str]], due_ids: Iterable[str]
     ) -> dict[str, tuple[int, float | None, int]]:
         """chapter key -> (questions answered right, mastery share, questions due)."""
         store = self.store
-        due = set(self.due_question_ids())
+        due = set(due_ids)
         mastery = store.chapter_mastery(self.profile, chapters, now=self.now)
         right = store.correctly_answered(
             self.profile, [q for ids in chapters.values() for q in ids]
@@ -170,7 +170,7 @@ class StudyBuddyApp(App[None]):
 
     def due_question_ids(self) -> list[str]:
         items = self.store.due_queue(
-            self.profile, among=[r.question.id for r in self.catalog.refs()]
+            self.profile, now=self.now, among=[r.question.id for r in self.catalog.refs()]
         )
         return [item.question_id for item in items]
 

@@ -146,8 +146,8 @@ class HomeScreen(Screen[None]):
         app = self.app
         try:
             chapters = app.catalog.chapter_questions()
-            summary = app.chapter_summary(chapters)
             due_ids = app.due_question_ids()
+            summary = app.chapter_summary(chapters, due_ids)
             open_set = app.open_set()
         except StoreError as exc:
             app.call_from_thread(app.notify, str(exc), severity="error", timeout=20)
