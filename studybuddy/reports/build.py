@@ -35,13 +35,6 @@ def start_of(day: date | None, tz: tzinfo) -> datetime | None:
     return None if day is None else datetime.combine(day, time(), tzinfo=tz)
 
 
-def question_info_from(catalog: Catalog) -> dict[str, QuestionInfo]:
-    return {
-        ref.question.id: QuestionInfo(ref.chapter_key, ref.question.type, tuple(ref.question.tags))
-        for ref in catalog.refs()
-    }
-
-
 def show_me_command(show_me) -> str | None:
     """The command line that runs a question's demo with the bank's parameters."""
     if show_me is None:
@@ -97,7 +90,7 @@ def build_learner_report(
     now = now or datetime.now(UTC)
     zone = tz or local_tz()
     name = store.learner(profile).name
-    info = question_info if question_info is not None else question_info_from(catalog)
+    info = question_info if question_info is not None else catalog.question_info()
     stats = store.learner_stats(name, info, now=now, tz=zone, since=start_of(since, zone))
     titles = chapter_titles(catalog)
     accuracy = {row.key: row for row in stats.by_chapter}

@@ -43,7 +43,7 @@ def learner_report(
     tz: tzinfo | None = None,
     since: date | None = None,
 ) -> str | bytes:
-    info = question_info if question_info is not None else build.question_info_from(catalog)
+    info = question_info if question_info is not None else catalog.question_info()
     report = build.build_learner_report(
         store, profile, catalog, question_info=info, now=now, tz=tz, since=since
     )
@@ -73,7 +73,7 @@ def group_report(
         attempts = build.attempt_lines(
             store,
             [row.name for row in report.leaderboard if row.attempts],
-            build.question_info_from(catalog),
+            catalog.question_info(),
             since=build.start_of(since, report.tz),
         )
         if fmt == "csv":

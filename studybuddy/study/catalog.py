@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studybuddy.banks.models import Bank, Chapter
+
+if TYPE_CHECKING:
+    from studybuddy.store.records import QuestionInfo
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,17 @@ class Catalog:
 
     def refs(self) -> list[QuestionRef]:
         return list(self._by_id.values())
+
+    def question_info(self) -> dict[str, QuestionInfo]:
+        """question id -> what the store needs to group it (chapter key, type, tags)."""
+        from studybuddy.store.records import QuestionInfo
+
+        return {
+            ref.question.id: QuestionInfo(
+                ref.chapter_key, ref.question.type, tuple(ref.question.tags)
+            )
+            for ref in self.refs()
+        }
 
     def chapter_questions(self) -> dict[str, list[str]]:
         """chapter key ('bank/chapter') -> its question ids, in bank order."""

@@ -175,15 +175,7 @@ class StudyBuddyApp(App[None]):
         return [item.question_id for item in items]
 
     def question_info(self) -> dict[str, Any]:
-        """question id -> what the store needs to group it (chapter, type, tags)."""
-        from studybuddy.store.records import QuestionInfo
-
-        return {
-            ref.question.id: QuestionInfo(
-                ref.chapter_key, ref.question.type, tuple(ref.question.tags)
-            )
-            for ref in self.catalog.refs()
-        }
+        return self.catalog.question_info()
 
     def learner_stats(self) -> Any:
         return self.store.learner_stats(self.profile, self.question_info(), now=self.now)

@@ -55,7 +55,7 @@ def test_forecast_agrees_with_the_due_queue(store, catalog):
     assert len(forecast) == 14 and forecast[0].day == NOW.date()
     # everything due before the 14th day's end, as the store's other query sees it
     end = NOW.replace(hour=0, minute=0) + timedelta(days=14) - timedelta(microseconds=1)
-    due = store.due_queue("ada", now=end, among=list(build.question_info_from(catalog)))
+    due = store.due_queue("ada", now=end, among=list(catalog.question_info()))
     assert sum(day.due for day in forecast) == len(due)
 
 
@@ -126,7 +126,7 @@ def test_missing_profile_is_one_line_naming_the_profiles(store, catalog):
 
 
 def test_write_learner_report_saves_a_dated_html_file(store, catalog, seeded, tmp_path):
-    info = build.question_info_from(catalog)
+    info = catalog.question_info()
     path = write_learner_report(store, "ada", info, tmp_path, catalog=catalog, now=NOW, tz=UTC)
     assert path == tmp_path / "studybuddy-report-ada-2025-03-21.html"
     assert "Progress report: ada" in ReportPage(path.read_text(encoding="utf-8")).text
