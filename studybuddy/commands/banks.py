@@ -6,10 +6,11 @@ import json
 import os
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from studybuddy.commands.errors import fail
 from studybuddy.locations import BANKS_ENV, question_banks_dir
 
 if TYPE_CHECKING:
@@ -38,17 +39,12 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def _fail(message: str, code: int = 1) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
-
-
 def bundled_folder() -> Path:
     """The folder of banks, or a clean exit when it is not one (a typo in $STUDYBUDDY_BANKS)."""
     folder = question_banks_dir()
     if not folder.is_dir():
         hint = f" (set by ${BANKS_ENV})" if os.environ.get(BANKS_ENV) else ""
-        _fail(f"{folder}: expected a folder of question banks{hint}", 2)
+        raise fail(f"{folder}: expected a folder of question banks{hint}", 2)
     return folder
 
 
@@ -56,7 +52,7 @@ def _write(path: Path, text: str) -> None:
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        _fail(f"cannot write {path}: {exc.strerror or exc}")
+        raise fail(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _expand(paths: list[Path]) -> list[Path]:
@@ -65,7 +61,7 @@ def _expand(paths: list[Path]) -> list[Path]:
         if path.is_dir():
             files.extend(bank_files(path))
         elif path.suffix.lower() not in {".yaml", ".yml"} and path.exists():
-            _fail(f"{path}: expected a .yaml bank (`banks import` turns .csv/.md into one)", 2)
+            raise fail(f"{path}: expected a .yaml bank (`banks import` turns .csv/.md into one)", 2)
         elif path.exists():
             files.append(path)
         else:
@@ -146,12 +142,12 @@ def validate(
     except Exception as exc:  # a broken demo module must not hide the banks' own problems
         for problem in result.problems:
             typer.echo(str(problem))
-        _fail(f"show_me not checked: the demos could not be loaded ({exc})")
+        raise fail(f"show_me not checked: the demos could not be loaded ({exc})") from None
     problems = sorted([*result.problems, *show_me_problems(result, demos, param_problems)])
     for problem in problems:
         typer.echo(str(problem))
     if problems:
-        _fail(f"{_count(len(problems), 'problem')} in {_count(len(files), 'file')}")
+        raise fail(f"{_count(len(problems), 'problem')} in {_count(len(files), 'file')}")
     count = sum(len(b.questions()) for b in result.banks)
     typer.echo(f"ok: {len(result.banks)} banks, {count} questions")
 
@@ -174,17 +170,17 @@ def import_bank(
     from studybuddy.banks.yaml_writer import bank_to_yaml
 
     if file.is_dir():
-        _fail(f"{file} is a folder; expected a .csv, .md or .markdown file", 2)
+        raise fail(f"{file} is a folder; expected a .csv, .md or .markdown file", 2)
     if not file.is_file():
-        _fail(f"{file}: no such file", 2)
+        raise fail(f"{file}: no such file", 2)
     if file.suffix.lower() not in IMPORT_SUFFIXES:
-        _fail(f"{file}: expected a .csv, .md or .markdown file", 2)
+        raise fail(f"{file}: expected a .csv, .md or .markdown file", 2)
     bundled = [p for p in bank_files(bundled_folder()) if output is None or p != output]
     imported = import_bank(file, load_banks(bundled), id=bank_id, title=title, source=source)
     if imported.bank is None:
         for problem in imported.problems:
             typer.echo(str(problem))
-        _fail(f"{_count(len(imported.problems), 'problem')}; nothing written")
+        raise fail(f"{_count(len(imported.problems), 'problem')}; nothing written")
     header = [f"Imported from {file.name} by `studybuddy banks import`."]
     if output is not None:
         schema = os.path.relpath(question_banks_dir() / SCHEMA_NAME, output.resolve().parent)
@@ -209,22 +205,24 @@ def export_bank(
 ) -> None:
     """Export a bank for Anki, or as Markdown or CSV to edit and import again."""
     if not (anki or markdown or csv):
-        _fail("expected at least one of --anki FILE.apkg, --markdown FILE.md, --csv FILE.csv", 2)
+        raise fail(
+            "expected at least one of --anki FILE.apkg, --markdown FILE.md, --csv FILE.csv", 2
+        )
     result = load_banks(bank_files(bundled_folder()))
     try:
         bank = result.bank(bank_id)
     except KeyError:
         known = ", ".join(b.id for b in result.banks) or "none"
-        _fail(f"no bank {bank_id!r}; expected one of: {known}", 2)
+        raise fail(f"no bank {bank_id!r}; expected one of: {known}", 2) from None
     if anki is not None:
         from studybuddy.banks.anki import export_anki
 
         if anki.suffix != ".apkg":
-            _fail(f"{anki}: expected a file name ending in .apkg", 2)
+            raise fail(f"{anki}: expected a file name ending in .apkg", 2)
         try:
             count = export_anki(bank, anki)
         except OSError as exc:
-            _fail(f"cannot write {anki}: {exc.strerror or exc}")
+            raise fail(f"cannot write {anki}: {exc.strerror or exc}") from None
         typer.echo(f"wrote {anki}: {count} notes")
     if markdown is not None:
         from studybuddy.banks.markdown_format import write_markdown
@@ -255,7 +253,7 @@ def schema(
         path = output or question_banks_dir() / SCHEMA_NAME
         current = path.read_text(encoding="utf-8") if path.is_file() else ""
         if current != text:
-            _fail(f"{path}: out of date; run `studybuddy banks schema -o {path}`")
+            raise fail(f"{path}: out of date; run `studybuddy banks schema -o {path}`")
         typer.echo(f"{path}: up to date")
     elif output is None:
         typer.echo(text, nl=False)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from studybuddy.commands.errors import fail
 from studybuddy.locations import default_database
 
 if TYPE_CHECKING:
@@ -18,11 +19,6 @@ app = typer.Typer(
 )
 
 
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)
-
-
 def open_store() -> Store:
     """The database named by --db / $STUDYBUDDY_DB, or a clean exit with the reason."""
     from studybuddy.store import Store, StoreError
@@ -30,7 +26,7 @@ def open_store() -> Store:
     try:
         return Store(default_database())
     except StoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
 
 @app.command()
@@ -44,12 +40,12 @@ def check(
     path = sqlite_path(default_database())
     if path is not None and not path.exists():
         # checking must not create the database it was asked about
-        raise _fail(f"no database at {path} (pass --db with the file to check)")
+        raise fail(f"no database at {path} (pass --db with the file to check)")
     store = open_store()
     try:
         result = store.check()
     except StoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         store.close()
     if as_json:
@@ -76,7 +72,7 @@ def backup(
     try:
         written = store.backup(file)
     except StoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         store.close()
     typer.echo(f"backed up {store.location} to {written}")
@@ -97,7 +93,7 @@ def export_json(
     try:
         data = store.export_to(file, profile or None, overwrite=force)
     except StoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         store.close()
     attempts = sum(len(learner["attempts"]) for learner in data["learners"])
@@ -115,7 +111,7 @@ def import_json(
     try:
         summary = store.import_from(file)
     except StoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         store.close()
     typer.echo(

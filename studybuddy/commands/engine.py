@@ -10,14 +10,15 @@ from typing import Annotated
 
 import typer
 
+from studybuddy.commands.errors import fail
+
 app = typer.Typer(
     help="The from-scratch GPT engine: sizes, generation, training.", no_args_is_help=True
 )
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(2)
+    return fail(message, code=2)  # engine commands exit 2 on bad input, like a usage error
 
 
 def _describe(name: str, cfg) -> list[str]:
@@ -64,9 +65,7 @@ def generate(
     max_new_tokens: Annotated[int, typer.Option(min=0, max=1024, help="Tokens to add.")] = 40,
     temperature: Annotated[
         float,
-        typer.Option(
-            min=0.0, max=10.0, help="0 picks the likeliest token; higher is more random."
-        ),
+        typer.Option(min=0.0, max=10.0, help="0 picks the likeliest token; higher is more random."),
     ] = 0.0,
     top_k: Annotated[
         int | None, typer.Option(min=1, help="Sample only among the K likeliest tokens.")

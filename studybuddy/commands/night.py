@@ -7,17 +7,13 @@ from typing import Annotated
 
 import typer
 
+from studybuddy.commands.errors import fail
 from studybuddy.locations import default_database
 
 app = typer.Typer(
     help="Quiz night: the reading group plays on one screen, or each from their own terminal.",
     no_args_is_help=True,
 )
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(1)
 
 
 def _profile(ctx: typer.Context) -> str:
@@ -69,11 +65,11 @@ def host(
     try:
         store = Store(default_database())
     except StoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     try:
         night_id = _open_or_create(store, resume, chapter or [], weakest, questions, timer, teams)
     except (NightError, StoreError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         store.close()
 
@@ -126,7 +122,7 @@ def join(
     try:
         store = Store(default_database())
     except StoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     try:
         night = Night.open(store, code)
         if night.settings.kind != "room":
@@ -144,7 +140,7 @@ def join(
                 )
                 raise typer.Exit(130) from None
     except (NightError, StoreError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         store.close()
 
@@ -175,7 +171,7 @@ def list_nights(
         finally:
             store.close()
     except StoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if not nights:
         typer.echo("no quiz nights yet (`studybuddy night play` or `studybuddy night host`)")
         return
@@ -206,20 +202,16 @@ def serve(
     import sys
 
     if not 1 <= port <= 65535:
-        raise _fail(f"a port from 1 to 65535 (got {port})")
+        raise fail(f"a port from 1 to 65535 (got {port})")
     try:
         socket.getaddrinfo(host, port)
     except socket.gaierror:
-        raise _fail(
-            f"no such address {host!r}; try --host localhost or this machine's IP"
-        ) from None
+        raise fail(f"no such address {host!r}; try --host localhost or this machine's IP") from None
     try:
         with socket.create_server((host, port)):
             pass
     except OSError as exc:
-        raise _fail(
-            f"cannot listen on {host}:{port} ({exc.strerror}); try another --port"
-        ) from None
+        raise fail(f"cannot listen on {host}:{port} ({exc.strerror}); try another --port") from None
     from textual_serve.server import Server
 
     # every browser tab gets its own app process, opened at the quiz-night set-up

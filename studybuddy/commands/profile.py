@@ -7,14 +7,10 @@ from typing import Annotated
 import typer
 
 from studybuddy.commands.db import open_store
+from studybuddy.commands.errors import fail
 from studybuddy.locations import user_data_dir
 
 app = typer.Typer(help="List, add, rename and remove learner profiles.", no_args_is_help=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(1)
 
 
 @app.command("list")
@@ -26,7 +22,7 @@ def list_profiles() -> None:
     try:
         learners = store.learners()
     except StoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         store.close()
     if not learners:
@@ -49,7 +45,7 @@ def add(name: Annotated[str, typer.Argument(help="The new profile's name.")]) ->
     try:
         learner = store.add_learner(name)
     except StoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         store.close()
     typer.echo(f"added profile {learner.name!r}")
@@ -67,7 +63,7 @@ def rename(
     try:
         learner = store.rename_learner(old, new)
     except StoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         store.close()
     typer.echo(f"renamed {old!r} to {learner.name!r}")
@@ -92,7 +88,7 @@ def remove(
             )
         backup = store.remove_learner(learner.name, user_data_dir() / "backups")
     except StoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         store.close()
     typer.echo(f"removed profile {learner.name!r}; backup: {backup}")
@@ -117,7 +113,7 @@ def retention(
         else:
             current = store.set_desired_retention(name, value).desired_retention
     except StoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         store.close()
     typer.echo(f"{name}: desired retention {current:.2f}")

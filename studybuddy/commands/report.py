@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from studybuddy.commands.errors import fail
+
 
 class ReportFormat(StrEnum):
     html = "html"
@@ -18,18 +20,13 @@ class ReportFormat(StrEnum):
     pdf = "pdf"
 
 
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)
-
-
 def _since(value: str | None) -> date | None:
     if value is None:
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise _fail(f"--since expects a date as YYYY-MM-DD (got {value!r})", 2) from None
+        raise fail(f"--since expects a date as YYYY-MM-DD (got {value!r})", 2) from None
 
 
 def report(
@@ -65,10 +62,10 @@ def report(
     """Write a progress report: HTML (default), Markdown, CSV (one answer a row), JSON or PDF."""
     chosen = sum([profile is not None, group, night is not None])
     if chosen > 1:
-        raise _fail("choose one of --profile NAME, --group or --night ID", 2)
+        raise fail("choose one of --profile NAME, --group or --night ID", 2)
     start = _since(since)
     if night is not None and start is not None:
-        raise _fail("--since applies to learner and group reports, not to --night", 2)
+        raise fail("--since applies to learner and group reports, not to --night", 2)
 
     from studybuddy.locations import default_database
     from studybuddy.reports import build, make
@@ -101,8 +98,8 @@ def report(
             kind, fmt.value, now.astimezone(build.local_tz()).date(), name
         )
         if path.exists() and not path.is_dir() and not force:
-            raise _fail(f"{path} already exists; choose another --output or pass --force", 2)
+            raise fail(f"{path} already exists; choose another --output or pass --force", 2)
         make.save(content, path)
     except (StoreError, ReportError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     typer.echo(str(path))
