@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine:
 #   make run   - create .venv if missing, install StudyBuddy into it, open the TUI
 #   make test  - the same install plus the dev tools, then the whole test suite
+#   make lint  - ruff (lint and format) and mypy
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -31,6 +32,8 @@ test: $(DEVSTAMP)
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check studybuddy tests benchmarks
+	$(BIN)/ruff format --check studybuddy tests benchmarks
+	$(BIN)/mypy studybuddy
 
 bench: $(STAMP)
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -11,9 +11,16 @@ import hashlib
 import html
 import random
 from pathlib import Path
-from typing import Any
 
-from studybuddy.banks.models import Bank
+from studybuddy.banks.models import (
+    AnyQuestion,
+    Bank,
+    Cloze,
+    MultipleChoice,
+    Numeric,
+    Ordering,
+    TrueFalse,
+)
 from studybuddy.banks.numbers import format_number
 
 FIELDS = ("Question", "Answer", "Explanation", "Source", "Id")
@@ -41,22 +48,21 @@ def _lettered(items: list[str]) -> str:
     return "<br>".join(f"{chr(65 + i)}. {_e(item)}" for i, item in enumerate(items))
 
 
-def card_sides(question: Any) -> tuple[str, str]:
+def card_sides(question: AnyQuestion) -> tuple[str, str]:
     """(front, answer) as HTML for one question."""
     prompt = _e(question.prompt)
-    kind = question.type
-    if kind == "mc":
+    if isinstance(question, MultipleChoice):
         several = " (choose all that apply)" if len(question.answer) > 1 else ""
         front = f"{prompt}{several}<br><br>{_lettered(list(question.options))}"
         back = "<br>".join(f"{chr(65 + i)}. {_e(question.options[i])}" for i in question.answer)
-    elif kind == "tf":
+    elif isinstance(question, TrueFalse):
         front, back = f"True or false? {prompt}", "True" if question.answer else "False"
-    elif kind == "numeric":
+    elif isinstance(question, Numeric):
         back = format_number(question.value, question.unit)
         if question.tolerance:
             back += f" (± {format_number(question.tolerance)})"
         front = prompt
-    elif kind == "cloze":
+    elif isinstance(question, Cloze):
         gaps = question.text
         for number in range(1, len(question.blanks) + 1):
             gaps = gaps.replace(f"{{{{{number}}}}}", f"[…{number}]")
@@ -64,12 +70,12 @@ def card_sides(question: Any) -> tuple[str, str]:
         back = "<br>".join(
             f"{n}: {_e(' / '.join(variants))}" for n, variants in enumerate(question.blanks, 1)
         )
-    elif kind == "ordering":
+    elif isinstance(question, Ordering):
         shuffled = list(question.steps)
         random.Random(question.id).shuffle(shuffled)  # the same order on every export
         front = f"{prompt}<br><br>{_lettered(shuffled)}"
         back = "<br>".join(f"{n}. {_e(step)}" for n, step in enumerate(question.steps, 1))
-    else:  # short
+    else:
         front = prompt
         back = _e(question.model_answer)
         if question.key_points:

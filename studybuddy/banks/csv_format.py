@@ -11,8 +11,8 @@ import csv
 import difflib
 import io
 
+from studybuddy.banks.drafts import Draft, DraftChapter
 from studybuddy.banks.formats import Loose, join_items, loose_fields, split_items
-from studybuddy.banks.importers import Draft, DraftChapter
 from studybuddy.banks.models import Bank
 
 COLUMNS = (

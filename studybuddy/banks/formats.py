@@ -16,15 +16,16 @@ from typing import Any
 
 import yaml
 
-from studybuddy.banks.models import BLANK
+from studybuddy.banks.models import BLANK, AnyQuestion
 from studybuddy.banks.numbers import NotANumber, parse_number
+from studybuddy.errors import StudyBuddyError
 
 INLINE_BLANK = re.compile(r"\{\{(.+?)\}\}")
 _SLUG = re.compile(r"[^a-z0-9]+")
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-class FormatError(ValueError):
+class FormatError(StudyBuddyError, ValueError):
     """One cell or line that cannot be read; `field` names where, the message what was expected."""
 
     def __init__(self, field: str, expected: str) -> None:
@@ -233,7 +234,7 @@ def question_fields(q: Loose) -> dict[str, Any]:
     return data
 
 
-def loose_fields(question: Any) -> Loose:
+def loose_fields(question: AnyQuestion) -> Loose:
     """A bank question as the formats write it (the inverse of `question_fields`)."""
     q = Loose(line=0, prompt=question.prompt, id=question.id, type=question.type)
     if question.type == "mc":

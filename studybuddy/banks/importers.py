@@ -13,38 +13,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from studybuddy.banks.formats import FormatError, Loose, question_fields, slug
+from studybuddy.banks.csv_format import read_csv
+from studybuddy.banks.drafts import Draft
+from studybuddy.banks.formats import FormatError, question_fields, slug
 from studybuddy.banks.loader import BankProblem, LoadResult, display_name
+from studybuddy.banks.markdown_format import read_markdown
 from studybuddy.banks.messages import describe_location, expectation
 from studybuddy.banks.models import Bank
 
 IMPORT_SUFFIXES = {".csv": "csv", ".md": "markdown", ".markdown": "markdown"}
-
-
-@dataclass
-class DraftChapter:
-    title: str
-    line: int
-    id: str = ""
-    source: str = ""
-    questions: list[Loose] = field(default_factory=list)
-
-
-@dataclass
-class Draft:
-    file: str
-    meta: dict[str, Any] = field(default_factory=dict)
-    meta_line: int = 1
-    chapters: list[DraftChapter] = field(default_factory=list)
-    problems: list[BankProblem] = field(default_factory=list)
-    # problems inside a question whose id may still be generated: named once ids are settled
-    pending: list[tuple[Loose, int, str, str]] = field(default_factory=list)
-
-    def problem(self, line: int, owner: str, field_name: str, expected: str) -> None:
-        self.problems.append(BankProblem(self.file, line, owner or "-", field_name, expected))
-
-    def question_problem(self, question: Loose, line: int, field_name: str, expected: str) -> None:
-        self.pending.append((question, line, field_name, expected))
 
 
 def _unique(wanted: str, taken: set[str]) -> str:
@@ -118,9 +95,6 @@ def _line_of(loc: tuple[Any, ...], lines: list[tuple[int, list[int]]], default: 
 
 
 def read_draft(path: Path, display: str | None = None) -> Draft:
-    from studybuddy.banks.csv_format import read_csv
-    from studybuddy.banks.markdown_format import read_markdown
-
     name = display or display_name(path)
     kind = IMPORT_SUFFIXES.get(path.suffix.lower())
     if kind is None:

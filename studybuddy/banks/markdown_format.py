@@ -31,8 +31,8 @@ import re
 
 import yaml
 
+from studybuddy.banks.drafts import Draft, DraftChapter
 from studybuddy.banks.formats import Loose, loose_fields
-from studybuddy.banks.importers import Draft, DraftChapter
 from studybuddy.banks.models import Bank
 
 _HEADING = re.compile(r"^(#{1,3})\s+(.*?)\s*(?:\{#([^}\s]+)\})?\s*$")

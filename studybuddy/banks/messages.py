@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel
@@ -70,7 +71,7 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def expectation(error: dict[str, Any]) -> str:
+def expectation(error: Mapping[str, Any]) -> str:
     """What the author should have written, for one pydantic error."""
     kind = error["type"]
     ctx = error.get("ctx") or {}

@@ -17,6 +17,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from studybuddy.errors import StudyBuddyError
+
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 _POWER_OF_TEN = re.compile(r"\s*[x×*]\s*10\s*(?:\^|\*\*)\s*")
 _MINUS = str.maketrans({"−": "-", "–": "-"})
@@ -25,7 +27,7 @@ _MINUS = str.maketrans({"−": "-", "–": "-"})
 _FLOAT_SLACK = 1e-12
 
 
-class NotANumber(ValueError):
+class NotANumber(StudyBuddyError, ValueError):
     """The text is not a number; the message says what would have been."""
 
 

@@ -4,29 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from studybuddy.commands.errors import fail
+from studybuddy.commands.errors import fail, opened_store
 from studybuddy.locations import default_database
-
-if TYPE_CHECKING:
-    from studybuddy.store import Store
 
 app = typer.Typer(
     help="Check, back up, export and import the progress database.", no_args_is_help=True
 )
-
-
-def open_store() -> Store:
-    """The database named by --db / $STUDYBUDDY_DB, or a clean exit with the reason."""
-    from studybuddy.store import Store, StoreError
-
-    try:
-        return Store(default_database())
-    except StoreError as exc:
-        raise fail(str(exc)) from None
 
 
 @app.command()
@@ -34,20 +21,14 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="The findings as JSON.")] = False,
 ) -> None:
     """Integrity check, schema version and row counts; exit status 1 if damaged."""
-    from studybuddy.store import StoreError
     from studybuddy.store.db import sqlite_path
 
     path = sqlite_path(default_database())
     if path is not None and not path.exists():
         # checking must not create the database it was asked about
         raise fail(f"no database at {path} (pass --db with the file to check)")
-    store = open_store()
-    try:
+    with opened_store() as store:
         result = store.check()
-    except StoreError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        store.close()
     if as_json:
         typer.echo(json.dumps({**result.__dict__, "ok": result.ok}, indent=2))
     else:
@@ -66,15 +47,8 @@ def backup(
     file: Annotated[Path, typer.Argument(help="Where to write the copy (must not exist).")],
 ) -> None:
     """Copy an SQLite database with SQLite's online backup, safe while it is in use."""
-    from studybuddy.store import StoreError
-
-    store = open_store()
-    try:
+    with opened_store() as store:
         written = store.backup(file)
-    except StoreError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        store.close()
     typer.echo(f"backed up {store.location} to {written}")
 
 
@@ -87,15 +61,8 @@ def export_json(
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
 ) -> None:
     """Every profile, attempt and review state as JSON (`db import` reads it back)."""
-    from studybuddy.store import StoreError
-
-    store = open_store()
-    try:
+    with opened_store() as store:
         data = store.export_to(file, profile or None, overwrite=force)
-    except StoreError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        store.close()
     attempts = sum(len(learner["attempts"]) for learner in data["learners"])
     typer.echo(f"exported {len(data['learners'])} profile(s), {attempts} attempt(s) to {file}")
 
@@ -105,15 +72,8 @@ def import_json(
     file: Annotated[Path, typer.Argument(help="A file written by `studybuddy db export`.")],
 ) -> None:
     """Add the profiles of an export file (refused if one of their names is taken)."""
-    from studybuddy.store import StoreError
-
-    store = open_store()
-    try:
+    with opened_store() as store:
         summary = store.import_from(file)
-    except StoreError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        store.close()
     typer.echo(
         f"imported {summary.learners} profile(s), {summary.attempts} attempt(s), "
         f"{summary.review_states} review state(s) into {store.location}"

@@ -6,7 +6,7 @@ torch is imported inside each command so that `studybuddy --help` and the TUI st
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -150,7 +150,7 @@ def train(
     from studybuddy.locations import data_dir, user_data_dir
 
     recipe = TrainingRecipe()
-    changes = {
+    changes: dict[str, Any] = {
         "epochs": epochs,
         "seed": seed,
         "preset": preset,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from studybuddy.commands.errors import fail
+from studybuddy.commands.errors import fail, opened_store
 from studybuddy.locations import default_database
 
 app = typer.Typer(
@@ -54,24 +54,13 @@ def host(
     teams: Annotated[bool, typer.Option("--teams", help="Players play in teams.")] = False,
 ) -> None:
     """Open a room that players join from their terminals (no options: the set-up screen)."""
-    from studybuddy.night.errors import NightError
-    from studybuddy.store import Store, StoreError
-
     if resume is None and not chapter and not weakest:
         from studybuddy.tui.screens.night import NightSetupScreen
 
         _run_app(ctx, lambda _app: NightSetupScreen(mode="mode-room"))
         return
-    try:
-        store = Store(default_database())
-    except StoreError as exc:
-        raise fail(str(exc)) from None
-    try:
+    with opened_store() as store:
         night_id = _open_or_create(store, resume, chapter or [], weakest, questions, timer, teams)
-    except (NightError, StoreError) as exc:
-        raise fail(str(exc)) from None
-    finally:
-        store.close()
 
     def entry(tui):
         from studybuddy.night.room import Night
@@ -117,13 +106,8 @@ def join(
     """Play in a room. Joining again under the same name keeps your score."""
     from studybuddy.night.errors import NightError
     from studybuddy.night.room import Night
-    from studybuddy.store import Store, StoreError
 
-    try:
-        store = Store(default_database())
-    except StoreError as exc:
-        raise fail(str(exc)) from None
-    try:
+    with opened_store() as store:
         night = Night.open(store, code)
         if night.settings.kind != "room":
             raise NightError(f"night {night.code} is played on one screen; it has no room")
@@ -139,10 +123,6 @@ def join(
                     "brings you back with your score."
                 )
                 raise typer.Exit(130) from None
-    except (NightError, StoreError) as exc:
-        raise fail(str(exc)) from None
-    finally:
-        store.close()
 
     def entry(tui):
         from studybuddy.tui.screens.night_player import NightPlayerScreen
@@ -162,16 +142,9 @@ def list_nights(
 ) -> None:
     """The latest nights with their codes (for `--resume` and `report --night`)."""
     from studybuddy.night.results import recent_nights
-    from studybuddy.store import Store, StoreError
 
-    try:
-        store = Store(default_database())
-        try:
-            nights = recent_nights(store, limit)
-        finally:
-            store.close()
-    except StoreError as exc:
-        raise fail(str(exc)) from None
+    with opened_store() as store:
+        nights = recent_nights(store, limit)
     if not nights:
         typer.echo("no quiz nights yet (`studybuddy night play` or `studybuddy night host`)")
         return

@@ -13,8 +13,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from studybuddy.banks.models import Cloze, MultipleChoice, Numeric, Ordering, TrueFalse
+from studybuddy.banks.models import AnyQuestion, Cloze, MultipleChoice, Numeric, Ordering, TrueFalse
 from studybuddy.banks.numbers import NotANumber, readings
+from studybuddy.errors import StudyBuddyError
 from studybuddy.night.errors import NightError
 from studybuddy.night.records import NightState, Player
 from studybuddy.night.scoring import standings
@@ -41,7 +42,7 @@ def shown_order(question: Ordering) -> list[int]:
     return order
 
 
-def question_lines(question: Any, number: int, total: int) -> list[str]:
+def question_lines(question: AnyQuestion, number: int, total: int) -> list[str]:
     lines = [f"== Question {number} of {total} ==", question.prompt]
     if isinstance(question, MultipleChoice):
         lines += [f"  {n}. {text}" for n, text in enumerate(question.options, 1)]
@@ -66,7 +67,7 @@ def question_lines(question: Any, number: int, total: int) -> list[str]:
     return lines
 
 
-def typed_response(question: Any, text: str) -> Any:
+def typed_response(question: AnyQuestion, text: str) -> Any:
     """What the player typed, as the grader's response; NightError says how to type it."""
     text = text.strip()
     if isinstance(question, MultipleChoice):
@@ -223,8 +224,6 @@ class ConsolePlayer:
 
     def submit(self, position: int, line: str) -> int | None:
         """Send a typed answer; the position again if the player should try typing again."""
-        from studybuddy.store import StoreError
-
         question = self.night.question(position)
         try:
             response = typed_response(question, line)
@@ -233,7 +232,7 @@ class ConsolePlayer:
             return position
         try:
             result = self.night.answer(self.player, position, response)
-        except (NightError, StoreError) as exc:
+        except StudyBuddyError as exc:
             self.write(f"{str(exc).capitalize()}.")
             return None
         self.results[position] = result

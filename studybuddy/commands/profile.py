@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from studybuddy.commands.db import open_store
-from studybuddy.commands.errors import fail
+from studybuddy.commands.errors import opened_store
 from studybuddy.locations import user_data_dir
 
 app = typer.Typer(help="List, add, rename and remove learner profiles.", no_args_is_help=True)
@@ -16,15 +15,8 @@ app = typer.Typer(help="List, add, rename and remove learner profiles.", no_args
 @app.command("list")
 def list_profiles() -> None:
     """Profiles with their attempts and when they last studied."""
-    from studybuddy.store import StoreError
-
-    store = open_store()
-    try:
+    with opened_store() as store:
         learners = store.learners()
-    except StoreError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        store.close()
     if not learners:
         typer.echo("no profiles yet (`studybuddy profile add NAME`, or just start studying)")
         return
@@ -39,15 +31,8 @@ def list_profiles() -> None:
 @app.command()
 def add(name: Annotated[str, typer.Argument(help="The new profile's name.")]) -> None:
     """Create a profile."""
-    from studybuddy.store import StoreError
-
-    store = open_store()
-    try:
+    with opened_store() as store:
         learner = store.add_learner(name)
-    except StoreError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        store.close()
     typer.echo(f"added profile {learner.name!r}")
 
 
@@ -57,15 +42,8 @@ def rename(
     new: Annotated[str, typer.Argument(help="Its new name.")],
 ) -> None:
     """Rename a profile; its history moves with it."""
-    from studybuddy.store import StoreError
-
-    store = open_store()
-    try:
+    with opened_store() as store:
         learner = store.rename_learner(old, new)
-    except StoreError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        store.close()
     typer.echo(f"renamed {old!r} to {learner.name!r}")
 
 
@@ -75,10 +53,7 @@ def remove(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Remove a profile and its history, keeping a JSON backup (`db import` restores it)."""
-    from studybuddy.store import StoreError
-
-    store = open_store()
-    try:
+    with opened_store() as store:
         learner = store.learner(name)
         if not yes:
             typer.confirm(
@@ -87,10 +62,6 @@ def remove(
                 abort=True,
             )
         backup = store.remove_learner(learner.name, user_data_dir() / "backups")
-    except StoreError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        store.close()
     typer.echo(f"removed profile {learner.name!r}; backup: {backup}")
     typer.echo(f"restore it with: studybuddy db import {backup}")
 
@@ -103,17 +74,10 @@ def retention(
     ] = None,
 ) -> None:
     """Show or set how likely a question should still be remembered when it comes due."""
-    from studybuddy.store import StoreError
-
-    store = open_store()
-    try:
+    with opened_store() as store:
         store.learner(name)  # a typo is an error here, not a new profile
         if value is None:
             current = store.settings(name).desired_retention
         else:
             current = store.set_desired_retention(name, value).desired_retention
-    except StoreError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        store.close()
     typer.echo(f"{name}: desired retention {current:.2f}")

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from studybuddy.demos.base import Demo, DemoParams, DemoResult, ProgressFn
+from studybuddy.errors import StudyBuddyError
 
 DEMOS: dict[str, Demo] = {}
 
@@ -25,7 +26,7 @@ _FAMILIES = (
 )
 
 
-class DemoError(ValueError):
+class DemoError(StudyBuddyError, ValueError):
     """Unknown demo, parameters out of range, or a computation that cannot run, phrased for
     the user."""
 

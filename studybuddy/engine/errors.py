@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from studybuddy.errors import StudyBuddyError
 
-class EngineError(ValueError):
+
+class EngineError(StudyBuddyError, ValueError):
     """Bad input to the engine (unknown preset, wrong checkpoint, too little text): one line that
     names what was expected."""

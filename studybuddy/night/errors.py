@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from studybuddy.errors import StudyBuddyError
 
-class NightError(Exception):
+
+class NightError(StudyBuddyError):
     """Bad input or a state that does not allow the step (a finished night, a full room)."""

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from studybuddy.banks.grading import grade
-from studybuddy.banks.models import Question
+from studybuddy.banks.models import AnyQuestion, Question
 from studybuddy.night import scoring
 from studybuddy.night.errors import NightError
 from studybuddy.night.records import AnswerResult, NightSettings, NightState, Player, PlayerLine
@@ -39,6 +39,7 @@ from studybuddy.night.tables import (
 from studybuddy.store import Store, StoreError
 from studybuddy.store.db import writer
 from studybuddy.store.errors import translated_errors
+from studybuddy.store.tables import table
 from studybuddy.study.catalog import QuestionRef
 
 # no I, L, O or U: on a projector they pass for 1, 0 or V
@@ -52,10 +53,10 @@ CHECK_IN_EVERY = 3.0  # seconds between a process's "still here" writes
 # an answer sent as the countdown hits zero still counts (at half points): polling lags a little
 LATE_GRACE = 0.5
 
-_N = NightRow.__table__.c
-_Q = NightQuestionRow.__table__.c
-_P = NightPlayerRow.__table__.c
-_A = NightAnswerRow.__table__.c
+_N = table(NightRow).c
+_Q = table(NightQuestionRow).c
+_P = table(NightPlayerRow).c
+_A = table(NightAnswerRow).c
 _QUESTION = TypeAdapter(Question)
 
 Clock = Callable[[], datetime]
@@ -86,7 +87,7 @@ def clean_player_name(name: str, what: str = "a player's name") -> str:
     return cleaned
 
 
-def load_question(body: str) -> Any:
+def load_question(body: str) -> AnyQuestion:
     return _QUESTION.validate_json(body)
 
 
@@ -101,7 +102,7 @@ class Night:
         self._questions: dict[int, tuple[Any, NightQuestionRow]] = {}
         self._checked_in: dict[int | None, float] = {}
         with self._guard(), store.engine.connect() as connection:
-            row = connection.execute(select(NightRow.__table__).where(_N.id == night_id)).first()
+            row = connection.execute(select(table(NightRow)).where(_N.id == night_id)).first()
         if row is None:
             raise NightError(f"no quiz night with id {night_id} in {store.location}")
         self.code: str = row.code
@@ -151,7 +152,7 @@ class Night:
                     if taken is not None:
                         continue
                     night_id = connection.execute(
-                        insert(NightRow.__table__).values(
+                        insert(table(NightRow)).values(
                             code=code,
                             title=settings.title,
                             kind=settings.kind,
@@ -165,9 +166,9 @@ class Night:
                             created_at=now,
                             host_seen_at=now,
                         )
-                    ).inserted_primary_key[0]
+                    ).inserted_primary_key[0]  # type: ignore[index]
                     connection.execute(
-                        insert(NightQuestionRow.__table__),
+                        insert(table(NightQuestionRow)),
                         [
                             {
                                 "night_id": night_id,
@@ -200,7 +201,7 @@ class Night:
 
     # ---- questions -----------------------------------------------------------------------------
 
-    def question(self, position: int) -> Any:
+    def question(self, position: int) -> AnyQuestion:
         return self._question_entry(position)[0]
 
     def _question_entry(self, position: int) -> tuple[Any, NightQuestionRow]:
@@ -211,7 +212,7 @@ class Night:
                 )
             with self._guard(), self.store.engine.connect() as connection:
                 found = connection.execute(
-                    select(NightQuestionRow.__table__).where(
+                    select(table(NightQuestionRow)).where(
                         _Q.night_id == self.id, _Q.position == position
                     )
                 ).first()
@@ -231,13 +232,13 @@ class Night:
         with self._guard(), self._writer.begin() as connection:
             night = self._locked_night(connection)
             existing = connection.execute(
-                select(NightPlayerRow.__table__).where(
+                select(table(NightPlayerRow)).where(
                     _P.night_id == self.id, _P.name_key == name.casefold()
                 )
             ).first()
             if existing is not None:
                 connection.execute(
-                    update(NightPlayerRow.__table__).where(_P.id == existing.id).values(seen_at=now)
+                    update(table(NightPlayerRow)).where(_P.id == existing.id).values(seen_at=now)
                 )
                 return Player(
                     existing.id,
@@ -253,11 +254,11 @@ class Night:
                 raise NightError(f"night {self.code} is played in teams: name your team")
             seat = connection.execute(
                 select(func.count())
-                .select_from(NightPlayerRow.__table__)
+                .select_from(table(NightPlayerRow))
                 .where(_P.night_id == self.id)
             ).scalar_one()
             player_id = connection.execute(
-                insert(NightPlayerRow.__table__).values(
+                insert(table(NightPlayerRow)).values(
                     night_id=self.id,
                     name=name,
                     name_key=name.casefold(),
@@ -267,13 +268,13 @@ class Night:
                     joined_at=now,
                     seen_at=now,
                 )
-            ).inserted_primary_key[0]
+            ).inserted_primary_key[0]  # type: ignore[index]
         return Player(player_id, name, team if night.teams else None, seat + 1, learner)
 
     def players(self) -> list[Player]:
         with self._guard(), self.store.engine.connect() as connection:
             rows = connection.execute(
-                select(NightPlayerRow.__table__).where(_P.night_id == self.id).order_by(_P.seat)
+                select(table(NightPlayerRow)).where(_P.night_id == self.id).order_by(_P.seat)
             ).all()
         return [Player(r.id, r.name, r.team, r.seat, r.learner) for r in rows]
 
@@ -292,10 +293,10 @@ class Night:
         now = self.clock()
         with self._guard(), self._writer.begin() as connection:
             if player is None:
-                statement = update(NightRow.__table__).where(_N.id == self.id)
+                statement = update(table(NightRow)).where(_N.id == self.id)
                 connection.execute(statement.values(host_seen_at=now))
             else:
-                statement = update(NightPlayerRow.__table__).where(_P.id == player.id)
+                statement = update(table(NightPlayerRow)).where(_P.id == player.id)
                 connection.execute(statement.values(seen_at=now))
 
     # ---- the host's steps ----------------------------------------------------------------------
@@ -312,7 +313,7 @@ class Night:
                 raise NightError(f"night {self.code} has finished")
             self._set(connection, phase="question", current=position, opened_at=now)
             connection.execute(
-                update(NightQuestionRow.__table__)
+                update(table(NightQuestionRow))
                 .where(_Q.night_id == self.id, _Q.position == position)
                 .values(opened_at=now)
             )
@@ -404,7 +405,7 @@ class Night:
                 points=self.settings.points,
             )
             connection.execute(
-                insert(NightAnswerRow.__table__).values(
+                insert(table(NightAnswerRow)).values(
                     night_id=self.id,
                     player_id=player.id,
                     position=position,
@@ -460,9 +461,9 @@ class Night:
     def state(self) -> NightState:
         now = self.clock()
         with self._guard(), self.store.engine.connect() as connection:
-            night = connection.execute(select(NightRow.__table__).where(_N.id == self.id)).one()
+            night = connection.execute(select(table(NightRow)).where(_N.id == self.id)).one()
             players = connection.execute(
-                select(NightPlayerRow.__table__).where(_P.night_id == self.id).order_by(_P.seat)
+                select(table(NightPlayerRow)).where(_P.night_id == self.id).order_by(_P.seat)
             ).all()
             answers = connection.execute(
                 select(_A.player_id, _A.position, _A.correct, _A.base, _A.bonus, _A.streak).where(
@@ -526,11 +527,11 @@ class Night:
     def _locked_night(self, connection: Connection):
         # FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE has locked the whole file already
         return connection.execute(
-            select(NightRow.__table__).where(_N.id == self.id).with_for_update()
+            select(table(NightRow)).where(_N.id == self.id).with_for_update()
         ).one()
 
     def _set(self, connection: Connection, **values: Any) -> None:
-        connection.execute(update(NightRow.__table__).where(_N.id == self.id).values(**values))
+        connection.execute(update(table(NightRow)).where(_N.id == self.id).values(**values))
 
 
 def _run_before(correct_by_position: dict[int, bool], position: int) -> int:

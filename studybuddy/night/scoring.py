@@ -86,7 +86,7 @@ def replay(
     return scored
 
 
-def team_scores(scores: Mapping[str, float], teams: Mapping[str, str]) -> dict[str, float]:
+def team_scores(scores: Mapping[str, float], teams: Mapping[str, str | None]) -> dict[str, float]:
     """team -> the mean of its members' scores; players without a team are left out."""
     members: dict[str, list[float]] = {}
     for player, team in teams.items():

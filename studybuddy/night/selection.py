@@ -11,14 +11,14 @@ import random
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from studybuddy.banks.models import MultipleChoice, TrueFalse
+from studybuddy.banks.models import AnyQuestion, MultipleChoice, TrueFalse
 from studybuddy.night.errors import NightError
 from studybuddy.study.catalog import Catalog, QuestionRef
 
 KEY_OPTIONS = 4  # a key row per player: four keys, so at most four options
 
 
-def playable(question: Any, *, one_key: bool = False) -> bool:
+def playable(question: AnyQuestion, *, one_key: bool = False) -> bool:
     if not question.auto_gradable:
         return False
     if not one_key:
@@ -32,9 +32,9 @@ def playable(question: Any, *, one_key: bool = False) -> bool:
     )
 
 
-def option_count(question: Any) -> int:
+def option_count(question: AnyQuestion) -> int:
     """How many keys a one-key question uses."""
-    return 2 if isinstance(question, TrueFalse) else len(question.options)
+    return len(question.options) if isinstance(question, MultipleChoice) else 2
 
 
 def chapter_key(key: str, known: dict[str, list[str]]) -> str:

@@ -26,6 +26,11 @@ class NightPlan:
     count: int = 10
     settings: NightSettings = NightSettings()
 
+    def check(self) -> None:
+        """Refuse a plan that names nothing to ask, before anyone is seated for it."""
+        if not self.chapters and not self.weakest:
+            raise NightError("pick at least one chapter, or the group's weakest topics")
+
 
 def parse_number(text: str, what: str, low: float, high: float) -> float:
     try:
@@ -60,6 +65,7 @@ def create_night(
     clock: Clock | None = None,
     rng: random.Random | None = None,
 ) -> Night:
+    plan.check()
     if not 1 <= plan.count <= MAX_QUESTIONS:
         raise NightError(f"a night asks 1-{MAX_QUESTIONS} questions (got {plan.count})")
     rng = rng or random.Random()

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Engine, UniqueConstraint, text
+from sqlalchemy import Engine, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from studybuddy.store.db import writer
-from studybuddy.store.tables import UTCDateTime, utcnow
-
-# any fixed 64-bit number: PostgreSQL sessions creating the tables at once queue on it
-_PG_CREATE_LOCK = 0x4E49474854
+from studybuddy.store.db import AdvisoryLock, hold_advisory_lock, writer
+from studybuddy.store.tables import UTCDateTime, table, utcnow
 
 
 class NightRow(SQLModel, table=True):
@@ -86,10 +83,10 @@ class NightAnswerRow(SQLModel, table=True):
 
 
 TABLES = [
-    NightRow.__table__,
-    NightQuestionRow.__table__,
-    NightPlayerRow.__table__,
-    NightAnswerRow.__table__,
+    table(NightRow),
+    table(NightQuestionRow),
+    table(NightPlayerRow),
+    table(NightAnswerRow),
 ]
 
 
@@ -100,6 +97,5 @@ def create_tables(engine: Engine) -> None:
     SQLite, an advisory lock on PostgreSQL) makes the second one find the tables made.
     """
     with writer(engine).begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_CREATE_LOCK})
+        hold_advisory_lock(connection, AdvisoryLock.NIGHT_TABLES)
         SQLModel.metadata.create_all(connection, tables=TABLES, checkfirst=True)

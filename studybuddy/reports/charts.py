@@ -18,6 +18,7 @@ import textwrap
 from collections.abc import Sequence
 from contextlib import contextmanager
 from datetime import date
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -32,7 +33,7 @@ WIDTH = 4.6  # inches
 FONT = 9.5  # points
 CHAR = 0.55 * FONT / 72  # inches: a typical character's width in a sans-serif font
 
-_STYLE = {
+_STYLE: dict[str, Any] = {
     # text stays text in the SVG: smaller files, selectable, and the page's fonts apply
     "svg.fonttype": "none",
     # fixed ids and no date: the same data gives the same file
@@ -62,7 +63,7 @@ def _figure(width: float, height: float, *, left: float, bottom: float, top=0.15
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    with matplotlib.rc_context(_STYLE):
+    with matplotlib.rc_context(_STYLE):  # type: ignore[arg-type]  # keys checked at run time
         figure = Figure(figsize=(width, height))
         figure.subplots_adjust(
             left=left / width,

@@ -1,5 +1,7 @@
 """ReportError: a report that cannot be made, explained in one line for the user."""
 
+from studybuddy.errors import StudyBuddyError
 
-class ReportError(Exception):
+
+class ReportError(StudyBuddyError):
     pass

@@ -1,28 +1,28 @@
-"""Opening a database: a path or an SQLAlchemy URL in, a configured, migrated engine out."""
+"""Database targets (a path or an SQLAlchemy URL) and engines configured for their backend."""
 
 from __future__ import annotations
 
-import sqlite3
+from enum import IntEnum
 from pathlib import Path
-from urllib.parse import quote
 
-from sqlalchemy import event
+from sqlalchemy import Connection, event, func, select
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlmodel import create_engine
 
-from studybuddy.store.errors import StoreError, translated_errors
+from studybuddy.store.errors import StoreError
 
 __all__ = [
+    "AdvisoryLock",
     "StoreError",
     "database_url",
     "display_name",
+    "hold_advisory_lock",
     "make_engine",
     "sqlite_path",
     "writer",
 ]
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 # execution option marking a connection that will write: SQLite then takes the write lock at
 # BEGIN, so two writers queue on the busy timeout instead of failing on a lock upgrade
 WRITE_OPTION = "studybuddy_write"
@@ -66,53 +66,6 @@ def sqlite_path(target: str) -> Path | None:
     return Path(url.database)
 
 
-def _probe_sqlite_file(path: Path, busy_timeout: float) -> None:
-    """Refuse anything at `path` that is not a StudyBuddy database, reading it only.
-
-    Opening with the normal engine would switch the file to WAL mode and create tables, which
-    writes to it; a damaged file or another program's database must stay byte-identical.
-    """
-    if not path.exists() or path.stat().st_size == 0:
-        return
-    if path.is_dir():
-        raise StoreError(f"{path} is a folder; --db expects a database file or URL")
-    with path.open("rb") as handle:
-        if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-            raise StoreError(
-                f"{path} is not an SQLite database; it was left untouched. "
-                "Pass --db with another path, or move the file away."
-            )
-    try:
-        connection = sqlite3.connect(
-            f"file:{quote(str(path))}?mode=ro", uri=True, timeout=busy_timeout
-        )
-        try:
-            rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            tables = {name for (name,) in rows}
-        finally:
-            connection.close()
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc):
-            raise StoreError(
-                f"{path} is locked by another program; try again when it has finished.",
-                locked=True,
-            ) from exc
-        raise StoreError(f"{path} cannot be read ({exc}); it was left untouched.") from exc
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(
-            f"{path} is a damaged SQLite file ({exc}); it was left untouched. "
-            "Restore a backup or pass --db with another path."
-        ) from exc
-    # a table that merely shares a name with ours is not enough: migrating it would write
-    ours = "schema_version" in tables or {"learner", "attempt"} <= tables
-    if tables and not ours:
-        listed = ", ".join(sorted(tables)[:5])
-        raise StoreError(
-            f"{path} is another program's SQLite database (tables: {listed}); it was left "
-            "untouched. Pass --db with a StudyBuddy database or a new file name."
-        )
-
-
 def _sqlite_listeners(engine: Engine, busy_timeout: float) -> None:
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection, _record) -> None:
@@ -142,19 +95,9 @@ def _postgres_listeners(engine: Engine, busy_timeout: float) -> None:
 
 
 def make_engine(target: str, *, busy_timeout: float = 5.0) -> Engine:
-    """An engine on `target` whose schema is current (created or migrated on first open)."""
-    from studybuddy.store.migrations import migrate
-
+    """An engine on `target`, configured for its backend; it touches nothing until used
+    (`opening.open_database` checks, creates and migrates the database)."""
     url = _parse(target)
-    path = sqlite_path(target)
-    if path is not None:
-        _probe_sqlite_file(path, busy_timeout)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(
-                f"cannot create the folder for {path}: {exc.strerror or exc}"
-            ) from None
     is_sqlite = url.get_backend_name() == "sqlite"
     try:
         engine = create_engine(
@@ -169,13 +112,23 @@ def make_engine(target: str, *, busy_timeout: float = 5.0) -> Engine:
         _sqlite_listeners(engine, busy_timeout)
     elif url.get_backend_name() == "postgresql":
         _postgres_listeners(engine, busy_timeout)
-    try:
-        with translated_errors(display_name(target)):
-            migrate(engine, backup_path=path)
-    except BaseException:
-        engine.dispose()
-        raise
     return engine
+
+
+class AdvisoryLock(IntEnum):
+    """Keys of PostgreSQL's transaction-level advisory locks: any fixed 64-bit numbers, one per
+    kind of write that must not interleave between processes sharing the database."""
+
+    MIGRATION = 0x5354554459425544  # "STUDYBUD": migrating the schema
+    IMPORT = 0x494D504F5254  # "IMPORT": the name check and inserts of `db import`
+    NIGHT_TABLES = 0x4E49474854  # "NIGHT": creating the quiz-night tables
+
+
+def hold_advisory_lock(connection: Connection, lock: AdvisoryLock) -> None:
+    """On PostgreSQL, wait for `lock` and hold it until this transaction ends. SQLite needs no
+    such lock: a writer's BEGIN IMMEDIATE (see WRITE_OPTION) already queues the others."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(func.pg_advisory_xact_lock(int(lock))))
 
 
 def writer(engine: Engine) -> Engine:

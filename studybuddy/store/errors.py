@@ -7,8 +7,10 @@ from contextlib import contextmanager
 
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
+from studybuddy.errors import StudyBuddyError
 
-class StoreError(Exception):
+
+class StoreError(StudyBuddyError):
     """A database problem explained for the user (no traceback reaches them).
 
     `locked` is true when another program held the database too long: trying again later works.

@@ -24,19 +24,19 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from studybuddy.store import scheduling
+from studybuddy.store.backup import backup_before_migration
+from studybuddy.store.db import AdvisoryLock, hold_advisory_lock, writer
 from studybuddy.store.errors import StoreError
-from studybuddy.store.tables import Attempt, Learner, ReviewState, SchemaVersion
+from studybuddy.store.tables import Attempt, Learner, ReviewState, SchemaVersion, table
 
 SCHEMA_VERSION = 2
-# any fixed 64-bit number: PostgreSQL sessions migrating the same database queue on it
-_PG_MIGRATION_LOCK = 0x5354554459425544
 
 
 def database_version(connection: Connection) -> int:
     """0 for an empty database, 1 for the walking skeleton's, else the recorded version."""
     tables = set(inspect(connection).get_table_names())
     if SchemaVersion.__tablename__ in tables:
-        version = connection.execute(select(SchemaVersion.version)).scalars().all()
+        version = connection.execute(select(table(SchemaVersion).c.version)).scalars().all()
         return max(version, default=1)
     if tables & {"learner", "attempt"}:
         return 1
@@ -48,9 +48,9 @@ def _v1_to_v2(connection: Connection) -> None:
         text("ALTER TABLE learner ADD COLUMN desired_retention FLOAT NOT NULL DEFAULT 0.9")
     )
     connection.execute(text("ALTER TABLE attempt ADD COLUMN rating INTEGER"))
-    SchemaVersion.__table__.create(connection)
-    ReviewState.__table__.create(connection)
-    for index in Attempt.__table__.indexes:
+    table(SchemaVersion).create(connection)
+    table(ReviewState).create(connection)
+    for index in table(Attempt).indexes:
         index.create(connection, checkfirst=True)
     rebuild_review_states(connection)
 
@@ -61,7 +61,7 @@ assert len(STEPS) == SCHEMA_VERSION - 1
 
 def rebuild_review_states(connection: Connection, learner_ids: list[int] | None = None) -> None:
     """Replay attempts through fsrs: store each attempt's rating and each learner's cards."""
-    attempts = Attempt.__table__.c
+    attempts = table(Attempt).c
     query = select(
         attempts.id,
         attempts.learner_id,
@@ -76,7 +76,11 @@ def rebuild_review_states(connection: Connection, learner_ids: list[int] | None 
     by_learner: dict[int, list] = defaultdict(list)
     for row in connection.execute(query):
         by_learner[row.learner_id].append(row)
-    retention = dict(connection.execute(select(Learner.id, Learner.desired_retention)).all())
+    learners = table(Learner).c
+    retention: dict[int, float] = {
+        row.id: row.desired_retention
+        for row in connection.execute(select(learners.id, learners.desired_retention))
+    }
     rating_updates, states = [], []
     for learner_id, rows in by_learner.items():
         history = [(r.question_id, r.correct, r.seconds, r.rating, r.answered_at) for r in rows]
@@ -92,13 +96,13 @@ def rebuild_review_states(connection: Connection, learner_ids: list[int] | None 
         ]
     if rating_updates:
         connection.execute(
-            update(Attempt.__table__)
+            update(table(Attempt))
             .where(attempts.id == bindparam("attempt_id"))
             .values(rating=bindparam("new_rating")),
             rating_updates,
         )
     if states:
-        connection.execute(ReviewState.__table__.insert(), states)
+        connection.execute(table(ReviewState).insert(), states)
 
 
 def _missing_tables(connection: Connection) -> bool:
@@ -111,9 +115,6 @@ def migrate(engine: Engine, *, backup_path: Path | None = None) -> int:
     An SQLite file about to be upgraded is first copied beside itself (…schema-vN.bak) by
     whichever process holds the write lock.
     """
-    from studybuddy.store.backup import backup_before_migration
-    from studybuddy.store.db import writer
-
     # most opens find the schema current: a read, no write lock
     with engine.connect() as connection:
         found = database_version(connection)
@@ -126,10 +127,8 @@ def migrate(engine: Engine, *, backup_path: Path | None = None) -> int:
     if found == SCHEMA_VERSION and not needs_tables:
         return found
     with writer(engine).begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
-            )
+        # PostgreSQL sessions migrating the same database queue on the lock
+        hold_advisory_lock(connection, AdvisoryLock.MIGRATION)
         # read again under the lock: another process may have migrated meanwhile
         version = database_version(connection)
         if backup_path is not None and 0 < version < SCHEMA_VERSION:
@@ -142,6 +141,6 @@ def migrate(engine: Engine, *, backup_path: Path | None = None) -> int:
                 step(connection)
             SQLModel.metadata.create_all(connection)
         if version != SCHEMA_VERSION:
-            connection.execute(SchemaVersion.__table__.delete())
-            connection.execute(SchemaVersion.__table__.insert(), {"version": SCHEMA_VERSION})
+            connection.execute(table(SchemaVersion).delete())
+            connection.execute(table(SchemaVersion).insert(), {"version": SCHEMA_VERSION})
     return found

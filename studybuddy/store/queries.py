@@ -13,11 +13,11 @@ from sqlalchemy import Connection, Integer, cast, func, select
 from studybuddy.store import scheduling
 from studybuddy.store.records import AttemptRecord, LeaderboardRow, LearnerRecord, QuestionResult
 from studybuddy.store.stats import AttemptRow
-from studybuddy.store.tables import Attempt, Learner, ReviewState
+from studybuddy.store.tables import Attempt, Learner, ReviewState, table
 
-_A = Attempt.__table__.c
-_C = ReviewState.__table__.c
-_L = Learner.__table__.c
+_A = table(Attempt).c
+_C = table(ReviewState).c
+_L = table(Learner).c
 
 
 def as_utc(value: Any) -> datetime | None:
@@ -41,6 +41,28 @@ def learner_id(connection: Connection, name: str) -> int | None:
     return connection.execute(select(_L.id).where(_L.name == name)).scalar_one_or_none()
 
 
+def correctly_answered(connection: Connection, learner_id: int, ids: list[str]) -> set[str]:
+    """Which of `ids` the learner has answered correctly at least once."""
+    query = (
+        select(_A.question_id)
+        .where(_A.learner_id == learner_id, _A.correct.is_(True), _A.question_id.in_(ids))
+        .group_by(_A.question_id)
+    )
+    return set(connection.execute(query).scalars())
+
+
+def attempt_count(connection: Connection) -> int:
+    return connection.execute(select(func.count()).select_from(table(Attempt))).scalar_one()
+
+
+def seconds_studied(connection: Connection, learner_id: int, since: datetime | None) -> float:
+    """Seconds spent answering, summed over the learner's attempts (from `since` on)."""
+    query = select(func.coalesce(func.sum(_A.seconds), 0.0)).where(_A.learner_id == learner_id)
+    if since is not None:
+        query = query.where(_A.answered_at >= since)
+    return float(connection.execute(query).scalar_one())
+
+
 def learner_records(connection: Connection, name: str | None = None) -> list[LearnerRecord]:
     """Profiles by name (or the one named), with their attempt count and latest attempt."""
     counts = (
@@ -53,7 +75,7 @@ def learner_records(connection: Connection, name: str | None = None) -> list[Lea
         .subquery()
     )
     query = (
-        select(_L, counts.c.attempts, counts.c.last_at)
+        select(table(Learner), counts.c.attempts, counts.c.last_at)
         .outerjoin(counts, counts.c.learner_id == _L.id)
         .order_by(_L.name)
     )
@@ -86,7 +108,9 @@ def attempt_rows(
 
 
 def attempt_records(connection: Connection, learner_id: int) -> list[AttemptRecord]:
-    query = select(_A).where(_A.learner_id == learner_id).order_by(_A.answered_at, _A.id)
+    query = (
+        select(table(Attempt)).where(_A.learner_id == learner_id).order_by(_A.answered_at, _A.id)
+    )
     return [
         AttemptRecord(
             question_id=r.question_id,
@@ -106,7 +130,7 @@ def attempt_records(connection: Connection, learner_id: int) -> list[AttemptReco
 
 def cards(connection: Connection, learner_id: int) -> dict[str, Card]:
     """The learner's fsrs cards by question id."""
-    query = select(_C).where(_C.learner_id == learner_id)
+    query = select(table(ReviewState)).where(_C.learner_id == learner_id)
     return {row.question_id: scheduling.card_from_fields(row) for row in connection.execute(query)}
 
 
@@ -137,7 +161,7 @@ def leaderboard(connection: Connection, since: datetime | None = None) -> list[L
             func.coalesce(func.sum(_A.seconds), 0.0),
             func.max(_A.answered_at),
         )
-        .select_from(Learner.__table__.outerjoin(Attempt.__table__, joined))
+        .select_from(table(Learner).outerjoin(table(Attempt), joined))
         .group_by(_L.id, _L.name)
     )
     rows = [

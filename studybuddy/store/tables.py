@@ -7,10 +7,19 @@ databases written by an earlier StudyBuddy are upgraded on open, never recreated
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import cast
 
-from sqlalchemy import DateTime, Index
+from sqlalchemy import DateTime, Index, Table
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+
+def table(model: type[SQLModel]) -> Table:
+    """The SQLAlchemy Table of a table model, for Core statements (`table(Attempt).c.seconds`).
+
+    SQLAlchemy sets `__table__` when the class is built, so no type checker can see it there.
+    """
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
 
 def utcnow() -> datetime:

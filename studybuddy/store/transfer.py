@@ -31,7 +31,7 @@ from studybuddy.store.errors import StoreError
 from studybuddy.store.migrations import SCHEMA_VERSION
 from studybuddy.store.queries import decoded_answer
 from studybuddy.store.records import ImportSummary
-from studybuddy.store.tables import Attempt, Learner, ReviewState
+from studybuddy.store.tables import Attempt, Learner, ReviewState, table
 
 FORMAT = "studybuddy-export"
 FORMAT_VERSION = 1
@@ -85,18 +85,19 @@ def _iso(moment: datetime | None) -> str | None:
 
 def export_learners(connection: Connection, names: list[str] | None = None) -> dict[str, Any]:
     """The export object for the named learners (all when None), learners sorted by name."""
-    query = select(Learner.__table__).order_by(Learner.name)
+    attempt, state, learner_table = table(Attempt), table(ReviewState), table(Learner)
+    query = select(learner_table).order_by(learner_table.c.name)
     if names is not None:
-        query = query.where(Learner.name.in_(names))
+        query = query.where(learner_table.c.name.in_(names))
     learners = connection.execute(query).all()
     out = []
-    a, c = Attempt.__table__.c, ReviewState.__table__.c
+    a, c = attempt.c, state.c
     for learner in learners:
         attempts = connection.execute(
-            select(a).where(a.learner_id == learner.id).order_by(a.answered_at, a.id)
+            select(attempt).where(a.learner_id == learner.id).order_by(a.answered_at, a.id)
         ).all()
         cards = connection.execute(
-            select(c).where(c.learner_id == learner.id).order_by(c.question_id)
+            select(state).where(c.learner_id == learner.id).order_by(c.question_id)
         ).all()
         out.append(
             {
@@ -173,8 +174,8 @@ def import_learners(connection: Connection, data: ExportFile) -> ImportSummary:
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise StoreError(f"the file lists these profiles twice: {', '.join(duplicates)}")
-    taken = connection.execute(select(Learner.name).where(Learner.name.in_(names))).scalars()
-    taken = sorted(taken)
+    name = table(Learner).c.name
+    taken = sorted(connection.execute(select(name).where(name.in_(names))).scalars())
     if taken:
         raise StoreError(
             f"profiles already in this database: {', '.join(taken)}; nothing was imported "
@@ -183,7 +184,7 @@ def import_learners(connection: Connection, data: ExportFile) -> ImportSummary:
     attempts = cards = 0
     for learner in data.learners:
         learner_id = connection.execute(
-            Learner.__table__.insert().returning(Learner.__table__.c.id),
+            table(Learner).insert().returning(table(Learner).c.id),
             {
                 "name": learner.name,
                 "created_at": learner.created_at,
@@ -203,10 +204,10 @@ def import_learners(connection: Connection, data: ExportFile) -> ImportSummary:
         else:
             card_rows = [card.model_dump() for card in learner.review_states]
         if rows:
-            connection.execute(Attempt.__table__.insert(), rows)
+            connection.execute(table(Attempt).insert(), rows)
         if card_rows:
             connection.execute(
-                ReviewState.__table__.insert(),
+                table(ReviewState).insert(),
                 [{**card, "learner_id": learner_id} for card in card_rows],
             )
         attempts += len(rows)

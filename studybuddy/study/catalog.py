@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from studybuddy.banks.models import Bank, Chapter
+from studybuddy.banks.models import AnyQuestion, Bank, Chapter
 
 if TYPE_CHECKING:
     from studybuddy.store.records import QuestionInfo
+
+
+# the book first, then courses, then reading notes; by title within each
+SOURCE_ORDER = {"book": 0, "course": 1, "notes": 2}
+
+
+def shelf_order(banks: Iterable[Bank]) -> list[Bank]:
+    """The banks in the order the learner sees them."""
+    return sorted(banks, key=lambda bank: (SOURCE_ORDER[bank.source], bank.title))
 
 
 @dataclass(frozen=True)
 class QuestionRef:
     bank: Bank
     chapter: Chapter
-    question: Any
+    question: AnyQuestion
 
     @property
     def chapter_key(self) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from studybuddy.store.records import WeakTopic
     from studybuddy.study.catalog import Catalog
 
 Mode = Literal["study", "review", "practice"]
@@ -91,3 +92,14 @@ def review_set(catalog: Catalog, due_ids: Iterable[str], limit: int | None = Non
 def practice_set(catalog: Catalog, question_ids: Iterable[str], title: str) -> StudySet:
     ids = [q for q in question_ids if q in catalog]
     return StudySet("practice", title, ids)
+
+
+WEAKEST_SET_SIZE = 15
+
+
+def weakest_set(catalog: Catalog, weakest: Iterable[WeakTopic]) -> StudySet:
+    """The questions to revisit of the weakest topics, weakest topic first, each question once."""
+    ids: list[str] = []
+    for topic in weakest:
+        ids.extend(q for q in topic.revisit if q not in ids)
+    return practice_set(catalog, ids[:WEAKEST_SET_SIZE], "Practise your weakest topics")

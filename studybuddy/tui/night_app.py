@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from textual import events
 from textual.screen import Screen
 
 from studybuddy.tui.app import StudyBuddyApp
@@ -25,7 +24,6 @@ class NightApp(StudyBuddyApp):
         self.entry = entry
         self.night_entry: Screen | None = None
 
-    def on_mount(self, event: events.Mount) -> None:
-        event.prevent_default()  # StudyBuddyApp.on_mount would open the home screen
+    def first_screen(self) -> Screen:
         self.night_entry = self.entry(self)
-        self.push_screen(self.night_entry)
+        return self.night_entry

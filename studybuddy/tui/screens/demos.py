@@ -6,12 +6,13 @@ from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from studybuddy.tui.screens.base import StudyScreen
 
-class DemoBrowserScreen(Screen[None]):
+
+class DemoBrowserScreen(StudyScreen[None]):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="demos.back")]
 
     def compose(self) -> ComposeResult:

@@ -6,8 +6,10 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
+
+from studybuddy.tui.screens.base import StudyModalScreen
 
 SCREEN_HELP = {
     "HomeScreen": "Your banks and chapters. Mastery is the share of a chapter's questions you "
@@ -25,7 +27,7 @@ SCREEN_HELP = {
 }
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(StudyModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
@@ -10,11 +10,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
+
+from studybuddy.errors import StudyBuddyError
+from studybuddy.tui.screens.base import StudyScreen
 
 if TYPE_CHECKING:
     from studybuddy.banks.loader import LoadResult
+    from studybuddy.study.session import ChapterProgress
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,7 @@ def mastery_bar(share: float | None, width: int = 10) -> Text:
     return bar
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(StudyScreen[None]):
     BINDINGS = [
         Binding("enter", "study", "Study chapter", id="home.study", priority=True),
         Binding("r", "review", "Review due", id="home.review"),
@@ -80,8 +83,9 @@ class HomeScreen(Screen[None]):
         self.app.call_from_thread(self._show_banks, result)
 
     def _show_banks(self, result: LoadResult) -> None:
-        source_order = {"book": 0, "course": 1, "notes": 2}
-        for bank in sorted(result.banks, key=lambda b: (source_order[b.source], b.title)):
+        from studybuddy.study.catalog import shelf_order
+
+        for bank in shelf_order(result.banks):
             for chapter in bank.chapters:
                 key = f"{bank.id}/{chapter.id}"
                 self.rows[key] = ChapterRow(key, bank.title, chapter.title, len(chapter.questions))
@@ -141,25 +145,23 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="progress", description="loading progress")
     def refresh_progress(self) -> None:
-        from studybuddy.store import StoreError
-
-        app = self.app
+        app, session = self.app, self.app.session
         try:
-            chapters = app.catalog.chapter_questions()
-            due_ids = app.due_question_ids()
-            summary = app.chapter_summary(chapters, due_ids)
-            open_set = app.open_set()
-        except StoreError as exc:
+            due_ids = session.due_question_ids()
+            progress = session.chapter_progress(due_ids)
+            open_set = session.open_set()
+        except StudyBuddyError as exc:
             app.call_from_thread(app.notify, str(exc), severity="error", timeout=20)
             return
-        app.call_from_thread(self._show_progress, summary, due_ids, open_set is not None)
+        app.call_from_thread(self._show_progress, progress, due_ids, open_set is not None)
 
-    def _show_progress(self, summary: dict, due_ids: list[str], has_open_set: bool) -> None:
-        for key, (right, mastery, due) in summary.items():
+    def _show_progress(
+        self, progress: dict[str, ChapterProgress], due_ids: list[str], has_open_set: bool
+    ) -> None:
+        for key, chapter in progress.items():
             if key in self.rows:
-                row = self.rows[key]
-                self.rows[key] = ChapterRow(
-                    key, row.bank_title, row.title, row.total, right, mastery, due
+                self.rows[key] = replace(
+                    self.rows[key], right=chapter.right, mastery=chapter.mastery, due=chapter.due
                 )
         self.due_ids = due_ids
         self.has_open_set = has_open_set
@@ -196,7 +198,7 @@ class HomeScreen(Screen[None]):
             return
         from studybuddy.study.sets import study_set
 
-        seen = self.app.seen_question_ids()
+        seen = self.app.read(self.app.session.seen_question_ids, None)
         if seen is None:  # the database could not be read; the app has said why
             return
         self.app.start_set(study_set(self.app.catalog, key, seen))
@@ -210,7 +212,7 @@ class HomeScreen(Screen[None]):
         self.app.start_set(review_set(self.app.catalog, self.due_ids))
 
     def action_resume(self) -> None:
-        study = self.app.open_set()
+        study = self.app.session.open_set()
         if study is not None:
             self.app.start_set(study)
 
@@ -225,11 +227,8 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(DemoBrowserScreen())
 
     def action_night(self) -> None:
-        try:
-            from studybuddy.tui.screens.night import NightSetupScreen
-        except ImportError:
-            self.notify("Quiz night is not available in this version yet.", timeout=4)
-            return
+        from studybuddy.tui.screens.night import NightSetupScreen
+
         self.app.push_screen(NightSetupScreen())
 
     def action_learner(self) -> None:

@@ -10,7 +10,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import (
     Button,
     Footer,
@@ -24,10 +23,12 @@ from textual.widgets import (
     Switch,
 )
 
+from studybuddy.errors import StudyBuddyError
 from studybuddy.night.errors import NightError
-from studybuddy.night.records import NightSettings
+from studybuddy.night.records import Answering, Kind, NightSettings
 from studybuddy.night.selection import playable
 from studybuddy.night.setup import NightPlan, check_seats, parse_number, parse_seat
+from studybuddy.tui.screens.base import StudyScreen
 from studybuddy.tui.screens.night_host import NIGHT_CSS, leave_night_screen
 
 WEAKEST = "@weakest"
@@ -37,9 +38,11 @@ MODES = {
     "mode-room": "Host a room: players join from their own terminals",
     "mode-join": "Join a room",
 }
+# how players answer in each one-screen mode (a room always answers together)
+ANSWERING: dict[str, Answering] = {"mode-in-turn": "in-turn", "mode-keys": "keys"}
 
 
-class NightSetupScreen(Screen[None]):
+class NightSetupScreen(StudyScreen[None]):
     CSS_PATH = NIGHT_CSS
     BINDINGS = [
         Binding("escape", "leave", "Back", id="night_setup.back"),
@@ -166,22 +169,20 @@ class NightSetupScreen(Screen[None]):
         self.action_start()
 
     def action_start(self) -> None:
-        from studybuddy.store import StoreError
-
         try:
             if self.mode == "mode-join":
                 self._join()
             else:
                 self._host()
-        except (NightError, StoreError) as exc:
+        except StudyBuddyError as exc:
             self._error(str(exc))
 
     def plan(self) -> NightPlan:
         chosen = list(self.query_one("#night-chapters", SelectionList).selected)
         count = int(parse_number(self.query_one("#night-count", Input).value, "Questions", 1, 100))
         timer = parse_number(self.query_one("#night-timer", Input).value, "Seconds each", 5, 600)
-        kind = "room" if self.mode == "mode-room" else "hot-seat"
-        answering = {"mode-in-turn": "in-turn", "mode-keys": "keys"}.get(self.mode, "together")
+        kind: Kind = "room" if self.mode == "mode-room" else "hot-seat"
+        answering = ANSWERING.get(self.mode, "together")
         return NightPlan(
             chapters=tuple(key for key in chosen if key != WEAKEST),
             weakest=WEAKEST in chosen,
@@ -198,8 +199,7 @@ class NightSetupScreen(Screen[None]):
         from studybuddy.night.setup import create_night, seat_players
 
         plan = self.plan()
-        if not plan.chapters and not plan.weakest:
-            raise NightError("pick at least one chapter, or the group's weakest topics")
+        plan.check()
         hot_seat = plan.settings.kind == "hot-seat"
         if hot_seat:
             check_seats(self.seats, plan.settings)

@@ -9,19 +9,26 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from studybuddy.night.errors import NightError
+from studybuddy.errors import StudyBuddyError
 from studybuddy.night.records import NightState
+from studybuddy.tui.screens.base import StudyScreen
 from studybuddy.tui.widgets.feedback import correct_answer_text
 from studybuddy.tui.widgets.night_board import Countdown, Podium, Scoreboard, question_markup
+
+if TYPE_CHECKING:
+    from studybuddy.banks.models import AnyQuestion
+
 
 TICK_SECONDS = 0.25
 NIGHT_CSS = Path(__file__).parent.parent / "night.tcss"
@@ -44,7 +51,7 @@ async def focus_when_mounted(mounted: Awaitable[Any], widget: Any) -> None:
         widget.focus_input()
 
 
-def reveal_markup(question: Any, *, show_me_key: bool = True) -> str:
+def reveal_markup(question: AnyQuestion, *, show_me_key: bool = True) -> str:
     lines = [f"[b]Answer:[/] {escape(correct_answer_text(question))}", escape(question.explanation)]
     if question.source:
         lines.append(f"[dim]Source: {escape(question.source)}[/]")
@@ -55,16 +62,34 @@ def reveal_markup(question: Any, *, show_me_key: bool = True) -> str:
     return "\n\n".join(lines)
 
 
-class PolledNightScreen(Screen[None]):
+class NightPolled(Message):
+    """A read of the night's state, made in a worker: the state, or why it could not be read."""
+
+    def __init__(self, number: int, state: NightState | None, error: Exception | None) -> None:
+        super().__init__()
+        self.number = number
+        self.state = state
+        self.error = error
+
+
+class PolledNightScreen(StudyScreen[None]):
     """A screen that reads the night's state from the database a few times a second.
 
-    A database error (a lock, a dropped PostgreSQL connection) usually passes, so it is said
-    once and polling goes on; the next good read clears it.
+    The regular reads run in a worker thread, since SQLite may wait seconds on another
+    program's lock; `tick()` reads at once, after a key that changed the night. Every read is
+    numbered, so a slow one never draws over a newer one. A database error (a lock, a dropped
+    PostgreSQL connection) usually passes, so it is said once and polling goes on; the next
+    good read clears it.
     """
+
+    POLL_SECONDS = TICK_SECONDS
 
     def __init__(self) -> None:
         super().__init__()
         self._error_shown = False
+        self._reads = 0  # reads started
+        self._shown = 0  # number of the read now on screen
+        self._reading = False  # a worker's read is under way
 
     def poll(self) -> NightState:  # pragma: no cover - every subclass overrides
         raise NotImplementedError
@@ -72,16 +97,47 @@ class PolledNightScreen(Screen[None]):
     def draw(self, state: NightState) -> None:  # pragma: no cover - every subclass overrides
         raise NotImplementedError
 
-    def tick(self) -> None:
-        from studybuddy.store import StoreError
+    def start_polling(self) -> None:
+        self.tick()
+        self.set_interval(self.POLL_SECONDS, self._poll_in_background)
 
+    def _read(self) -> tuple[NightState | None, Exception | None]:
         try:
-            state = self.poll()
-        except (StoreError, NightError) as exc:
+            return self.poll(), None
+        except StudyBuddyError as exc:
+            return None, exc
+
+    def tick(self) -> None:
+        """Read the night now, on this thread, and draw it."""
+        self._reads += 1
+        self._settle(self._reads, *self._read())
+
+    def _poll_in_background(self) -> None:
+        if self._reading:  # the last read still waits on the database: no pile-up behind it
+            return
+        self._reading = True
+        self._reads += 1
+        self._read_in_worker(self._reads)
+
+    @work(thread=True, group="night-poll", description="reading the night")
+    def _read_in_worker(self, number: int) -> None:
+        self.post_message(NightPolled(number, *self._read()))
+
+    @on(NightPolled)
+    def _polled(self, message: NightPolled) -> None:
+        self._reading = False
+        self._settle(message.number, message.state, message.error)
+
+    def _settle(self, number: int, state: NightState | None, error: Exception | None) -> None:
+        if number < self._shown:
+            return  # a read older than the one on screen
+        if error is not None:
             if not self._error_shown:
-                self.notify(str(exc), severity="error", timeout=8)
+                self.notify(str(error), severity="error", timeout=8)
                 self._error_shown = True
             return
+        assert state is not None
+        self._shown = number
         self._error_shown = False
         self.draw(state)
 
@@ -118,13 +174,12 @@ class NightStageScreen(PolledNightScreen):
         yield from ()
 
     @property
-    def question(self) -> Any:
+    def question(self) -> AnyQuestion:
         assert self.state is not None and self.state.current >= 0
         return self.night.question(self.state.current)
 
     def on_mount(self) -> None:
-        self.tick()
-        self.set_interval(TICK_SECONDS, self.tick)
+        self.start_polling()
 
     # -- polling ---------------------------------------------------------------------------------
     def poll(self) -> NightState:
@@ -204,14 +259,12 @@ class NightStageScreen(PolledNightScreen):
         return True
 
     def action_next(self) -> None:
-        from studybuddy.store import StoreError
-
         if self.state is not None and self.state.phase == "lobby" and not self.state.players:
             self.notify("Wait for at least one player to join.", timeout=3)
             return
         try:
             self.night.advance()
-        except (StoreError, NightError) as exc:
+        except StudyBuddyError as exc:
             self.notify(str(exc), severity="error", timeout=6)
             return
         self.tick()

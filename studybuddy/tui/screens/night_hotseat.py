@@ -18,7 +18,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from studybuddy.banks.models import TrueFalse
-from studybuddy.night.errors import NightError
+from studybuddy.errors import StudyBuddyError
 from studybuddy.night.records import NightState, Player
 from studybuddy.night.selection import option_count
 from studybuddy.tui.screens.night_host import NightStageScreen, focus_when_mounted
@@ -160,18 +160,17 @@ class HotSeatScreen(NightStageScreen):
         question = self.question
         if index >= option_count(question):
             return
-        if state.player(player.name) is not None and state.player(player.name).answered:
+        line = state.player(player.name)
+        if line is not None and line.answered:
             return  # first key press counts
         response: Any = index == 0 if isinstance(question, TrueFalse) else [index]
         self._answer(player, state.current, response)
         self.tick()
 
     def _answer(self, player: Player, position: int, response: Any, **kwargs: Any) -> None:
-        from studybuddy.store import StoreError
-
         try:
             self.night.answer(player, position, response, **kwargs)
-        except (StoreError, NightError) as exc:
+        except StudyBuddyError as exc:
             self.notify(str(exc), severity="warning", timeout=4)
 
     # -- keys of the host --------------------------------------------------------------------------

@@ -6,7 +6,7 @@ costs nothing: joining again under the same name finds the same score.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 from textual import on
@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from studybuddy.night.errors import NightError
+from studybuddy.errors import StudyBuddyError
 from studybuddy.night.records import AnswerResult, NightState, Player
 from studybuddy.tui.screens.night_host import (
     NIGHT_CSS,
@@ -32,10 +32,15 @@ from studybuddy.tui.widgets.answers import (
 )
 from studybuddy.tui.widgets.night_board import Countdown, Podium, Scoreboard, question_markup
 
+if TYPE_CHECKING:
+    from studybuddy.banks.models import AnyQuestion
+
+
 POLL_SECONDS = 0.5
 
 
 class NightPlayerScreen(PolledNightScreen):
+    POLL_SECONDS = POLL_SECONDS
     CSS_PATH = NIGHT_CSS
     BINDINGS = [Binding("escape", "leave", "Leave", id="night.leave")]
 
@@ -64,11 +69,10 @@ class NightPlayerScreen(PolledNightScreen):
     def on_mount(self) -> None:
         if self.player.rejoined:
             self.notify(f"Welcome back, {self.player.name}: your score is kept.", timeout=5)
-        self.tick()
-        self.set_interval(POLL_SECONDS, self.tick)
+        self.start_polling()
 
     @property
-    def question(self) -> Any:
+    def question(self) -> AnyQuestion:
         assert self.state is not None
         return self.night.question(self.state.current)
 
@@ -161,8 +165,6 @@ class NightPlayerScreen(PolledNightScreen):
 
     @on(AnswerSubmitted)
     def _submitted(self, event: AnswerSubmitted) -> None:
-        from studybuddy.store import StoreError
-
         event.stop()
         widget = self._answer_widget()
         if widget is None or self.state is None or self.state.phase != "question":
@@ -175,7 +177,7 @@ class NightPlayerScreen(PolledNightScreen):
         position = self.state.current
         try:
             result = self.night.answer(self.player, position, response)
-        except (StoreError, NightError) as exc:
+        except StudyBuddyError as exc:
             self._close_input(str(exc).capitalize())
             return
         self.results[position] = result

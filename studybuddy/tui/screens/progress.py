@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static
 from textual_plotext import PlotextPlot
+
+from studybuddy.errors import StudyBuddyError
+from studybuddy.tui.screens.base import StudyScreen
+
+if TYPE_CHECKING:
+    from studybuddy.store import LearnerStats
 
 
 def _duration(seconds: float) -> str:
@@ -20,7 +26,7 @@ def _duration(seconds: float) -> str:
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
-class ProgressScreen(Screen[None]):
+class ProgressScreen(StudyScreen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="progress.back"),
         Binding("w", "practise_weakest", "Practise weakest", id="progress.practise"),
@@ -29,7 +35,7 @@ class ProgressScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.stats: Any = None
+        self.stats: LearnerStats | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -59,16 +65,14 @@ class ProgressScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="progress", description="computing progress")
     def load(self) -> None:
-        from studybuddy.store import StoreError
-
         try:
-            stats = self.app.learner_stats()
-        except StoreError as exc:
+            stats = self.app.session.learner_stats()
+        except StudyBuddyError as exc:
             self.app.call_from_thread(self.app.notify, str(exc), severity="error", timeout=15)
             return
         self.app.call_from_thread(self._show, stats)
 
-    def _show(self, stats: Any) -> None:
+    def _show(self, stats: LearnerStats) -> None:
         self.stats = stats
         self.query_one("#progress-loading").display = False
         self.query_one("#progress-body").display = True
@@ -85,7 +89,7 @@ class ProgressScreen(Screen[None]):
         self._forecast_chart(stats)
         self._tables(stats)
 
-    def _mastery_chart(self, stats: Any) -> None:
+    def _mastery_chart(self, stats: LearnerStats) -> None:
         plot = self.query_one("#mastery-chart", PlotextPlot)
         plt = plot.plt
         plt.clear_figure()
@@ -94,14 +98,14 @@ class ProgressScreen(Screen[None]):
         plot.styles.height = min(5 + 2 * max(1, len(rows)), 30)
         if rows:
             rows.reverse()  # plotext stacks horizontal bars bottom-up; read them top-down
-            titles = [self.app.chapter_title(m.chapter)[:28] for m in rows]
+            titles = [self.app.session.chapter_title(m.chapter)[:28] for m in rows]
             shares = [round(100 * m.share) for m in rows]
             plt.bar(titles, shares, orientation="horizontal", width=0.4)
             plt.xlim(0, 100)
             plt.xlabel("% mastered")
         plot.refresh()
 
-    def _accuracy_chart(self, stats: Any) -> None:
+    def _accuracy_chart(self, stats: LearnerStats) -> None:
         plot = self.query_one("#accuracy-chart", PlotextPlot)
         plt = plot.plt
         plt.clear_figure()
@@ -115,7 +119,7 @@ class ProgressScreen(Screen[None]):
             plt.title("No answers yet")
         plot.refresh()
 
-    def _forecast_chart(self, stats: Any) -> None:
+    def _forecast_chart(self, stats: LearnerStats) -> None:
         plot = self.query_one("#forecast-chart", PlotextPlot)
         plt = plot.plt
         plt.clear_figure()
@@ -126,7 +130,7 @@ class ProgressScreen(Screen[None]):
             plt.ylabel("reviews")
         plot.refresh()
 
-    def _tables(self, stats: Any) -> None:
+    def _tables(self, stats: LearnerStats) -> None:
         weakest = self.query_one("#weakest", DataTable)
         weakest.clear(columns=True)
         weakest.add_columns("Topic", "Answers", "Right", "Revisit")
@@ -150,15 +154,12 @@ class ProgressScreen(Screen[None]):
             )
 
     def action_practise_weakest(self) -> None:
-        from studybuddy.study.sets import practice_set
+        from studybuddy.study.sets import weakest_set
 
         if self.stats is None or not self.stats.weakest:
             self.notify("No weak topics yet: answer some questions first.", timeout=3)
             return
-        ids: list[str] = []
-        for topic in self.stats.weakest:
-            ids.extend(q for q in topic.revisit if q not in ids)
-        self.app.start_set(practice_set(self.app.catalog, ids[:15], "Practise your weakest topics"))
+        self.app.start_set(weakest_set(self.app.catalog, self.stats.weakest))
 
     def action_export_report(self) -> None:
         self.export()
@@ -166,7 +167,7 @@ class ProgressScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="export", description="writing report")
     def export(self) -> None:
         try:
-            path = self.app.export_report()
+            path = self.app.session.export_report(Path.cwd())
         except Exception as exc:  # shown, never raised into the UI
             self.app.call_from_thread(
                 self.app.notify, f"Could not write the report: {exc}", severity="error", timeout=10

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from studybuddy.banks.grading import Grade, confirm, grade
+from studybuddy.banks.grading import RATINGS as RATING_NAMES
+from studybuddy.banks.grading import Grade, Rating, confirm, grade
 from studybuddy.study.sets import StudySet
+from studybuddy.tui.screens.base import StudyScreen
 from studybuddy.tui.widgets.answers import (
     AnswerSubmitted,
     AnswerWidget,
@@ -21,6 +22,10 @@ from studybuddy.tui.widgets.answers import (
     answer_widget_for,
 )
 from studybuddy.tui.widgets.feedback import RATINGS, FeedbackPanel
+
+if TYPE_CHECKING:
+    from studybuddy.banks.models import AnyQuestion
+
 
 TYPE_NAMES = {
     "mc": "multiple choice",
@@ -37,7 +42,7 @@ def _clock(seconds: float) -> str:
     return f"{minutes:02d}:{secs:02d}"
 
 
-class QuizScreen(Screen[None]):
+class QuizScreen(StudyScreen[None]):
     """Asks the questions of a `StudySet`; the set's position is saved after every answer."""
 
     BINDINGS = [
@@ -74,11 +79,11 @@ class QuizScreen(Screen[None]):
         return self.app.catalog[self.current_id]
 
     @property
-    def question(self) -> Any:
+    def question(self) -> AnyQuestion:
         return self.ref.question
 
     @property
-    def questions(self) -> list[Any]:
+    def questions(self) -> list[AnyQuestion]:
         return [self.app.catalog[q].question for q in self.study.question_ids]
 
     @property
@@ -171,7 +176,7 @@ class QuizScreen(Screen[None]):
         if self.pending is None:
             return
         question, response, result, seconds = self.pending
-        rating = RATINGS[number - 1].lower()
+        rating = RATING_NAMES[number - 1]
         confirmed = confirm(result, rating)
         self.pending = None
         self._save_attempt(response, confirmed, seconds, rating=rating)
@@ -179,7 +184,7 @@ class QuizScreen(Screen[None]):
         self.refresh_bindings()
 
     def _save_attempt(
-        self, response: Any, result: Grade, seconds: float, rating: str | None
+        self, response: Any, result: Grade, seconds: float, rating: Rating | None
     ) -> None:
         """Commit the attempt before anything else happens, then move the saved position on."""
         ref = self.ref
@@ -193,7 +198,7 @@ class QuizScreen(Screen[None]):
         )
         self.study.record(ref.question.id, result.correct)
         self.study.advance()
-        self.app.save_open_set(self.study)
+        self.app.session.save_open_set(self.study)
 
     async def action_next(self) -> None:
         if not self.answered or self.pending is not None:
@@ -205,7 +210,7 @@ class QuizScreen(Screen[None]):
         await self.show_question()
 
     def _finish(self) -> None:
-        self.app.save_open_set(None)
+        self.app.session.save_open_set(None)
         right, total = self.study.correct_count, len(self.study.outcomes)
         self.notify(f"Set finished: {right} of {total} right. Well done!", timeout=5)
         self.dismiss()

@@ -7,12 +7,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from studybuddy.tui.screens.base import StudyModalScreen, StudyScreen
 
-class SettingsScreen(Screen[None]):
+
+class SettingsScreen(StudyScreen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="settings.back"),
         Binding("ctrl+t", "app.toggle_dark", "Dark/light", id="settings.theme"),
@@ -47,7 +48,7 @@ class SettingsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="settings")
     def load_retention(self) -> None:
-        value = self.app.desired_retention()
+        value = self.app.read(self.app.session.desired_retention, None)
         self.app.call_from_thread(self._show_retention, value)
 
     def _show_retention(self, value: float | None) -> None:
@@ -68,13 +69,14 @@ class SettingsScreen(Screen[None]):
         if not 0.7 <= value <= 0.99:
             status.update(f"[red]{value} is outside 0.70 to 0.99.[/]")
             return
-        if self.app.set_desired_retention(value):
+        saved = self.app.read(lambda: self.app.session.set_desired_retention(value), None)
+        if saved is not None:
             status.update(f"[green]Saved: reviews now aim for {value:.0%} recall.[/]")
         else:
             status.update("[red]Not saved: the progress database cannot be written.[/]")
 
 
-class LearnerScreen(ModalScreen[str | None]):
+class LearnerScreen(StudyModalScreen[str | None]):
     """Pick an existing learner or type a new name."""
 
     DEFAULT_CSS = """
@@ -99,7 +101,7 @@ class LearnerScreen(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="learners")
     def load(self) -> None:
-        names = self.app.learner_names()
+        names: list[str] = self.app.read(self.app.session.learner_names, [])
         self.app.call_from_thread(self._show, names)
 
     def _show(self, names: list[str]) -> None:

@@ -14,7 +14,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import (
     Footer,
     Header,
@@ -26,6 +25,7 @@ from textual.widgets import (
 )
 
 from studybuddy.demos.base import DemoResult
+from studybuddy.tui.screens.base import StudyScreen
 
 
 def _format(value: Any) -> str:
@@ -78,7 +78,7 @@ class ParamInput(Horizontal):
         return parse_value(self.query_one(Input).value, self.default)
 
 
-class ShowMeScreen(Screen[None]):
+class ShowMeScreen(StudyScreen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="show.back"),
         Binding("ctrl+r", "recompute", "Recompute", id="show.recompute"),

@@ -20,6 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, ListItem, ListView, OptionList, SelectionList, TextArea
 
 from studybuddy.banks.models import (
+    AnyQuestion,
     Cloze,
     MultipleChoice,
     Numeric,
@@ -27,9 +28,10 @@ from studybuddy.banks.models import (
     ShortAnswer,
     TrueFalse,
 )
+from studybuddy.errors import StudyBuddyError
 
 
-class IncompleteAnswer(ValueError):
+class IncompleteAnswer(StudyBuddyError, ValueError):
     """Nothing to grade yet; the message tells the learner what is missing."""
 
 
@@ -53,6 +55,9 @@ class AnswerWidget(Vertical):
     hint = ""
 
     def response(self) -> Any:  # pragma: no cover - every subclass overrides
+        raise NotImplementedError
+
+    def focus_input(self) -> None:  # pragma: no cover - every subclass overrides
         raise NotImplementedError
 
     def freeze(self) -> None:
@@ -306,7 +311,7 @@ class OrderingAnswer(AnswerWidget):
         return list(self.order)
 
 
-def answer_widget_for(question: Any) -> AnswerWidget:
+def answer_widget_for(question: AnyQuestion) -> AnswerWidget:
     """The right input for a question's type."""
     if isinstance(question, MultipleChoice):
         if question.several_correct:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.markup import escape
 from textual.widgets import Static
 
 from studybuddy.banks.grading import Grade
 from studybuddy.banks.models import (
+    AnyQuestion,
     Cloze,
     MultipleChoice,
     Numeric,
@@ -20,7 +19,7 @@ from studybuddy.banks.models import (
 RATINGS = ("Again", "Hard", "Good", "Easy")
 
 
-def correct_answer_text(question: Any) -> str:
+def correct_answer_text(question: AnyQuestion) -> str:
     """The right answer in words, whatever the question type."""
     if isinstance(question, MultipleChoice):
         return "; ".join(question.options[i] for i in question.answer)
@@ -39,7 +38,7 @@ def correct_answer_text(question: Any) -> str:
     return "?"
 
 
-def feedback_markup(question: Any, grade: Grade, suggested: str | None = None) -> str:
+def feedback_markup(question: AnyQuestion, grade: Grade, suggested: str | None = None) -> str:
     if grade.needs_confirmation:
         verdict = "[b]Compare your answer with the model answer.[/]"
     elif grade.correct:
@@ -89,7 +88,7 @@ class FeedbackPanel(Static):
     FeedbackPanel.partial { border: round $warning; }
     """
 
-    def show_grade(self, question: Any, grade: Grade, suggested: str | None = None) -> None:
+    def show_grade(self, question: AnyQuestion, grade: Grade, suggested: str | None = None) -> None:
         self.remove_class("correct", "wrong", "partial")
         if not grade.needs_confirmation:
             kind = "correct" if grade.correct else "partial" if grade.score > 0 else "wrong"

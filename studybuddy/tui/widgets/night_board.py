@@ -15,14 +15,14 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from studybuddy.banks.models import Cloze, MultipleChoice, Numeric, Ordering, TrueFalse
+from studybuddy.banks.models import AnyQuestion, Cloze, MultipleChoice, Numeric, Ordering, TrueFalse
 from studybuddy.night.records import NightState, PlayerLine
 from studybuddy.night.scoring import round_half_up, standings
 
 MEDALS = ("🥇", "🥈", "🥉")
 
 
-def question_markup(question: Any, number: int, total: int) -> str:
+def question_markup(question: AnyQuestion, number: int, total: int) -> str:
     """The question as everyone in the room sees it (options numbered, no answer)."""
     lines = [f"[dim]Question {number} of {total}[/]", f"[b]{escape(question.prompt)}[/]"]
     if isinstance(question, MultipleChoice):
@@ -99,7 +99,7 @@ def scoreboard(state: NightState, *, live: bool) -> Group:
         else:
             status = Text("✗ 0", style="red")
         streak = f"🔥{player.streak}" if player.streak >= 2 else ""
-        row = [str(standing.rank), name]
+        row: list[str | Text] = [str(standing.rank), name]
         if state.teams:
             row.append(player.team or "")
         row += [_score(player.score), *([status] if with_status else []), streak]

@@ -1,0 +1,151 @@
+"""The Store's recording: one graded answer saved and its question rescheduled, kept in memory
+while the database is locked."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from fsrs import Rating
+from sqlmodel import Session
+
+from studybuddy.store import scheduling
+from studybuddy.store.core import StoreCore, aware, clean_name
+from studybuddy.store.errors import StoreError, translated_errors
+from studybuddy.store.records import (
+    Scheduled,
+)
+from studybuddy.store.tables import Attempt, Learner, ReviewState
+
+
+@dataclass(frozen=True, eq=False)  # identity: two identical answers are two attempts
+class PendingAttempt:
+    learner: str
+    question_id: str
+    bank_id: str
+    bank_version: int
+    answer: str
+    correct: bool
+    score: float
+    seconds: float
+    mode: str
+    rating: Rating | None
+    at: datetime
+
+
+class Recording(StoreCore):
+    _unsaved: list[PendingAttempt]
+    _saving: threading.RLock  # one attempt at a time, so a queue kept during a lock stays in order
+
+    def record_attempt(
+        self,
+        learner: str,
+        *,
+        question_id: str,
+        bank_id: str,
+        bank_version: int,
+        answer: Any,
+        correct: bool,
+        score: float,
+        seconds: float,
+        mode: str = "study",
+        rating: scheduling.RatingLike | None = None,
+        at: datetime | None = None,
+    ) -> Scheduled:
+        """Save one graded answer and reschedule its question; committed before returning.
+
+        `rating` is the learner's own Again/Hard/Good/Easy (short answers); without it the
+        rating follows correctness and time (see scheduling.py). If the database is locked
+        past the busy timeout, the attempt is kept in memory, a StoreError says so, and it is
+        saved first on the next call (or by flush()).
+        """
+        pending = PendingAttempt(
+            learner=clean_name(learner),
+            question_id=question_id,
+            bank_id=bank_id,
+            bank_version=bank_version,
+            answer=json.dumps(answer),
+            correct=bool(correct),
+            score=float(score),
+            seconds=float(seconds),
+            mode=mode,
+            rating=None if rating is None else scheduling.parse_rating(rating),
+            at=aware(at),
+        )
+        with self._saving:
+            self._unsaved.append(pending)
+            return self._save_unsaved()[pending]
+
+    @property
+    def unsaved(self) -> int:
+        """Attempts waiting in memory because the database was locked."""
+        return len(self._unsaved)
+
+    def flush(self) -> int:
+        """Try again to save attempts kept while the database was locked; returns how many."""
+        with self._saving:
+            return len(self._save_unsaved())
+
+    def _save_unsaved(self) -> dict[PendingAttempt, Scheduled]:
+        """Save the waiting attempts oldest first (caller holds self._saving)."""
+        saved: dict[PendingAttempt, Scheduled] = {}
+        while self._unsaved:
+            item = self._unsaved[0]
+            try:
+                with translated_errors(self.location):
+                    saved[item] = self._save(item)
+            except StoreError as exc:
+                if exc.locked:
+                    raise StoreError(
+                        f"{exc} Your last {len(self._unsaved)} answer(s) are kept and will be "
+                        "saved with the next one.",
+                        locked=True,
+                    ) from exc
+                self._unsaved.pop(0)  # retrying cannot help with anything but a lock
+                raise
+            self._unsaved.pop(0)
+        return saved
+
+    def _save(self, item: PendingAttempt) -> Scheduled:
+        learner_id = self.learner_id(item.learner)
+        with Session(self._writer) as session:
+            # on PostgreSQL the row lock queues writers of one learner, so two terminals
+            # reviewing the same question cannot both read the old card
+            learner = session.get(Learner, learner_id, with_for_update=True)
+            if learner is None:
+                self._forget(item.learner)
+                raise StoreError(f"profile {item.learner!r} was removed while in use")
+            state = session.get(ReviewState, (learner_id, item.question_id))
+            card = scheduling.card_from_fields(state) if state else scheduling.new_card(item.at)
+            rating = item.rating or scheduling.rating_for(item.correct, item.seconds)
+            # a clock set back must not make fsrs see a review before the previous one
+            review_at = max(item.at, card.last_review) if card.last_review else item.at
+            card = scheduling.review(card, rating, review_at, learner.desired_retention)
+            session.add(
+                Attempt(
+                    learner_id=learner_id,
+                    question_id=item.question_id,
+                    bank_id=item.bank_id,
+                    bank_version=item.bank_version,
+                    answer=item.answer,
+                    correct=item.correct,
+                    score=item.score,
+                    seconds=item.seconds,
+                    mode=item.mode,
+                    answered_at=item.at,
+                    rating=int(rating),
+                )
+            )
+            fields = scheduling.card_fields(card)
+            if state is None:
+                session.add(
+                    ReviewState(learner_id=learner_id, question_id=item.question_id, **fields)
+                )
+            else:
+                for key, value in fields.items():
+                    setattr(state, key, value)
+            session.commit()
+        return Scheduled(item.question_id, rating.name, card.due)

@@ -1,9 +1,0 @@
-"""App-wide messages."""
-
-from __future__ import annotations
-
-from textual.message import Message
-
-
-class ProgressChanged(Message):
-    """An attempt was recorded; screens showing counts should refresh them."""
