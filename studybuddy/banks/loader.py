@@ -119,14 +119,6 @@ def problems_from_validation(
     return sorted(set(problems))
 
 
-def load_bank_file(
-    path: Path, display: str | None = None
-) -> tuple[Bank | None, list[BankProblem], yaml.Node | None]:
-    """Parse and validate one bank file; never raises for a bad file."""
-    bank, problems, root, _ = _read_bank(path, display or display_name(path))
-    return bank, problems, root
-
-
 def _read_bank(
     path: Path, name: str
 ) -> tuple[Bank | None, list[BankProblem], yaml.Node | None, Any]:

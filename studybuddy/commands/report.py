@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from studybuddy.commands.errors import fail
+from studybuddy.commands.errors import fail, failing_cleanly, opened_store
 
 
 class ReportFormat(StrEnum):
@@ -67,16 +67,12 @@ def report(
     if night is not None and start is not None:
         raise fail("--since applies to learner and group reports, not to --night", 2)
 
-    from studybuddy.locations import default_database
+    from studybuddy.night.results import load_night
     from studybuddy.reports import build, make
-    from studybuddy.reports.errors import ReportError
-    from studybuddy.reports.night import load_night
-    from studybuddy.store import Store, StoreError
 
     now = datetime.now().astimezone()
-    try:
-        store = Store(default_database())
-        try:
+    with failing_cleanly():
+        with opened_store() as store:
             if night is not None:
                 content = make.night_report(load_night(store, night), fmt.value, now=now)
                 kind, name = "night", night
@@ -92,14 +88,10 @@ def report(
                     store, name, fmt.value, catalog=catalog, now=now, since=start
                 )
                 kind = "learner"
-        finally:
-            store.close()
         path = output or Path.cwd() / make.default_filename(
             kind, fmt.value, now.astimezone(build.local_tz()).date(), name
         )
         if path.exists() and not path.is_dir() and not force:
             raise fail(f"{path} already exists; choose another --output or pass --force", 2)
         make.save(content, path)
-    except (StoreError, ReportError) as exc:
-        raise fail(str(exc)) from None
     typer.echo(str(path))

@@ -10,20 +10,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import Connection, Row, func, inspect, select
 
 from studybuddy.night import scoring
+from studybuddy.night.errors import NightError
 from studybuddy.night.room import load_question
 from studybuddy.night.tables import NightAnswerRow, NightPlayerRow, NightQuestionRow, NightRow
 from studybuddy.reports.night import NightAnswer, NightPlayer, NightQuestion, NightResults
 from studybuddy.store import Store
 from studybuddy.store.errors import translated_errors
+from studybuddy.store.tables import table
 
-_N = NightRow.__table__.c
-_Q = NightQuestionRow.__table__.c
-_P = NightPlayerRow.__table__.c
-_A = NightAnswerRow.__table__.c
+_N = table(NightRow).c
+_Q = table(NightQuestionRow).c
+_P = table(NightPlayerRow).c
+_A = table(NightAnswerRow).c
 
 
 @dataclass(frozen=True)
@@ -40,38 +43,47 @@ class NightSummary:
     questions: int
 
 
-def _night_row(connection, night_id: str | int):
+def _night_row(connection: Connection, night_id: str | int) -> Row[Any] | None:
     text = str(night_id).strip()
     if text.isdigit():
         condition = _N.id == int(text)
     else:
         condition = _N.code == text.upper()
-    return connection.execute(select(NightRow.__table__).where(condition)).first()
+    return connection.execute(select(table(NightRow)).where(condition)).first()
+
+
+def load_night(store: Store, night_id: str | int) -> NightResults:
+    """A night's results for a report; NightError when no night has that code or number."""
+    results = load_night_results(store, night_id)
+    if results is None:
+        raise NightError(f"no quiz night with id {str(night_id)!r} in this database")
+    return results
 
 
 def load_night_results(store: Store, night_id: str | int) -> NightResults | None:
     with translated_errors(store.location), store.engine.connect() as connection:
         if not inspect(connection).has_table(NightRow.__tablename__):
             return None
-        night = _night_row(connection, night_id)
-        if night is None:
+        found = _night_row(connection, night_id)
+        if found is None:
             return None
+        night = found
         players = connection.execute(
-            select(NightPlayerRow.__table__).where(_P.night_id == night.id).order_by(_P.seat)
+            select(table(NightPlayerRow)).where(_P.night_id == night.id).order_by(_P.seat)
         ).all()
         questions = connection.execute(
-            select(NightQuestionRow.__table__)
+            select(table(NightQuestionRow))
             .where(_Q.night_id == night.id, _Q.opened_at.is_not(None))
             .order_by(_Q.position)
         ).all()
         answers = connection.execute(
-            select(NightAnswerRow.__table__).where(_A.night_id == night.id)
+            select(table(NightAnswerRow)).where(_A.night_id == night.id)
         ).all()
     name_of = {p.id: p.name for p in players}
     given = {(a.player_id, a.position): a for a in answers}
     totals = {p.name: 0 for p in players}
-    for answer in answers:
-        totals[name_of[answer.player_id]] += answer.base + answer.bonus
+    for row in answers:
+        totals[name_of[row.player_id]] += row.base + row.bonus
     ranks = {s.name: s.rank for s in scoring.standings(totals)}
     asked = []
     for question in questions:
@@ -105,7 +117,7 @@ def recent_nights(store: Store, limit: int = 20) -> list[NightSummary]:
             select(_P.night_id, func.count().label("players")).group_by(_P.night_id).subquery()
         )
         rows = connection.execute(
-            select(NightRow.__table__, players.c.players)
+            select(table(NightRow), players.c.players)
             .outerjoin(players, players.c.night_id == _N.id)
             .order_by(_N.created_at.desc(), _N.id.desc())
             .limit(limit)

@@ -36,10 +36,6 @@ def day(value: date) -> str:
     return f"{value:%a} {value.day} {value:%b %Y}"
 
 
-def short_day(value: date) -> str:
-    return f"{value:%a} {value.day} {value:%b}"
-
-
 def moment(value: datetime, tz: tzinfo) -> str:
     local = value.astimezone(tz)
     return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"

@@ -5,12 +5,14 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
 from studybuddy.reports import build, html, jsondoc, markdown, tables
 from studybuddy.reports.errors import ReportError
+from studybuddy.reports.formatting import moment
+from studybuddy.reports.models import AttemptLine, GroupReport, LearnerReport
 from studybuddy.reports.night import NightResults
 from studybuddy.store.records import QuestionInfo
 from studybuddy.study.catalog import Catalog
@@ -24,12 +26,37 @@ def bundled_catalog() -> Catalog:
     return Catalog(load_bundled_banks().banks)
 
 
-def _finish(page: str, fmt: str) -> str | bytes:
-    if fmt == "pdf":
-        from studybuddy.reports.pdf import html_to_pdf
+def _pdf(page: str) -> bytes:
+    from studybuddy.reports.pdf import html_to_pdf
 
-        return html_to_pdf(page)
-    return page
+    return html_to_pdf(page)
+
+
+# One renderer per format and report kind. Attempts (CSV rows, the JSON's answers) are read
+# only by the formats that list them: `attempts` is called on demand.
+Attempts = Callable[[], list[AttemptLine]]
+LEARNER_FORMATS: dict[str, Callable[[LearnerReport, Attempts], str | bytes]] = {
+    "html": lambda report, attempts: html.learner_html(report),
+    "pdf": lambda report, attempts: _pdf(html.learner_html(report)),
+    "md": lambda report, attempts: markdown.learner_md(report),
+    "csv": lambda report, attempts: tables.attempts_csv(attempts()),
+    "json": lambda report, attempts: jsondoc.dumps(jsondoc.learner_document(report, attempts())),
+}
+GROUP_FORMATS: dict[str, Callable[[GroupReport, Attempts], str | bytes]] = {
+    "html": lambda report, attempts: html.group_html(report),
+    "pdf": lambda report, attempts: _pdf(html.group_html(report)),
+    "md": lambda report, attempts: markdown.group_md(report),
+    "csv": lambda report, attempts: tables.attempts_csv(attempts()),
+    "json": lambda report, attempts: jsondoc.dumps(jsondoc.group_document(report, attempts())),
+}
+NIGHT_FORMATS: dict[str, Callable[[NightResults, datetime, tzinfo], str | bytes]] = {
+    "html": lambda night, now, zone: html.night_html(night, tz=zone, generated=now),
+    "pdf": lambda night, now, zone: _pdf(html.night_html(night, tz=zone, generated=now)),
+    "md": lambda night, now, zone: markdown.night_md(night, generated=moment(now, zone)),
+    "csv": lambda night, now, zone: tables.night_csv(night),
+    "json": lambda night, now, zone: jsondoc.dumps(jsondoc.night_document(night, now)),
+}
+assert set(LEARNER_FORMATS) == set(GROUP_FORMATS) == set(NIGHT_FORMATS) == set(SUFFIXES)
 
 
 def learner_report(
@@ -47,16 +74,13 @@ def learner_report(
     report = build.build_learner_report(
         store, profile, catalog, question_info=info, now=now, tz=tz, since=since
     )
-    if fmt in ("csv", "json"):
-        attempts = build.attempt_lines(
+
+    def attempts() -> list[AttemptLine]:
+        return build.attempt_lines(
             store, [report.name], info, since=build.start_of(since, report.tz)
         )
-        if fmt == "csv":
-            return tables.attempts_csv(attempts)
-        return jsondoc.dumps(jsondoc.learner_document(report, attempts))
-    if fmt == "md":
-        return markdown.learner_md(report)
-    return _finish(html.learner_html(report), fmt)
+
+    return LEARNER_FORMATS[fmt](report, attempts)
 
 
 def group_report(
@@ -69,35 +93,22 @@ def group_report(
     since: date | None = None,
 ) -> str | bytes:
     report = build.build_group_report(store, catalog, now=now, tz=tz, since=since)
-    if fmt in ("csv", "json"):
-        attempts = build.attempt_lines(
+
+    def attempts() -> list[AttemptLine]:
+        return build.attempt_lines(
             store,
             [row.name for row in report.leaderboard if row.attempts],
             catalog.question_info(),
             since=build.start_of(since, report.tz),
         )
-        if fmt == "csv":
-            return tables.attempts_csv(attempts)
-        return jsondoc.dumps(jsondoc.group_document(report, attempts))
-    if fmt == "md":
-        return markdown.group_md(report)
-    return _finish(html.group_html(report), fmt)
+
+    return GROUP_FORMATS[fmt](report, attempts)
 
 
 def night_report(
     night: NightResults, fmt: str, *, now: datetime | None = None, tz: tzinfo | None = None
 ) -> str | bytes:
-    from studybuddy.reports import formatting
-
-    now = now or datetime.now(UTC)
-    zone = tz or build.local_tz()
-    if fmt == "csv":
-        return tables.night_csv(night)
-    if fmt == "json":
-        return jsondoc.dumps(jsondoc.night_document(night, now))
-    if fmt == "md":
-        return markdown.night_md(night, generated=formatting.moment(now, zone))
-    return _finish(html.night_html(night, tz=zone, generated=now), fmt)
+    return NIGHT_FORMATS[fmt](night, now or datetime.now(UTC), tz or build.local_tz())
 
 
 def _slug(name: str) -> str:

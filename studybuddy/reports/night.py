@@ -1,22 +1,14 @@
-"""Quiz-night results as a report reads them, and where they are looked up.
+"""Quiz-night results as a report reads them.
 
 Quiz nights are recorded by `studybuddy.night`; this module only fixes the shape a night's
-results take for a report. `studybuddy.night.results.load_night_results(store, night_id)` is
-expected to return a `NightResults` (or None when no night has that id).
+results take for a report, and `studybuddy.night.results.load_night` fills it in.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import date
 from statistics import fmean
-from typing import Any
-
-from studybuddy.reports.errors import ReportError
-
-RESULTS_MODULE = "studybuddy.night.results"
-NOT_RECORDED = "quiz nights are not recorded yet in this database"
 
 
 @dataclass(frozen=True)
@@ -74,23 +66,3 @@ class NightResults:
         if not answered:
             return None
         return min(answered, key=lambda q: (q.correct_share, -q.mean_seconds))
-
-
-def load_night(store: Any, night_id: str) -> NightResults:
-    """A night's results through studybuddy.night, or a ReportError saying why there are none."""
-    try:
-        module = importlib.import_module(RESULTS_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name is not None and RESULTS_MODULE.startswith(exc.name):
-            raise ReportError(NOT_RECORDED) from None
-        raise
-    load = getattr(module, "load_night_results", None)
-    if load is None:
-        raise ReportError(NOT_RECORDED)
-    try:
-        results = load(store, night_id)
-    except LookupError:
-        results = None
-    if results is None:
-        raise ReportError(f"no quiz night with id {night_id!r} in this database")
-    return results

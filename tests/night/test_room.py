@@ -8,7 +8,7 @@ import pytest
 
 from studybuddy.night.errors import NightError
 from studybuddy.night.records import NightSettings
-from studybuddy.night.results import load_night_results, recent_nights
+from studybuddy.night.results import load_night, load_night_results, recent_nights
 from studybuddy.night.room import CODE_ALPHABET, Night, normalise_code
 from studybuddy.store import Store
 
@@ -201,3 +201,10 @@ def test_results_for_the_report(store, catalog, clock):
 def test_results_of_a_database_without_nights(store):
     assert load_night_results(store, "ABCDE") is None
     assert recent_nights(store) == []
+
+
+def test_a_report_of_an_unknown_night_names_it(store, catalog, clock):
+    with pytest.raises(NightError, match="no quiz night with id 'ZZZ' in this database"):
+        load_night(store, "ZZZ")
+    night = make_night(store, catalog, clock)
+    assert load_night(store, night.code).night_id == night.code

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
 from datetime import UTC, date
 
-import pytest
 from report_fixtures import EVIL, NOW, sample_night
 from report_html import ReportPage, external_urls
 
 from studybuddy.reports import html, markdown
-from studybuddy.reports.errors import ReportError
 from studybuddy.reports.make import night_report
-from studybuddy.reports.night import NOT_RECORDED, RESULTS_MODULE, NightResults, load_night
+from studybuddy.reports.night import NightResults
 
 
 def test_hardest_is_fewest_right_then_slowest():
@@ -50,22 +47,3 @@ def test_markdown_and_csv():
     found = list(csv.DictReader(io.StringIO(night_report(night, "csv", now=NOW, tz=UTC))))
     assert len(found) == sum(len(q.answers) for q in night.questions) == 12
     assert {r["question_number"] for r in found} == {"1", "2", "3", "4"}
-
-
-def test_without_the_night_module_the_message_is_one_line(monkeypatch):
-    monkeypatch.setitem(sys.modules, RESULTS_MODULE, None)  # makes the import fail
-    with pytest.raises(ReportError) as raised:
-        load_night(object(), "LLM7")
-    assert str(raised.value) == NOT_RECORDED == "quiz nights are not recorded yet in this database"
-
-
-def test_an_unknown_night_is_named(monkeypatch):
-    import types
-
-    module = types.ModuleType(RESULTS_MODULE)
-    module.load_night_results = lambda store, night_id: None
-    monkeypatch.setitem(sys.modules, RESULTS_MODULE, module)
-    with pytest.raises(ReportError, match="no quiz night with id 'ZZZ'"):
-        load_night(object(), "ZZZ")
-    module.load_night_results = lambda store, night_id: sample_night()
-    assert load_night(object(), "LLM7").night_id == "LLM7"

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import datetime
 
 import pytest
 from typer.testing import CliRunner
 
 from studybuddy.cli import app
-from studybuddy.reports.night import RESULTS_MODULE
 
 
 @pytest.fixture
@@ -70,13 +68,6 @@ def test_missing_profile_lists_the_existing_ones(run):
     assert "profiles: " in result.output
     for name in ("ada", "bob", "empty"):
         assert name in result.output
-
-
-def test_nights_without_their_module(run, monkeypatch):
-    monkeypatch.setitem(sys.modules, RESULTS_MODULE, None)
-    result = run("--night", "7")
-    assert result.exit_code == 1
-    assert result.output.strip() == "error: quiz nights are not recorded yet in this database"
 
 
 def test_unknown_format_is_refused(run):

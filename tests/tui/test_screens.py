@@ -147,3 +147,45 @@ async def test_an_unknown_demo_says_so_instead_of_crashing(app_factory):
         app.push_screen(ShowMeScreen("no-such-demo", {}))
         await pilot.pause()
         assert "no demo called 'no-such-demo'" in str(app.screen.query_one("#demo-error").render())
+
+
+async def test_recent_sessions_are_the_newest_newest_first(app_factory, database):
+    from datetime import UTC, datetime, timedelta
+
+    from studybuddy.tui.screens.progress import SESSIONS_SHOWN
+
+    first = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+    starts = [first + timedelta(days=day) for day in range(SESSIONS_SHOWN + 2)]
+    store = Store(database)
+    for number, start in enumerate(starts, start=1):
+        # session n: n answers a minute apart, so each row of the table says which it is
+        for answer in range(number):
+            store.record_attempt(
+                "ada",
+                question_id="tui-mc",
+                bank_id="tui-sample",
+                bank_version=1,
+                answer=[0],
+                correct=True,
+                score=1.0,
+                seconds=5.0,
+                at=start + timedelta(minutes=answer),
+            )
+    store.close()
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#sessions")
+        shown = [table.get_row_at(i) for i in range(table.row_count)]
+    assert len(starts) > SESSIONS_SHOWN == len(shown)
+    newest_first = starts[::-1][:SESSIONS_SHOWN]
+    # a session starts when its first answer's timer started: 5 s before it was saved
+    assert [row[0] for row in shown] == [
+        (s - timedelta(seconds=5)).astimezone().strftime("%Y-%m-%d %H:%M") for s in newest_first
+    ]
+    assert [row[1] for row in shown] == [str(n) for n in range(len(starts), 2, -1)]

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from studybuddy.store import LearnerStats
 
 
+SESSIONS_SHOWN = 8
+
+
 def _duration(seconds: float) -> str:
     minutes = round(seconds / 60)
     hours, minutes = divmod(minutes, 60)
@@ -144,7 +147,7 @@ class ProgressScreen(StudyScreen[None]):
         sessions = self.query_one("#sessions", DataTable)
         sessions.clear(columns=True)
         sessions.add_columns("Started", "Answers", "Right", "Time", "Mode")
-        for session in list(reversed(stats.sessions))[:8]:
+        for session in stats.sessions[:SESSIONS_SHOWN]:  # newest first, as the store gives them
             sessions.add_row(
                 session.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
                 str(session.attempts),
