@@ -11,14 +11,18 @@ import select
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studybuddy.banks.models import AnyQuestion, Cloze, MultipleChoice, Numeric, Ordering, TrueFalse
 from studybuddy.banks.numbers import NotANumber, readings
 from studybuddy.errors import StudyBuddyError
 from studybuddy.night.errors import NightError
-from studybuddy.night.records import NightState, Player
+from studybuddy.night.records import AnswerResult, NightState, Player
 from studybuddy.night.scoring import standings
+
+if TYPE_CHECKING:
+    from studybuddy.night.room import Night
+
 
 ReadLine = Callable[[float], "str | None"]  # a line, None after `timeout` s; EOFError at the end
 
@@ -119,7 +123,7 @@ def _numbers(text: str, high: int, what: str) -> list[int]:
 class ConsolePlayer:
     def __init__(
         self,
-        night: Any,
+        night: Night,
         player: Player,
         *,
         write: Callable[[str], None],
@@ -133,7 +137,7 @@ class ConsolePlayer:
         self.read_line = read_line
         self.poll = poll
         self.sleep = sleep
-        self.results: dict[int, Any] = {}
+        self.results: dict[int, AnswerResult] = {}
 
     def run(self) -> int:
         state = self.night.state()

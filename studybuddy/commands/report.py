@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from studybuddy.commands.errors import fail, failing_cleanly, opened_store
+from studybuddy.reports import FORMATS
 
 
 class ReportFormat(StrEnum):
@@ -18,6 +19,9 @@ class ReportFormat(StrEnum):
     csv = "csv"
     json = "json"
     pdf = "pdf"
+
+
+assert {f.value for f in ReportFormat} == set(FORMATS), "one choice per renderer in reports.make"
 
 
 def _since(value: str | None) -> date | None:

@@ -99,7 +99,7 @@ class Night:
         self.id = night_id
         self.clock = clock or utc_now
         self._writer = writer(store.engine)
-        self._questions: dict[int, tuple[Any, NightQuestionRow]] = {}
+        self._questions: dict[int, tuple[AnyQuestion, NightQuestionRow]] = {}
         self._checked_in: dict[int | None, float] = {}
         with self._guard(), store.engine.connect() as connection:
             row = connection.execute(select(table(NightRow)).where(_N.id == night_id)).first()
@@ -204,7 +204,7 @@ class Night:
     def question(self, position: int) -> AnyQuestion:
         return self._question_entry(position)[0]
 
-    def _question_entry(self, position: int) -> tuple[Any, NightQuestionRow]:
+    def _question_entry(self, position: int) -> tuple[AnyQuestion, NightQuestionRow]:
         if position not in self._questions:
             if not 0 <= position < self.question_count:
                 raise NightError(

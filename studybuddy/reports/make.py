@@ -9,15 +9,13 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
-from studybuddy.reports import build, html, jsondoc, markdown, tables
+from studybuddy.reports import FORMATS, build, html, jsondoc, markdown, tables
 from studybuddy.reports.errors import ReportError
 from studybuddy.reports.formatting import moment
 from studybuddy.reports.models import AttemptLine, GroupReport, LearnerReport
 from studybuddy.reports.night import NightResults
 from studybuddy.store.records import QuestionInfo
 from studybuddy.study.catalog import Catalog
-
-SUFFIXES = {"html": "html", "md": "md", "csv": "csv", "json": "json", "pdf": "pdf"}
 
 
 def bundled_catalog() -> Catalog:
@@ -56,7 +54,7 @@ NIGHT_FORMATS: dict[str, Callable[[NightResults, datetime, tzinfo], str | bytes]
     "csv": lambda night, now, zone: tables.night_csv(night),
     "json": lambda night, now, zone: jsondoc.dumps(jsondoc.night_document(night, now)),
 }
-assert set(LEARNER_FORMATS) == set(GROUP_FORMATS) == set(NIGHT_FORMATS) == set(SUFFIXES)
+assert set(LEARNER_FORMATS) == set(GROUP_FORMATS) == set(NIGHT_FORMATS) == set(FORMATS)
 
 
 def learner_report(
@@ -124,7 +122,7 @@ def default_filename(kind: str, fmt: str, day: date, name: str = "") -> str:
         stem = f"studybuddy-night-{_slug(name)}"
     else:
         stem = "studybuddy-group"
-    return f"{stem}-{day.isoformat()}.{SUFFIXES[fmt]}"
+    return f"{stem}-{day.isoformat()}.{fmt}"  # each format's name is its file suffix
 
 
 def save(content: str | bytes, path: Path) -> Path:

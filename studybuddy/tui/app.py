@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -23,10 +23,7 @@ from studybuddy.study.session import LearnerSession
 if TYPE_CHECKING:
     # Bank models take ~0.1 s to build and SQLModel ~0.4 s to import: both load after the
     # first frame, in workers, never at import time.
-    from studybuddy.banks.grading import Grade, Rating
-    from studybuddy.banks.loader import LoadResult
     from studybuddy.store import Store
-    from studybuddy.study.catalog import Catalog, QuestionRef
     from studybuddy.study.sets import StudySet
 
 T = TypeVar("T")
@@ -51,15 +48,7 @@ class StudyBuddyApp(App[None]):
         self.clock: Callable[[], float] = time.monotonic
         self._quit_anyway = False
 
-    # -- the session, as the screens and tests reach it --------------------------------------
-    @property
-    def database(self) -> str:
-        return self.session.database
-
-    @property
-    def banks_dir(self) -> Path:
-        return self.session.banks_dir
-
+    # -- the session: the screens ask self.app.session; these few are shared with the tests --
     @property
     def profile(self) -> str:
         return self.session.profile
@@ -71,14 +60,6 @@ class StudyBuddyApp(App[None]):
     @now.setter
     def now(self, value: datetime | None) -> None:
         self.session.now = value
-
-    @property
-    def banks(self) -> LoadResult:
-        return self.session.banks
-
-    @property
-    def catalog(self) -> Catalog:
-        return self.session.catalog
 
     @property
     def store(self) -> Store:
@@ -105,24 +86,6 @@ class StudyBuddyApp(App[None]):
         except StudyBuddyError as exc:
             self.report_store_error(exc)
             return fallback
-
-    def record_attempt(
-        self,
-        ref: QuestionRef,
-        *,
-        answer: Any,
-        grade: Grade,
-        seconds: float,
-        mode: str,
-        rating: Rating | None = None,
-    ) -> None:
-        """Committed before this returns; a locked database is said and the answer kept."""
-        try:
-            self.session.record_attempt(
-                ref, answer=answer, grade=grade, seconds=seconds, mode=mode, rating=rating
-            )
-        except StudyBuddyError as exc:
-            self.notify(f"{exc}", title="Not saved yet", severity="warning", timeout=10)
 
     # -- screens -------------------------------------------------------------------------------
     def on_mount(self) -> None:

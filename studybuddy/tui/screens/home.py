@@ -78,8 +78,8 @@ class HomeScreen(StudyScreen[None]):
 
     @work(thread=True, exclusive=True, group="banks", description="loading banks")
     def load_banks(self) -> None:
-        result = self.app.banks  # parsed and validated here, off the UI thread
-        self.app.catalog  # noqa: B018  (built now so the first keypress does not wait for it)
+        result = self.app.session.banks  # parsed and validated here, off the UI thread
+        self.app.session.catalog  # noqa: B018  (built now so the first keypress does not wait for it)
         self.app.call_from_thread(self._show_banks, result)
 
     def _show_banks(self, result: LoadResult) -> None:
@@ -201,7 +201,7 @@ class HomeScreen(StudyScreen[None]):
         seen = self.app.read(self.app.session.seen_question_ids, None)
         if seen is None:  # the database could not be read; the app has said why
             return
-        self.app.start_set(study_set(self.app.catalog, key, seen))
+        self.app.start_set(study_set(self.app.session.catalog, key, seen))
 
     def action_review(self) -> None:
         from studybuddy.study.sets import review_set
@@ -209,7 +209,7 @@ class HomeScreen(StudyScreen[None]):
         if not self.due_ids:
             self.notify("Nothing is due. Study a chapter, and reviews will follow.", timeout=4)
             return
-        self.app.start_set(review_set(self.app.catalog, self.due_ids))
+        self.app.start_set(review_set(self.app.session.catalog, self.due_ids))
 
     def action_resume(self) -> None:
         study = self.app.session.open_set()

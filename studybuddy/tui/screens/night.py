@@ -99,7 +99,7 @@ class NightSetupScreen(StudyScreen[None]):
     def on_mount(self) -> None:
         chapters = self.query_one("#night-chapters", SelectionList)
         chapters.add_option(("★ The group's weakest topics", WEAKEST))
-        for bank in self.app.banks.banks:
+        for bank in self.app.session.banks.banks:
             for chapter in bank.chapters:
                 count = sum(playable(q) for q in chapter.questions)
                 if count:
@@ -203,7 +203,9 @@ class NightSetupScreen(StudyScreen[None]):
         hot_seat = plan.settings.kind == "hot-seat"
         if hot_seat:
             check_seats(self.seats, plan.settings)
-        night = create_night(self.app.store, self.app.catalog, plan, clock=self.clock, rng=self.rng)
+        night = create_night(
+            self.app.store, self.app.session.catalog, plan, clock=self.clock, rng=self.rng
+        )
         if hot_seat:
             from studybuddy.tui.screens.night_hotseat import HotSeatScreen
 

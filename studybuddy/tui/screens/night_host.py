@@ -28,6 +28,7 @@ from studybuddy.tui.widgets.night_board import Countdown, Podium, Scoreboard, qu
 
 if TYPE_CHECKING:
     from studybuddy.banks.models import AnyQuestion
+    from studybuddy.night.room import Night
 
 
 TICK_SECONDS = 0.25
@@ -91,6 +92,23 @@ class PolledNightScreen(StudyScreen[None]):
         self._shown = 0  # number of the read now on screen
         self._reading = False  # a worker's read is under way
 
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="night-banner")
+        with VerticalScroll(id="night-body"):
+            yield Static(id="night-question")
+            yield Countdown(id="night-countdown")
+            yield from self.compose_answering()
+            yield Static(id="night-reveal")
+            yield Podium(id="night-podium")
+            yield Static(id="night-board-title", classes="section")
+            yield Scoreboard(id="night-board")
+        yield Footer()
+
+    def compose_answering(self) -> ComposeResult:
+        """Where answers are given: a player's input, the one-screen game's rows of keys."""
+        yield from ()
+
     def poll(self) -> NightState:  # pragma: no cover - every subclass overrides
         raise NotImplementedError
 
@@ -150,28 +168,11 @@ class NightStageScreen(PolledNightScreen):
         Binding("s", "show_me", "Show me", id="night.show_me"),
     ]
 
-    def __init__(self, night: Any) -> None:
+    def __init__(self, night: Night) -> None:
         super().__init__()
         self.night = night
         self.state: NightState | None = None
         self.drawn: tuple[str, int] | None = None  # (phase, question) now on screen
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(id="night-banner")
-        with VerticalScroll(id="night-body"):
-            yield Static(id="night-question")
-            yield Countdown(id="night-countdown")
-            yield from self.compose_answering()
-            yield Static(id="night-reveal")
-            yield Podium(id="night-podium")
-            yield Static(id="night-board-title", classes="section")
-            yield Scoreboard(id="night-board")
-        yield Footer()
-
-    def compose_answering(self) -> ComposeResult:
-        """The one-screen game puts the players' answer inputs here."""
-        yield from ()
 
     @property
     def question(self) -> AnyQuestion:

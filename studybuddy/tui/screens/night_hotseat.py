@@ -9,7 +9,7 @@ question against one countdown with their own row of keys, so only one-key quest
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 from textual import events, on
@@ -29,13 +29,16 @@ from studybuddy.tui.widgets.answers import (
     answer_widget_for,
 )
 
+if TYPE_CHECKING:
+    from studybuddy.night.room import Night
+
 # One row of keys per player, left to right for options 1-4. No row holds n or s, the host's
 # keys, and rows sit far enough apart for several people at one keyboard.
 KEY_ROWS = ("1234", "qwer", "zxcv", "7890", "uiop", "hjkl")
 
 
 class HotSeatScreen(NightStageScreen):
-    def __init__(self, night: Any) -> None:
+    def __init__(self, night: Night) -> None:
         super().__init__(night)
         self.seats: list[Player] = []
         self.keys: dict[str, tuple[Player, int]] = {}
@@ -132,8 +135,8 @@ class HotSeatScreen(NightStageScreen):
     @on(AnswerSubmitted)
     def _turn_answered(self, event: AnswerSubmitted) -> None:
         event.stop()
-        state, player = self.state, self.turn
-        if state is None or player is None or state.phase != "question":
+        state, player, started = self.state, self.turn, self.turn_started
+        if state is None or player is None or started is None or state.phase != "question":
             return
         widget = self.answering.query(AnswerWidget).first()
         try:
@@ -141,7 +144,7 @@ class HotSeatScreen(NightStageScreen):
         except IncompleteAnswer as reason:
             self.notify(str(reason).capitalize(), severity="warning", timeout=3)
             return
-        spent = (self.night.clock() - self.turn_started).total_seconds()
+        spent = (self.night.clock() - started).total_seconds()
         self._answer(player, state.current, response, seconds=spent)
         self.turn = None
         self.tick()

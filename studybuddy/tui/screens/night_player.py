@@ -6,17 +6,17 @@ costs nothing: joining again under the same name finds the same score.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from studybuddy.errors import StudyBuddyError
-from studybuddy.night.records import AnswerResult, NightState, Player
+from studybuddy.night.records import AnswerResult, NightState, Player, PlayerLine
 from studybuddy.tui.screens.night_host import (
     NIGHT_CSS,
     PolledNightScreen,
@@ -34,6 +34,7 @@ from studybuddy.tui.widgets.night_board import Countdown, Podium, Scoreboard, qu
 
 if TYPE_CHECKING:
     from studybuddy.banks.models import AnyQuestion
+    from studybuddy.night.room import Night
 
 
 POLL_SECONDS = 0.5
@@ -44,7 +45,7 @@ class NightPlayerScreen(PolledNightScreen):
     CSS_PATH = NIGHT_CSS
     BINDINGS = [Binding("escape", "leave", "Leave", id="night.leave")]
 
-    def __init__(self, night: Any, player: Player) -> None:
+    def __init__(self, night: Night, player: Player) -> None:
         super().__init__()
         self.night = night
         self.player = player
@@ -52,19 +53,9 @@ class NightPlayerScreen(PolledNightScreen):
         self.drawn: tuple[str, int] | None = None
         self.results: dict[int, AnswerResult] = {}  # this terminal's answers, by question
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(id="night-banner")
-        with VerticalScroll(id="night-body"):
-            yield Static(id="night-question")
-            yield Countdown(id="night-countdown")
-            yield Vertical(id="night-answering")
-            yield Static(id="night-status", classes="section")
-            yield Static(id="night-reveal")
-            yield Podium(id="night-podium")
-            yield Static(id="night-board-title", classes="section")
-            yield Scoreboard(id="night-board")
-        yield Footer()
+    def compose_answering(self) -> ComposeResult:
+        yield Vertical(id="night-answering")
+        yield Static(id="night-status", classes="section")
 
     def on_mount(self) -> None:
         if self.player.rejoined:
@@ -104,7 +95,7 @@ class NightPlayerScreen(PolledNightScreen):
         live = state.phase in ("lobby", "question")
         self.query_one(Scoreboard).show(state, live=live)
 
-    def draw_phase(self, state: NightState, me: Any) -> None:
+    def draw_phase(self, state: NightState, me: PlayerLine | None) -> None:
         question = self.query_one("#night-question", Static)
         status = self.query_one("#night-status", Static)
         reveal = self.query_one("#night-reveal", Static)
@@ -144,7 +135,7 @@ class NightPlayerScreen(PolledNightScreen):
             podium.show(state)
         self.query_one("#night-body", VerticalScroll).scroll_home(animate=False)
 
-    def _verdict(self, state: NightState, me: Any) -> str:
+    def _verdict(self, state: NightState, me: PlayerLine | None) -> str:
         if me is None or not me.answered:
             return "[b yellow]No answer this time.[/] Your streak starts again."
         if not me.last_correct:

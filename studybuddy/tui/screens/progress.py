@@ -162,7 +162,7 @@ class ProgressScreen(StudyScreen[None]):
         if self.stats is None or not self.stats.weakest:
             self.notify("No weak topics yet: answer some questions first.", timeout=3)
             return
-        self.app.start_set(weakest_set(self.app.catalog, self.stats.weakest))
+        self.app.start_set(weakest_set(self.app.session.catalog, self.stats.weakest))
 
     def action_export_report(self) -> None:
         self.export()

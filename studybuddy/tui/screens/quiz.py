@@ -13,6 +13,7 @@ from textual.widgets import Footer, Header, Static
 
 from studybuddy.banks.grading import RATINGS as RATING_NAMES
 from studybuddy.banks.grading import Grade, Rating, confirm, grade
+from studybuddy.errors import StudyBuddyError
 from studybuddy.study.sets import StudySet
 from studybuddy.tui.screens.base import StudyScreen
 from studybuddy.tui.widgets.answers import (
@@ -59,7 +60,9 @@ class QuizScreen(StudyScreen[None]):
         super().__init__()
         self.study = study
         self.answered = False
-        self.pending: tuple[Any, Any, Grade, float] | None = None  # short answer awaiting a rating
+        self.pending: tuple[AnyQuestion, Any, Grade, float] | None = (
+            None  # short answer awaiting a rating
+        )
         self.last_grade: Grade | None = None
         self.question_started = 0.0
         self.set_started = 0.0
@@ -76,7 +79,7 @@ class QuizScreen(StudyScreen[None]):
     # -- accessors -----------------------------------------------------------------------------
     @property
     def ref(self):
-        return self.app.catalog[self.current_id]
+        return self.app.session.catalog[self.current_id]
 
     @property
     def question(self) -> AnyQuestion:
@@ -84,7 +87,7 @@ class QuizScreen(StudyScreen[None]):
 
     @property
     def questions(self) -> list[AnyQuestion]:
-        return [self.app.catalog[q].question for q in self.study.question_ids]
+        return [self.app.session.catalog[q].question for q in self.study.question_ids]
 
     @property
     def feedback(self) -> FeedbackPanel:
@@ -188,14 +191,17 @@ class QuizScreen(StudyScreen[None]):
     ) -> None:
         """Commit the attempt before anything else happens, then move the saved position on."""
         ref = self.ref
-        self.app.record_attempt(
-            ref,
-            answer=response,
-            grade=result,
-            seconds=seconds,
-            mode=self.study.mode,
-            rating=rating,
-        )
+        try:
+            self.app.session.record_attempt(
+                ref,
+                answer=response,
+                grade=result,
+                seconds=seconds,
+                mode=self.study.mode,
+                rating=rating,
+            )
+        except StudyBuddyError as exc:  # a locked database: the store keeps the answer for later
+            self.notify(f"{exc}", title="Not saved yet", severity="warning", timeout=10)
         self.study.record(ref.question.id, result.correct)
         self.study.advance()
         self.app.session.save_open_set(self.study)

@@ -27,10 +27,10 @@ class SettingsScreen(StudyScreen[None]):
                 f"[b]Learner:[/] {escape(app.profile)}  [dim](l on the home screen "
                 "switches or creates learners)[/]"
             )
-            yield Static(f"[b]Database:[/] {escape(app.database)}")
+            yield Static(f"[b]Database:[/] {escape(app.session.database)}")
             yield Static(
-                f"[b]Question banks:[/] {escape(str(app.banks_dir))} "
-                f"({len(app.catalog)} questions in {len(app.banks.banks)} banks)"
+                f"[b]Question banks:[/] {escape(str(app.session.banks_dir))} "
+                f"({len(app.session.catalog)} questions in {len(app.session.banks.banks)} banks)"
             )
             yield Static(
                 f"[b]Theme:[/] {escape(app.theme)}  [dim](Ctrl+T toggles)[/]", id="theme-line"
