@@ -192,7 +192,9 @@ class Misconception(_Strict):
     match: list[str] = Field(
         min_length=1, description="Phrases that state the wrong claim (same syntax as `accept`)."
     )
-    why: str = Field(min_length=1, description="One sentence shown to the learner: why it is wrong.")
+    why: str = Field(
+        min_length=1, description="One sentence shown to the learner: why it is wrong."
+    )
 
     @field_validator("match")
     @classmethod
