@@ -24,9 +24,10 @@ A found phrase is evidence only when
     after a verb such as is/does/can/need ("is not needed", "doesn't") negates the whole clause.
     The phrase's own words do not count, so "no ... training" is found in "needs no further
     training". "without it", "not only" negate nothing;
-  - for a key point, it is not an echo of the prompt: a phrase whose content words (all but a few function
-    words) all stand in the prompt is no evidence of knowing the answer, unless it has parts
-    (` ... `) and the prompt does not state them in that order itself (the relation is news).
+  - for a key point, it is not an echo of the prompt: a phrase whose content words (all but a
+    few function words) all stand in the prompt is no evidence of knowing the answer, unless it
+    has parts (` ... `) and the prompt does not state them in that order itself (the relation
+    is news).
 
 A key point is covered by one accepted phrase found as evidence, and contradicted when one of
 the question's misconceptions for it is found, not negated (a contradiction outweighs a match;
