@@ -103,10 +103,14 @@ def grade_numeric(question: Numeric, typed: str | float) -> Grade:
         return not_an_answer(f"{exc}.", "not a number")
     for reading in options:
         if within(reading.value, question.value, question.tolerance):
-            note = f" ({typed} read {reading.how})" if reading.how == "as a fraction" else ""
+            note = (
+                "" if reading.how == "as written" else f" ({str(typed).strip()} read {reading.how})"
+            )
             details = {"value": reading.value, "read": reading.how}
             return Grade(True, 1.0, f"Correct{note}.", details=details)
     shown = format_number(options[0].value, question.unit)
+    if options[0].how not in ("as written", "as a percentage"):
+        shown = f"{str(typed).strip()}, read {options[0].how},"
     details = {"value": options[0].value, "read": options[0].how}
     return Grade(False, 0.0, f"You gave {shown}; the answer is {expected}.", details=details)
 

@@ -277,7 +277,7 @@ class Phrase:
     @cache
     def of(cls, text: str) -> Phrase:
         parts = []
-        for piece in text.split(PHRASE_GAP.strip()):
+        for piece in text.strip().split(PHRASE_GAP):
             raws = re.findall(r"[^\W_]+\*?|[@*×÷/]", piece.casefold())
             found = []
             for raw in raws:

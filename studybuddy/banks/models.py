@@ -168,7 +168,7 @@ def _phrases_well_formed(phrases: list[str]) -> list[str]:
     for phrase in phrases:
         if not phrase.strip():
             raise ValueError("phrases with at least one word (one is empty)")
-        if any(not part.strip() for part in phrase.split(PHRASE_GAP.strip())):
+        if any(not part.strip() for part in phrase.strip().split(PHRASE_GAP)):
             raise ValueError(f"words on both sides of each '...' (got {phrase!r})")
     return phrases
 
