@@ -129,9 +129,12 @@ def list_banks(
 @app.command("validate")
 def validate(
     paths: Annotated[list[Path] | None, typer.Argument(help="Bank files or folders.")] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 on warnings too (units, tolerances, phrases).")
+    ] = False,
 ) -> None:
     """Check banks; print every problem as file:line: question-id: field: expected."""
-    from studybuddy.banks.validate import show_me_problems
+    from studybuddy.banks.validate import grading_problems, show_me_problems
 
     files = _expand(paths or [question_banks_dir()])
     result = load_banks(files)
@@ -144,12 +147,20 @@ def validate(
             typer.echo(str(problem))
         raise fail(f"show_me not checked: the demos could not be loaded ({exc})") from None
     problems = sorted([*result.problems, *show_me_problems(result, demos, param_problems)])
+    # questions that load and run but grade unfairly: warnings until the bundled banks are clean
+    warnings = grading_problems(result)
     for problem in problems:
         typer.echo(str(problem))
-    if problems:
-        raise fail(f"{_count(len(problems), 'problem')} in {_count(len(files), 'file')}")
+    for problem in warnings:
+        typer.echo(f"warning: {problem}")
+    if problems or (strict and warnings):
+        found = [_count(len(problems), "problem")] + (
+            [_count(len(warnings), "warning")] if warnings else []
+        )
+        raise fail(f"{' and '.join(found)} in {_count(len(files), 'file')}")
     count = sum(len(b.questions()) for b in result.banks)
-    typer.echo(f"ok: {len(result.banks)} banks, {count} questions")
+    also = f" ({_count(len(warnings), 'warning')})" if warnings else ""
+    typer.echo(f"ok: {len(result.banks)} banks, {count} questions{also}")
 
 
 @app.command("try")
