@@ -3,8 +3,9 @@
 Reading an answer
   The answer is split into words (Snowball (Porter 2) stems, case and the articles a/an/the
   ignored; `@ * × ÷ /` are kept as words of their own, so "attn_weights @ inputs" can be told from
-  "attn_weights * inputs") and into clauses. A clause ends at `.`, `;`, `!`, `?`, `,` and a line
-  break, and a new one starts at a joining word: and, but, while, whilst, whereas, although,
+  "attn_weights * inputs") and into clauses. A clause ends at `;`, `!`, `?`, a line break, and
+  a `.` or `,` followed by a space (not in "nn.Module" or "1,024"); a new one starts at a
+  joining word: and, but, while, whilst, whereas, although,
   though, however, because, so, then, nor. Contractions are read out first ("isn't" is "is not",
   "can't" "can not", "won't" "will not").
 
@@ -23,7 +24,8 @@ A found phrase is evidence only when
     "rather than" and "instead of" negate what follows them in the clause; a "not" or "never"
     after a verb such as is/does/can/need ("is not needed", "doesn't") negates the whole clause.
     The phrase's own words do not count, so "no ... training" is found in "needs no further
-    training". "without it", "not only" negate nothing;
+    training". "without it", "not only" negate nothing, and a negation does not reach past a
+    `:` or `—` ("random: it has not been trained");
   - for a key point, it is not an echo of the prompt: a phrase whose content words (all but a
     few function words) all stand in the prompt is no evidence of knowing the answer, unless it
     has parts (` ... `) and the prompt does not state them in that order itself (the relation
@@ -47,9 +49,11 @@ from itertools import islice
 from studybuddy.banks.models import PHRASE_GAP, KeyPoint, Misconception
 
 # letters and digits; '_', '-' and other punctuation separate words; a few operators are words
-_TOKEN = re.compile(r"[^\W_]+|[@*×÷/]|(?<!\d)[.;!?,](?!\d)|[.;!?,](?=\s|$)|\n")
+# a '.' or ',' ends a clause only before a space or the end ("nn.Module", "keys.T", "1,024")
+_TOKEN = re.compile(r"[^\W_]+|[@*×÷/]|[;!?:—\n]|[.,](?=[\s)\]\"'”’]|$)")
 _OPERATORS = frozenset("@*×÷/")
 _BREAKS = frozenset(".;!?,\n")
+_SCOPE_BREAKS = frozenset(":—")  # end a negation's reach, not a clause ("BERT: encoder")
 _ARTICLES = frozenset({"a", "an", "the"})
 _LONGEST_JOINED = 4  # words an answer may split a compound into ("multi head attention")
 _MOST_MATCHES = 64  # ways of matching one phrase that are checked for negation and echo
@@ -99,6 +103,7 @@ class _Token:
     raw: str  # casefolded word or operator
     stem: str
     clause: int
+    scope: int  # what a negation reaches: the clause, also cut at ':' ("random: it is not …")
     leads: bool  # a joining word at the start of its clause ("then" in "…, then pretrain")
     start: int  # where it stands in the text, for quoting the evidence
     end: int
@@ -116,23 +121,29 @@ class Text:
         expanded = expand_contractions(text)
         tokens: list[_Token] = []
         clause, fresh = 0, True  # fresh: nothing in the current clause yet
+        scope = 0
         leading = True  # still among the joining words that open the clause
         for match in _TOKEN.finditer(expanded.casefold()):
             raw = match.group()
+            if raw in _SCOPE_BREAKS:
+                scope += 1
+                continue
             if raw in _BREAKS:
                 if not fresh:
                     clause, fresh, leading = clause + 1, True, True
+                    scope += 1
                 continue
             if raw in _ARTICLES:
                 continue
             joiner = raw in _JOINERS
             if joiner and not fresh and not leading:
                 clause, fresh, leading = clause + 1, True, True
+                scope += 1
             leads = joiner and leading
             leading = leading and joiner
             fresh = False
             # offsets into the expanded text: close enough to quote (contractions only grow it)
-            tokens.append(_Token(raw, _stem(raw), clause, leads, match.start(), match.end()))
+            tokens.append(_Token(raw, _stem(raw), clause, scope, leads, match.start(), match.end()))
         self.expanded = expanded
         self.tokens = tokens
         self.words_only = [i for i, t in enumerate(tokens) if not t.operator]
@@ -161,9 +172,9 @@ class Text:
         cues = []
         tokens = self.tokens
         for i, token in enumerate(tokens):
-            before = tokens[i - 1].raw if i and tokens[i - 1].clause == token.clause else None
+            before = tokens[i - 1].raw if i and tokens[i - 1].scope == token.scope else None
             after = tokens[i + 1] if i + 1 < len(tokens) else None
-            same_clause_after = after is not None and after.clause == token.clause
+            same_clause_after = after is not None and after.scope == token.scope
             if token.raw in _NEGATIONS:
                 if token.raw == "not" and same_clause_after and after and after.raw == "only":
                     continue
@@ -172,7 +183,7 @@ class Text:
                     and same_clause_after
                     and after.raw in _PRONOUNS
                     and i + 2 < len(tokens)
-                    and tokens[i + 2].clause == token.clause
+                    and tokens[i + 2].scope == token.scope
                 ):
                     continue  # "without it, …": the cue's object is the pronoun
                 whole = token.raw in {"not", "never"} and before in _VERBS
@@ -190,8 +201,8 @@ class Text:
         for cue, whole in self.cues:
             if cue in mine:
                 continue
-            clause = self.tokens[cue].clause
-            if any(self.tokens[t].clause == clause and (whole or t > cue) for t in matched):
+            scope = self.tokens[cue].scope
+            if any(self.tokens[t].scope == scope and (whole or t > cue) for t in matched):
                 return True
         return False
 

@@ -355,3 +355,18 @@ def test_evidence_quotes_the_learners_words():
         "Pretraining on large unlabeled text": "pre-train",
         "Fine-tuning on smaller labeled data": "fine-tune",
     }
+
+
+def test_a_negation_does_not_reach_past_a_colon():
+    question = short("Why is the output gibberish?", {"The weights are random": ["random"]})
+    assert (
+        suggested(question, "Its weights are still random: it has not been trained yet") == "good"
+    )
+    assert suggested(question, "Its weights are not random") == "again"
+
+
+def test_a_dot_inside_code_does_not_end_a_clause():
+    question = short("How are scores computed?", {"With the transposed keys": ["keys.t"]})
+    text = Text("queries @ keys.T. Then softmax")
+    assert [t.clause for t in text.tokens] == [0, 0, 0, 0, 1, 1]
+    assert suggested(question, "For all tokens at once: queries @ keys.T.") == "good"
