@@ -9,6 +9,18 @@ from studybuddy.banks.loader import load_bundled_banks
 from studybuddy.banks.trial import try_answer
 
 QUESTIONS = [q for bank in load_bundled_banks().banks for q in bank.questions()]
+# Model answers the stricter short-answer grader does not yet suggest "good" for: their phrases
+# are echoes of the prompt or negated in the model answer ("without any further training" does
+# not show "further training"). The bank author tunes them (issue 12); then this set is empty.
+NOT_YET_TUNED = {
+    "ch1-ai-ml-dl-hierarchy",
+    "ch1-few-shot",
+    "ch1-attention-paper",
+    "ch1-zero-vs-few-shot",
+    "ch1-dolma",
+    "ch3-self-meaning",
+    "ch3-trainable-context",
+}
 SHORT_NOT_TUNED = pytest.mark.xfail(
     strict=False,
     reason="issue 12: the bank author tunes accept lists so each model answer covers its points",
@@ -33,7 +45,7 @@ def typed_answer(question) -> str:
 @pytest.mark.parametrize(
     "question",
     [
-        pytest.param(q, id=q.id, marks=[SHORT_NOT_TUNED] if q.type == "short" else [])
+        pytest.param(q, id=q.id, marks=[SHORT_NOT_TUNED] if q.id in NOT_YET_TUNED else [])
         for q in QUESTIONS
     ],
 )
