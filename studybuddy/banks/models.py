@@ -156,24 +156,77 @@ class Numeric(_QuestionBase):
         return value
 
 
+PHRASE_GAP = " ... "  # in a phrase: the parts around it in this order, within one clause
+
+_PHRASE_HELP = (
+    "Words or phrases that show the point. ' ... ' between parts means 'these parts in this "
+    "order within one clause' (e.g. 'bert ... encoder', 'pretrain ... before ... fine-tun')."
+)
+
+
+def _phrases_well_formed(phrases: list[str]) -> list[str]:
+    for phrase in phrases:
+        if not phrase.strip():
+            raise ValueError("phrases with at least one word (one is empty)")
+        if any(not part.strip() for part in phrase.strip().split(PHRASE_GAP)):
+            raise ValueError(f"words on both sides of each '...' (got {phrase!r})")
+    return phrases
+
+
 class KeyPoint(_Strict):
     """One idea a good short answer mentions, with the phrasings that count as mentioning it."""
 
     point: str = Field(min_length=1)
-    accept: list[str] = Field(min_length=1, description="Words or phrases that show the point.")
+    accept: list[str] = Field(min_length=1, description=_PHRASE_HELP)
 
     @field_validator("accept")
     @classmethod
     def _phrases_not_blank(cls, accept: list[str]) -> list[str]:
-        if any(not phrase.strip() for phrase in accept):
-            raise ValueError("phrases with at least one word (one is empty)")
-        return accept
+        return _phrases_well_formed(accept)
+
+
+class Misconception(_Strict):
+    """A wrong claim learners make; an answer that states it contradicts `point`."""
+
+    point: str = Field(min_length=1, description="The `point` of the key point it contradicts.")
+    match: list[str] = Field(
+        min_length=1, description="Phrases that state the wrong claim (same syntax as `accept`)."
+    )
+    why: str = Field(
+        min_length=1, description="One sentence shown to the learner: why it is wrong."
+    )
+
+    @field_validator("match")
+    @classmethod
+    def _phrases_not_blank(cls, match: list[str]) -> list[str]:
+        return _phrases_well_formed(match)
 
 
 class ShortAnswer(_QuestionBase):
     type: Literal["short"] = "short"
     model_answer: str = Field(min_length=1)
     key_points: list[KeyPoint] = Field(default_factory=list)
+    misconceptions: list[Misconception] = Field(
+        default_factory=list, description="Wrong claims that mark a key point contradicted."
+    )
+
+    @field_validator("misconceptions")
+    @classmethod
+    def _misconceptions_name_points(
+        cls, misconceptions: list[Misconception], info: ValidationInfo
+    ) -> list[Misconception]:
+        points = info.data.get("key_points")
+        if points is None:  # the key points are wrong themselves; that error is reported
+            return misconceptions
+        names = [p.point for p in points]
+        for misconception in misconceptions:
+            if misconception.point not in names:
+                known = "; ".join(repr(n) for n in names) or "none"
+                raise ValueError(
+                    f"the point of one of the key points (no key point {misconception.point!r};"
+                    f" they are {known})"
+                )
+        return misconceptions
 
     @property
     def auto_gradable(self) -> bool:

@@ -1,5 +1,6 @@
 """Checks that need more than the schema: does each `show_me` name a demo that exists, with
-parameters it takes?
+parameters it takes? Can each question be graded fairly (units, tolerances, short-answer
+phrases; see "grading checks" below)?
 
 The demo registry is passed in rather than imported, because demos sit above banks in the
 dependency order (demos may read banks; banks never import demos). The CLI hands over
@@ -9,10 +10,13 @@ dependency order (demos may read banks; banks never import demos). The CLI hands
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Collection
 from typing import Any
 
 from studybuddy.banks.loader import BankProblem, LoadResult
+from studybuddy.banks.models import Numeric, ShortAnswer
+from studybuddy.banks.numbers import format_number
 
 ParamProblems = Callable[[str, dict[str, Any]], list[str]]
 
@@ -57,3 +61,150 @@ def _unknown_demo(demo: str, known: Collection[str]) -> str:
     close = difflib.get_close_matches(demo, list(known), n=1)
     hint = f"did you mean {close[0]}?" if close else "`studybuddy show` lists them"
     return f"the id of an existing demo (no demo {demo!r}; {hint})"
+
+
+# --- grading checks (issue 12): numbers' units and tolerances, short answers' phrases ---------
+# Kept apart from the content checks above and below: each function takes the loaded banks and
+# returns its problems; `grading_problems` runs the ones `banks validate` reports.
+
+_UNIT_IN_PROMPT = re.compile(
+    r"\b(?:in|how many|units of|number of)\s+(?:units of\s+)?"
+    r"(?P<unit>thousands?|millions?|billions?|trillions?|10\s*\^\s*-?\d+|10[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+"
+    r"|[kmgt]i?b|bytes|kilobytes|megabytes|gigabytes|terabytes|percent)\b"
+    r"|\bwhat percentage\b",
+    re.IGNORECASE,
+)
+_BINARY_IN_PROMPT = re.compile(r"1024\s*(?:\^\s*[1-4]|²|³)|2\s*\^\s*(?:10|20|30|40)\b")
+
+
+def numeric_unit_problems(result: LoadResult) -> list[BankProblem]:
+    """A numeric question whose prompt asks for a unit ("in millions", "how many MB", "what
+    percentage") must say it in `unit`, so '163M' or '622 MB' can be read; the unit must be
+    one `numbers` understands, and a prompt that counts 1 MB as 1024^2 bytes needs 'MiB'."""
+    from studybuddy.banks.numbers import parse_unit, unit_problem
+
+    problems = []
+    for bank in result.banks:
+        for question in bank.questions():
+            if not isinstance(question, Numeric):
+                continue
+            asked = _UNIT_IN_PROMPT.search(question.prompt)
+            reason = None
+            if question.unit is None and asked:
+                reason = (
+                    f"a unit, since the prompt asks {asked.group(0)!r} (e.g. 'million', 'MB', "
+                    "'MiB', 'GB', '%'): without one, '163M' or '622 MB' cannot be read"
+                )
+            elif question.unit is not None and (why := unit_problem(question.unit)):
+                reason = why
+            elif question.unit is not None and _BINARY_IN_PROMPT.search(question.prompt):
+                unit = parse_unit(question.unit)
+                if unit.bytes and not unit.binary:
+                    reason = (
+                        f"a binary unit such as 'MiB' (the prompt counts in powers of 1024; "
+                        f"{question.unit!r} is powers of 1000)"
+                    )
+            if reason:
+                file, line = result.locate(question.id, "unit")
+                problems.append(BankProblem(file, line, question.id, "unit", reason))
+    return sorted(problems)
+
+
+def _same_topic(a: str, b: str) -> bool:
+    """Whether two prompts ask about the same thing: half of the shorter one's content
+    words in common (the value alone would join 'sigmoid(0) = 0.5' and a weighted sum of 0.5)."""
+    from studybuddy.banks.keypoints import Text
+
+    first, second = Text(a).content_stems(), Text(b).content_stems()
+    shorter = min(len(first), len(second))
+    return shorter > 0 and len(first & second) >= max(3, shorter / 2)
+
+
+def tolerance_problems(result: LoadResult) -> list[BankProblem]:
+    """Two numeric questions about the same thing (their prompts share half of their
+    words) whose values agree within the looser tolerance, in the same kind of unit, accept the
+    same tolerance: a learner who types the same answer to the same fact is not right in one
+    bank and wrong in another. Values are compared in base units (124.4 million parameters and
+    124,412,160 parameters are one fact)."""
+    from studybuddy.banks.numbers import NotANumber, parse_unit, within
+
+    numeric = []
+    for bank in result.banks:
+        for question in bank.questions():
+            if isinstance(question, Numeric):
+                try:
+                    unit = parse_unit(question.unit)
+                except NotANumber:
+                    continue  # reported by numeric_unit_problems
+                numeric.append((question, unit))
+    problems = []
+    for question, unit in numeric:
+        value, tolerance = question.value * unit.scale, question.tolerance * unit.scale
+        for other, other_unit in numeric:
+            other_value = other.value * other_unit.scale
+            other_tolerance = other.tolerance * other_unit.scale
+            if (
+                other is question
+                or (unit.bytes, unit.percent) != (other_unit.bytes, other_unit.percent)
+                or within(tolerance, other_tolerance, 0.0)
+                or not within(value, other_value, max(tolerance, other_tolerance))
+                or not _same_topic(question.prompt, other.prompt)
+            ):
+                continue
+            file, line = result.locate(question.id, "tolerance")
+            other_file, other_line = result.locate(other.id, "tolerance")
+            here = format_number(question.tolerance, question.unit)
+            there = format_number(other.tolerance, other.unit)
+            message = (
+                f"the tolerance of {other.id} ({other_file}:{other_line}), which asks the same "
+                f"value: ±{here} here, ±{there} there"
+            )
+            problems.append(BankProblem(file, line, question.id, "tolerance", message))
+            break
+    return sorted(problems)
+
+
+def phrase_problems(result: LoadResult) -> list[BankProblem]:
+    """Short answers whose phrases cannot work: a key point whose every phrase only repeats the
+    prompt (the grader never counts it), and a misconception the model answer itself states."""
+    from studybuddy.banks.keypoints import coverage, phrase_echoes_prompt
+
+    problems = []
+    for bank in result.banks:
+        for question in bank.questions():
+            if not isinstance(question, ShortAnswer):
+                continue
+            for n, point in enumerate(question.key_points):
+                if all(phrase_echoes_prompt(p, question.prompt) for p in point.accept):
+                    file, line = result.locate(question.id, "key_points", n, "accept")
+                    message = (
+                        f"a phrase the prompt does not already contain (for {point.point!r}: "
+                        "a learner repeating the question's words shows nothing, so every "
+                        "phrase listed is ignored)"
+                    )
+                    problems.append(
+                        BankProblem(file, line, question.id, f"key_points.{n}.accept", message)
+                    )
+            found = coverage(
+                question.model_answer,
+                question.key_points,
+                question.prompt,
+                question.misconceptions,
+            )
+            for c in found.contradictions:
+                n = next(i for i, m in enumerate(question.misconceptions) if m.point == c.point)
+                file, line = result.locate(question.id, "misconceptions", n, "match")
+                message = (
+                    f"phrases the model answer does not contain ({c.evidence.phrase!r} matches "
+                    f"its {c.evidence.quote!r}, so the right answer would be marked wrong)"
+                )
+                problems.append(
+                    BankProblem(file, line, question.id, f"misconceptions.{n}.match", message)
+                )
+    return sorted(problems)
+
+
+def grading_problems(result: LoadResult) -> list[BankProblem]:
+    return sorted(
+        [*numeric_unit_problems(result), *tolerance_problems(result), *phrase_problems(result)]
+    )

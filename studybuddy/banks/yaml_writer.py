@@ -48,8 +48,9 @@ _BankDumper.add_representer(list, _list)
 def _question(data: dict[str, Any]) -> dict[str, Any]:
     middle = [k for k in data if k not in _FIRST and k not in _LAST]
     ordered = {k: data[k] for k in (*_FIRST, *middle, *_LAST) if k in data}
-    if not ordered.get("tags"):
-        ordered.pop("tags", None)
+    for optional in ("tags", "misconceptions"):
+        if not ordered.get(optional):
+            ordered.pop(optional, None)
     if ordered.get("show_me") and not ordered["show_me"].get("params"):
         ordered["show_me"] = {"demo": ordered["show_me"]["demo"]}
     return ordered

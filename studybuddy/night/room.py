@@ -377,6 +377,8 @@ class Night:
             result = grade(question, response)
         except (TypeError, ValueError) as exc:
             raise NightError(f"that answer cannot be graded: {exc}") from exc
+        if not result.answered:  # not a number or the like: the player types again
+            raise NightError(result.feedback)
         now = self.clock()
         timer = self.settings.timer
         with self._guard(), self._writer.begin() as connection:

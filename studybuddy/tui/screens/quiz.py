@@ -161,6 +161,10 @@ class QuizScreen(StudyScreen[None]):
             return
         seconds = round(self.app.clock() - self.question_started, 2)
         result = grade(self.question, response)
+        if not result.answered:  # not a number, not true/false: ask again, record nothing
+            self.notify(result.feedback, severity="warning", timeout=6)
+            self.call_after_refresh(self.answer_widget.focus_input)
+            return
         self.answered = True
         self.answer_widget.freeze()
         self.last_grade = result
