@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from studybuddy.commands.errors import fail, failing_cleanly, opened_store
-from studybuddy.reports import FORMATS
+from studybuddy.reports.formats import FORMATS
 
 
 class ReportFormat(StrEnum):

@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from studybuddy.reports.formats import FORMATS
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from studybuddy.store.records import QuestionInfo
-
-FORMATS = ("html", "md", "csv", "json", "pdf")
 
 
 def write_learner_report(

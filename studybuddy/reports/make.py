@@ -9,8 +9,9 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
-from studybuddy.reports import FORMATS, build, html, jsondoc, markdown, tables
+from studybuddy.reports import build, html, jsondoc, markdown, tables
 from studybuddy.reports.errors import ReportError
+from studybuddy.reports.formats import FORMATS
 from studybuddy.reports.formatting import moment
 from studybuddy.reports.models import AttemptLine, GroupReport, LearnerReport
 from studybuddy.reports.night import NightResults
