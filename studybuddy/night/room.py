@@ -14,7 +14,7 @@ the question cannot cross.
 from __future__ import annotations
 
 import json
-import random
+import secrets
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -65,8 +65,10 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def new_code(rng: random.Random) -> str:
-    return "".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+def new_code() -> str:
+    """A room code from the OS's CSPRNG: with `random`, a player who saw a few codes could
+    predict the next ones and walk into another group's night."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
 def normalise_code(text: str) -> str:
@@ -125,7 +127,6 @@ class Night:
         settings: NightSettings,
         *,
         clock: Clock | None = None,
-        rng: random.Random | None = None,
     ) -> Night:
         if not questions:
             raise NightError("a night needs at least one question")
@@ -140,11 +141,10 @@ class Night:
             raise NightError(
                 "quiz nights ask auto-graded questions only (not: " + ", ".join(not_playable) + ")"
             )
-        rng = rng or random.Random()
         now = (clock or utc_now)()
         create_tables(store.engine)
         for _ in range(20):
-            code = new_code(rng)
+            code = new_code()
             try:
                 with translated_errors(store.location), writer(store.engine).begin() as connection:
                     taken = connection.execute(select(_N.id).where(_N.code == code)).first()

@@ -15,9 +15,16 @@ from studybuddy.store import Store
 
 def make_night(store, catalog, clock, ids=("night-mc", "night-tf", "night-numeric"), **settings):
     refs = [catalog[qid] for qid in ids]
-    return Night.create(
-        store, refs, NightSettings(**{"timer": 20, **settings}), clock=clock, rng=random.Random(7)
-    )
+    return Night.create(store, refs, NightSettings(**{"timer": 20, **settings}), clock=clock)
+
+
+def test_codes_do_not_follow_pythons_random_state(store, catalog, clock):
+    # seeded alike, `random` would hand out the same code twice; the CSPRNG does not
+    codes = set()
+    for _ in range(2):
+        random.seed(1234)
+        codes.add(make_night(store, catalog, clock).code)
+    assert len(codes) == 2
 
 
 def test_codes_are_five_unambiguous_letters(store, catalog, clock):
