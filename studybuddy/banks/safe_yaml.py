@@ -22,10 +22,14 @@ from typing import Any
 
 import yaml
 
-try:  # the C parser is several times faster; both are safe
-    from yaml import CSafeLoader as SafeLoader
+try:  # the C parser is several times faster for whole banks; both are safe
+    from yaml import CSafeLoader as FastSafeLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader  # type: ignore[assignment]
+    from yaml import SafeLoader as FastSafeLoader  # type: ignore[assignment]
+
+# Short snippets (a show_me's parameters, front matter) use the pure-Python parser, whose error
+# messages say what was expected ("expected ',' or ']'") where the C one only says what it saw.
+SnippetLoader = yaml.SafeLoader
 
 MAX_TEXT_CHARS = 2_000_000
 MAX_SCALAR_CHARS = 100_000
@@ -41,9 +45,9 @@ def _refuse(problem: str, mark: Any = None) -> RefusedYaml:
     return RefusedYaml(problem=problem, problem_mark=mark)
 
 
-def _check_events(text: str) -> None:
+def _check_events(text: str, loader: type) -> None:
     depth = 0
-    for event in yaml.parse(text, Loader=SafeLoader):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             problem = "no anchors or aliases (&name, *name): write each value out"
             raise _refuse(problem, event.start_mark)
@@ -85,12 +89,12 @@ def _check_duplicate_keys(root: yaml.Node) -> None:
             pending.extend(node.value)
 
 
-def compose(text: str) -> tuple[yaml.Node | None, Any]:
+def compose(text: str, loader_class: type = FastSafeLoader) -> tuple[yaml.Node | None, Any]:
     """The node tree (for line numbers) and the plain data of one checked YAML document."""
     if len(text) > MAX_TEXT_CHARS:
         raise _refuse(f"a text of at most {MAX_TEXT_CHARS:,} characters (got {len(text):,})")
-    _check_events(text)
-    loader = SafeLoader(text)
+    _check_events(text, loader_class)
+    loader = loader_class(text)
     try:
         root = loader.get_single_node()
         if root is None:
@@ -107,4 +111,4 @@ def compose(text: str) -> tuple[yaml.Node | None, Any]:
 
 def load(text: str) -> Any:
     """The plain data of one checked YAML document (None for an empty one)."""
-    return compose(text)[1]
+    return compose(text, SnippetLoader)[1]
