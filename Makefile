@@ -20,9 +20,13 @@ TORCH := torch==2.13.0
 $(BIN)/python:
 	@echo "==> [1/3] creating $(VENV) with $$($(PYTHON) --version)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip uv
+	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
+# its own target, so a .venv made before uv was used gains it too
+$(UV): | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv
+
+$(STAMP): pyproject.toml | $(UV)
 	@echo "==> [2/3] $(TORCH), CPU build (about 200 MB to unpack; the longest step)"
 	$(BIN)/pip install --progress-bar on $(TORCH) | grep -v '^Requirement already satisfied' || true
 	@$(BIN)/python -c "import torch" 2>/dev/null || { echo "error: $(TORCH) did not install"; exit 1; }

@@ -117,6 +117,7 @@ def join(
     """Play in a room. Joining again under the same name keeps your score."""
     from studybuddy.night.errors import NightError
     from studybuddy.night.room import Night
+    from studybuddy.night.tokens import join_keeping_token
     from studybuddy.store import Store, StoreError
 
     try:
@@ -127,7 +128,8 @@ def join(
         night = Night.open(store, code)
         if night.settings.kind != "room":
             raise NightError(f"night {night.code} is played on one screen; it has no room")
-        player = night.join(name, team)
+        learner = (ctx.obj or {}).get("profile")
+        player = join_keeping_token(night, name, team, learner=learner)
         if plain:
             from studybuddy.commands.night_console import ConsolePlayer
 
