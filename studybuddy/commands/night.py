@@ -3,6 +3,7 @@ browser."""
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -197,6 +198,9 @@ def serve(
             "unless the network is the group's own.",
         ),
     ] = "localhost",
+    max_players: Annotated[
+        int, typer.Option("--max-players", help="Browser tabs at once (each runs an app).")
+    ] = 40,
 ) -> None:
     """Serve quiz night to browsers (a projector, players' laptops) with textual-serve."""
     import shlex
@@ -205,6 +209,8 @@ def serve(
 
     if not 1 <= port <= 65535:
         raise fail(f"a port from 1 to 65535 (got {port})")
+    if not 1 <= max_players <= 200:
+        raise fail(f"--max-players from 1 to 200 (got {max_players})")
     try:
         socket.getaddrinfo(host, port)
     except socket.gaierror:
@@ -214,20 +220,16 @@ def serve(
             pass
     except OSError as exc:
         raise fail(f"cannot listen on {host}:{port} ({exc.strerror}); try another --port") from None
-    from textual_serve.server import Server
+    from studybuddy.locations import DB_ENV
+    from studybuddy.night.serve import NightServer
 
-    # every browser tab gets its own app process, opened at the quiz-night set-up
-    command = shlex.join(
-        [
-            sys.executable,
-            "-m",
-            "studybuddy",
-            "--db",
-            default_database(),
-            "--profile",
-            _profile(ctx),
-            "night",
-            "play",
-        ]
+    # Every browser tab gets its own app process, opened at the quiz-night set-up. The database
+    # goes to them in the environment: on the command line `ps` (and the server's banner)
+    # would show its password. `exec` makes the app the process the server ends, not a shell.
+    os.environ[DB_ENV] = default_database()
+    command = "exec " + shlex.join(
+        [sys.executable, "-m", "studybuddy", "--profile", _profile(ctx), "night", "play"]
     )
-    Server(command, host=host, port=port, title="StudyBuddy quiz night").serve()
+    NightServer(
+        command, host=host, port=port, max_players=max_players, title="StudyBuddy quiz night"
+    ).serve()
