@@ -12,16 +12,32 @@ export TIKTOKEN_CACHE_DIR ?= $(CURDIR)/.cache/tiktoken
 
 .PHONY: run test lint bench clean
 
+# torch comes first and from pip: the CPU wheel of the pinned release is one pip finds, while uv
+# would fetch a multi-GB CUDA build. Everything else is installed by uv, which resolves and
+# downloads in parallel (about 10 s against minutes for pip) and prints what it does.
+UV := $(BIN)/uv
+TORCH := torch==2.13.0
+
 $(BIN)/python:
+	@echo "==> [1/3] creating $(VENV) with $$($(PYTHON) --version)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# its own target, so a .venv made before uv was used gains it too
+$(UV): | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv
+
+$(STAMP): pyproject.toml | $(UV)
+	@echo "==> [2/3] $(TORCH), CPU build (about 200 MB to unpack; the longest step)"
+	$(BIN)/pip install --progress-bar on $(TORCH) | grep -v '^Requirement already satisfied' || true
+	@$(BIN)/python -c "import torch" 2>/dev/null || { echo "error: $(TORCH) did not install"; exit 1; }
+	@echo "==> [3/3] StudyBuddy and its dependencies"
+	$(UV) pip install --python $(BIN)/python -e .
 	touch $@
 
 $(DEVSTAMP): pyproject.toml $(STAMP)
-	$(BIN)/pip install --quiet -e '.[dev]'
+	@echo "==> dev tools (pytest, ruff, hypothesis, ...)"
+	$(UV) pip install --python $(BIN)/python -e '.[dev]'
 	touch $@
 
 run: $(STAMP)

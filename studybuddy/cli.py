@@ -56,6 +56,9 @@ def main_callback(
 ) -> None:
     """Open the StudyBuddy TUI (or run one of the commands below)."""
     if db is not None:
+        if not db.strip():  # would fall back to the default file without a word
+            typer.echo("error: --db needs a file path or a database URL (it is empty)", err=True)
+            raise typer.Exit(2)
         # Subcommands and the TUI read the database location from one place.
         os.environ[DB_ENV] = db
     ctx.obj = {"profile": profile}

@@ -210,3 +210,16 @@ def test_db_check_of_a_missing_file_does_not_create_it(tmp_path):
     assert result.exit_code != 0
     assert "no database at" in result.output and "Traceback" not in result.output
     assert not missing.exists()
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new-folder", "existing-folder"])
+def test_report_into_a_folder_writes_a_dated_file_inside_it(database, tmp_path, existing):
+    folder = tmp_path / "reports"
+    if existing:
+        folder.mkdir()
+    target = str(folder) + ("" if existing else "/")
+    result = run("report", "--profile", "ada", "-o", target, database=database)
+    assert result.exit_code == 0, result.output
+    [written] = folder.iterdir()
+    assert written.name.startswith("studybuddy-report-ada-") and written.suffix == ".html"
+    assert result.output.strip() == str(written)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+from collections.abc import Iterator
+from typing import Any
 
 from studybuddy.banks.drafts import Draft, DraftChapter
 from studybuddy.banks.formats import Loose, join_items, loose_fields, split_items
@@ -53,6 +55,15 @@ def _meta(draft: Draft, line_number: int, line: str) -> None:
         draft.meta_line = line_number
 
 
+def _checked_rows(reader: Any, draft: Draft, skipped: int) -> Iterator[list[str]]:
+    """The reader's rows; a malformed row (or a field over the csv module's limit) becomes one
+    problem at its line and ends the file, instead of an exception."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        draft.problem(skipped + reader.line_num, "-", "csv", f"well-formed CSV ({exc})")
+
+
 def read_csv(text: str, name: str) -> Draft:
     draft = Draft(name)
     lines = text.splitlines(keepends=True)
@@ -62,8 +73,9 @@ def read_csv(text: str, name: str) -> Draft:
             _meta(draft, skipped + 1, lines[skipped])
         skipped += 1
     reader = csv.reader(io.StringIO("".join(lines[skipped:])))
+    rows = _checked_rows(reader, draft, skipped)
     header_line = skipped + 1
-    header = next(reader, None)
+    header = next(rows, None)
     if header is None:
         draft.problem(
             header_line, "-", "header", f"a header row naming columns ({', '.join(COLUMNS)})"
@@ -83,7 +95,7 @@ def read_csv(text: str, name: str) -> Draft:
     chapters: dict[tuple[str, str], DraftChapter] = {}
     current: DraftChapter | None = None
     previous_end = reader.line_num
-    for row in reader:
+    for row in rows:
         start = skipped + previous_end + 1
         previous_end = reader.line_num
         if not any(cell.strip() for cell in row):

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from studybuddy.banks import safe_yaml
 from studybuddy.banks.models import BLANK, AnyQuestion
 from studybuddy.banks.numbers import NotANumber, parse_number
 from studybuddy.errors import StudyBuddyError
@@ -82,7 +83,9 @@ def parse_show_me(text: str) -> dict[str, Any]:
     params: Any = {}
     if rest.strip():
         try:
-            params = yaml.safe_load(rest)
+            params = safe_yaml.load(rest)
+        except safe_yaml.RefusedYaml as exc:
+            raise FormatError("show_me", str(exc.problem)) from None
         except yaml.YAMLError:
             params = None
         if not isinstance(params, dict):

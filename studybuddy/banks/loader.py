@@ -14,13 +14,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from studybuddy.banks import safe_yaml
 from studybuddy.banks.messages import describe_location, expectation
 from studybuddy.banks.models import Bank
-
-try:  # the C loader is several times faster; both are safe loaders
-    from yaml import CSafeLoader as _SafeLoader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _SafeLoader
 
 BANK_SUFFIXES = (".yaml", ".yml")
 
@@ -94,14 +90,9 @@ def node_at(root: yaml.Node, loc: Iterable[Any]) -> yaml.Node:
 
 
 def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
-    """One parse gives both the node tree (for line numbers) and the plain data."""
-    loader = _SafeLoader(text)
-    try:
-        root = loader.get_single_node()
-        data = loader.construct_document(root) if root is not None else None
-    finally:
-        loader.dispose()
-    return root, data
+    """One parse gives both the node tree (for line numbers) and the plain data; the text is
+    checked first (no aliases, bounded sizes, no duplicate keys: see `safe_yaml`)."""
+    return safe_yaml.compose(text)
 
 
 def problems_from_validation(
@@ -123,6 +114,10 @@ def _read_bank(
     path: Path, name: str
 ) -> tuple[Bank | None, list[BankProblem], yaml.Node | None, Any]:
     try:
+        size = path.stat().st_size
+        if size > safe_yaml.MAX_TEXT_CHARS:  # refused before reading it into memory
+            expected = f"a bank of at most {safe_yaml.MAX_TEXT_CHARS:,} bytes (this is {size:,})"
+            return None, [BankProblem(name, 1, "-", "file", expected)], None, None
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return (
@@ -137,7 +132,8 @@ def _read_bank(
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         problem = getattr(exc, "problem", None) or str(exc)
-        return None, [BankProblem(name, line, "-", "yaml", f"valid YAML ({problem})")], None, None
+        expected = problem if isinstance(exc, safe_yaml.RefusedYaml) else f"valid YAML ({problem})"
+        return None, [BankProblem(name, line, "-", "yaml", expected)], None, None
     if root is None or not isinstance(data, dict):
         expected = "a mapping with id, title, source, chapters"
         return None, [BankProblem(name, 1, "-", "bank", expected)], None, None

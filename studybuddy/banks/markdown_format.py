@@ -31,6 +31,7 @@ import re
 
 import yaml
 
+from studybuddy.banks import safe_yaml
 from studybuddy.banks.drafts import Draft, DraftChapter
 from studybuddy.banks.formats import Loose, loose_fields
 from studybuddy.banks.models import Bank
@@ -173,7 +174,7 @@ def _front_matter(lines: list[str], draft: Draft) -> int:
     for end in range(1, len(lines)):
         if lines[end].strip() == "---":
             try:
-                meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+                meta = safe_yaml.load("\n".join(lines[1:end])) or {}
             except yaml.YAMLError as exc:
                 # the parser's own message spans lines; its problem and line are the useful part
                 mark = getattr(exc, "problem_mark", None)

@@ -78,3 +78,34 @@ def import_json(
         f"imported {summary.learners} profile(s), {summary.attempts} attempt(s), "
         f"{summary.review_states} review state(s) into {store.location}"
     )
+
+
+@app.command()
+def restore(
+    backup_file: Annotated[Path, typer.Argument(metavar="BACKUP", help="A file from `db backup`.")],
+) -> None:
+    """Replace the database with a backup; the current file (and its -wal, -shm) is kept aside.
+
+    Use this instead of copying a backup over the database by hand: a -wal file left beside it
+    by a crash would be replayed onto the copy and corrupt it.
+    """
+    from datetime import datetime
+
+    from studybuddy.store import StoreError
+    from studybuddy.store.backup import restore_sqlite
+    from studybuddy.store.db import display_name, sqlite_path
+
+    target = default_database()
+    try:
+        path = sqlite_path(target)
+        if path is None:
+            raise StoreError(
+                f"{display_name(target)} is not an SQLite file; restore a server database "
+                "with its own tools (e.g. pg_restore)"
+            )
+        moved = restore_sqlite(backup_file, path, stamp=datetime.now().strftime("%Y%m%d-%H%M%S"))
+    except StoreError as exc:
+        raise fail(str(exc)) from None
+    typer.echo(f"restored {backup_file} into {path}")
+    if moved is not None:
+        typer.echo(f"the database it replaced is kept as {moved}")

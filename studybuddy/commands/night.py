@@ -3,6 +3,7 @@ browser."""
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -106,12 +107,14 @@ def join(
     """Play in a room. Joining again under the same name keeps your score."""
     from studybuddy.night.errors import NightError
     from studybuddy.night.room import Night
+    from studybuddy.night.tokens import join_keeping_token
 
     with opened_store() as store:
         night = Night.open(store, code)
         if night.settings.kind != "room":
             raise NightError(f"night {night.code} is played on one screen; it has no room")
-        player = night.join(name, team)
+        learner = (ctx.obj or {}).get("profile")
+        player = join_keeping_token(night, name, team, learner=learner)
         if plain:
             from studybuddy.commands.night_console import ConsolePlayer
 
@@ -168,6 +171,9 @@ def serve(
             "unless the network is the group's own.",
         ),
     ] = "localhost",
+    max_players: Annotated[
+        int, typer.Option("--max-players", help="Browser tabs at once (each runs an app).")
+    ] = 40,
 ) -> None:
     """Serve quiz night to browsers (a projector, players' laptops) with textual-serve."""
     import shlex
@@ -176,6 +182,8 @@ def serve(
 
     if not 1 <= port <= 65535:
         raise fail(f"a port from 1 to 65535 (got {port})")
+    if not 1 <= max_players <= 200:
+        raise fail(f"--max-players from 1 to 200 (got {max_players})")
     try:
         socket.getaddrinfo(host, port)
     except socket.gaierror:
@@ -185,20 +193,16 @@ def serve(
             pass
     except OSError as exc:
         raise fail(f"cannot listen on {host}:{port} ({exc.strerror}); try another --port") from None
-    from textual_serve.server import Server
+    from studybuddy.locations import DB_ENV
+    from studybuddy.night.serve import NightServer
 
-    # every browser tab gets its own app process, opened at the quiz-night set-up
-    command = shlex.join(
-        [
-            sys.executable,
-            "-m",
-            "studybuddy",
-            "--db",
-            default_database(),
-            "--profile",
-            _profile(ctx),
-            "night",
-            "play",
-        ]
+    # Every browser tab gets its own app process, opened at the quiz-night set-up. The database
+    # goes to them in the environment: on the command line `ps` (and the server's banner)
+    # would show its password. `exec` makes the app the process the server ends, not a shell.
+    os.environ[DB_ENV] = default_database()
+    command = "exec " + shlex.join(
+        [sys.executable, "-m", "studybuddy", "--profile", _profile(ctx), "night", "play"]
     )
-    Server(command, host=host, port=port, title="StudyBuddy quiz night").serve()
+    NightServer(
+        command, host=host, port=port, max_players=max_players, title="StudyBuddy quiz night"
+    ).serve()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -49,12 +50,13 @@ def report(
         ReportFormat, typer.Option("--format", "-f", help="File format.")
     ] = ReportFormat.html,
     output: Annotated[
-        Path | None,
+        str | None,  # not Path: Path("reports/") drops the slash that says "a folder"
         typer.Option(
             "--output",
             "-o",
             metavar="FILE",
-            help="File to write (default: a dated name in this folder).",
+            help="File to write, or a folder to write a dated name into "
+            "(default: a dated name in this folder).",
         ),
     ] = None,
     since: Annotated[
@@ -92,9 +94,15 @@ def report(
                     store, name, fmt.value, catalog=catalog, now=now, since=start
                 )
                 kind = "learner"
-        path = output or Path.cwd() / make.default_filename(
+        dated = make.default_filename(
             kind, fmt.value, now.astimezone(build.local_tz()).date(), name
         )
+        if output is None:
+            path = Path.cwd() / dated
+        elif output.endswith(("/", os.sep)) or Path(output).expanduser().is_dir():
+            path = Path(output).expanduser() / dated
+        else:
+            path = Path(output).expanduser()
         if path.exists() and not path.is_dir() and not force:
             raise fail(f"{path} already exists; choose another --output or pass --force", 2)
         make.save(content, path)

@@ -19,6 +19,10 @@ from studybuddy.engine.model import GPTModel
 
 FORMAT = "studybuddy-gpt/1"
 HF_WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+# A config is checked against these before any tensor is allocated: a 1 KB file must not be able
+# to ask for 10,000 layers or hundreds of GB. GPT-2 XL (48 layers, 1.6B numbers) fits easily.
+MAX_LAYERS = 256
+MAX_MODEL_NUMBERS = 2_000_000_000  # parameters and buffers together: 8 GB in fp32
 
 
 def save_checkpoint(
@@ -80,6 +84,34 @@ def load_state_into(model: GPTModel, state: dict[str, torch.Tensor], source: str
     return model
 
 
+def check_size(cfg: GPTConfig, source: str) -> None:
+    """Refuse a config whose model would be absurdly large, without allocating it: the model
+    is built on PyTorch's 'meta' device, which records shapes and holds no data."""
+    if cfg.n_layers > MAX_LAYERS:
+        raise EngineError(f"{source}: {cfg.n_layers} layers; at most {MAX_LAYERS} are loaded")
+    with torch.device("meta"):
+        shell = GPTModel(cfg)
+    numbers = sum(t.numel() for t in (*shell.parameters(), *shell.buffers()))
+    if numbers > MAX_MODEL_NUMBERS:
+        raise EngineError(
+            f"{source}: the config asks for {numbers:,} numbers (parameters and buffers); "
+            f"at most {MAX_MODEL_NUMBERS:,} are loaded"
+        )
+
+
+def _config_from(values: Any, source: str) -> GPTConfig:
+    if not isinstance(values, dict):
+        raise EngineError(f"{source}: the config is not a mapping of GPTConfig fields")
+    for name in ("vocab_size", "context_length", "emb_dim", "n_heads", "n_layers"):
+        value = values.get(name)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            raise EngineError(f"{source}: config {name} must be a whole number (got {value!r})")
+    try:
+        return GPTConfig.from_dict(values)
+    except TypeError as exc:  # a field of the wrong type, e.g. a string for drop_rate
+        raise EngineError(f"{source}: a config field has the wrong type ({exc})") from None
+
+
 def load_checkpoint(path: str | Path, device: str = "cpu") -> GPTModel:
     """A `GPTModel` (in eval mode) from a checkpoint written by `save_checkpoint`."""
     path = Path(path)
@@ -88,13 +120,16 @@ def load_checkpoint(path: str | Path, device: str = "cpu") -> GPTModel:
     try:
         payload = torch.load(path, map_location=device, weights_only=True)
     except Exception as exc:  # a truncated or foreign file; torch's message names the cause
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise EngineError(f"{path}: not a readable checkpoint ({first_line})") from None
+        raise EngineError(f"{path}: not a readable checkpoint ({_first_line(exc)})") from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise EngineError(f"{path}: not a StudyBuddy checkpoint (expected format {FORMAT!r})")
-    cfg = GPTConfig.from_dict(payload["config"])
+    cfg = _config_from(payload.get("config"), str(path))
+    check_size(cfg, str(path))
+    state = payload.get("state_dict")
+    if not isinstance(state, dict) or not all(isinstance(t, torch.Tensor) for t in state.values()):
+        raise EngineError(f"{path}: the checkpoint's state_dict is not a mapping of tensors")
     model = GPTModel(cfg).to(device)
-    load_state_into(model, payload["state_dict"], str(path))
+    load_state_into(model, state, str(path))
     return model.eval()
 
 
@@ -122,10 +157,12 @@ def hf_config_to_gpt(values: dict[str, Any], source: str = "config.json") -> GPT
             qkv_bias=True,  # GPT-2's c_attn has a bias
             tie_weights=True,
         )
-    except (KeyError, TypeError) as exc:
+    except KeyError as exc:
         raise EngineError(
             f"{source}: missing {exc}; expected n_embd, n_layer, n_head, n_positions, vocab_size"
         ) from None
+    except (TypeError, ValueError) as exc:  # a value that is not a whole number
+        raise EngineError(f"{source}: the sizes must be whole numbers ({exc})") from None
 
 
 def hf_state_to_gpt(hf: dict[str, torch.Tensor], cfg: GPTConfig) -> dict[str, torch.Tensor]:
@@ -167,14 +204,30 @@ def hf_state_to_gpt(hf: dict[str, torch.Tensor], cfg: GPTConfig) -> dict[str, to
     return state
 
 
+def _first_line(exc: BaseException) -> str:
+    message = str(exc).strip()
+    return message.splitlines()[0] if message else type(exc).__name__
+
+
 def _read_hf_weights(folder: Path) -> dict[str, torch.Tensor]:
     safetensors_file, bin_file = (folder / name for name in HF_WEIGHT_FILES)
-    if safetensors_file.is_file():
-        from safetensors.torch import load_file
+    for weights in (safetensors_file, bin_file):
+        if not weights.is_file():
+            continue
+        try:
+            if weights is safetensors_file:
+                from safetensors.torch import load_file
 
-        return load_file(str(safetensors_file))
-    if bin_file.is_file():
-        return torch.load(bin_file, map_location="cpu", weights_only=True)
+                state = load_file(str(weights))
+            else:  # weights_only: a pickle that would run code is refused, not run
+                state = torch.load(weights, map_location="cpu", weights_only=True)
+        except Exception as exc:  # a bad header, a truncated file, a code-carrying pickle
+            raise EngineError(f"{weights}: not readable weights ({_first_line(exc)})") from None
+        if not isinstance(state, dict) or not all(
+            isinstance(t, torch.Tensor) for t in state.values()
+        ):
+            raise EngineError(f"{weights}: expected a mapping of tensor names to tensors")
+        return state
     raise EngineError(f"{folder}: no weights (expected {' or '.join(HF_WEIGHT_FILES)})")
 
 
@@ -185,7 +238,14 @@ def load_hf_gpt2(folder: str | Path, device: str = "cpu") -> GPTModel:
     config_file = folder / "config.json"
     if not config_file.is_file():
         raise EngineError(f"{folder}: no config.json (expected a Hugging Face GPT-2 folder)")
-    cfg = hf_config_to_gpt(json.loads(config_file.read_text()), str(config_file))
+    try:
+        values = json.loads(config_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise EngineError(f"{config_file}: not a readable JSON config ({exc})") from None
+    if not isinstance(values, dict):
+        raise EngineError(f"{config_file}: expected a JSON object of GPT-2 settings")
+    cfg = hf_config_to_gpt(values, str(config_file))
+    check_size(cfg, str(config_file))
     hf = _read_hf_weights(folder)
     try:
         state = hf_state_to_gpt(hf, cfg)

@@ -29,8 +29,10 @@ class Player:
     name: str
     team: str | None
     seat: int
-    learner: str | None  # the matching learner profile, if any
+    learner: str | None  # the learner profile that joined as this player, if any
     rejoined: bool = False
+    # the secret a rejoin must present; only the process that joined holds it
+    token: str | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,18 @@ the question cannot cross.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
-import random
+import math
+import secrets
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from studybuddy.banks.grading import grade
@@ -66,8 +69,10 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def new_code(rng: random.Random) -> str:
-    return "".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+def new_code() -> str:
+    """A room code from the OS's CSPRNG: with `random`, a player who saw a few codes could
+    predict the next ones and walk into another group's night."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
 def normalise_code(text: str) -> str:
@@ -97,6 +102,11 @@ class Night:
     def __init__(self, store: Store, night_id: int, *, clock: Clock | None = None) -> None:
         self.store = store
         self.id = night_id
+        # Answers are timed on one clock for everybody. Processes sharing an SQLite file run on
+        # one machine and read the same clock; with PostgreSQL, players' machines may run fast or
+        # slow, so every process reads the server's clock instead of its own.
+        if clock is None and store.engine.dialect.name == "postgresql":
+            clock = self._server_clock
         self.clock = clock or utc_now
         self._writer = writer(store.engine)
         self._questions: dict[int, tuple[AnyQuestion, NightQuestionRow]] = {}
@@ -116,6 +126,11 @@ class Night:
         )
         self.question_count: int = row.question_count
 
+    def _server_clock(self) -> datetime:
+        with self._guard(), self.store.engine.connect() as connection:
+            now = connection.execute(text("SELECT clock_timestamp()")).scalar_one()
+        return now.astimezone(UTC)
+
     # ---- making and finding nights ------------------------------------------------------------
 
     @classmethod
@@ -126,7 +141,6 @@ class Night:
         settings: NightSettings,
         *,
         clock: Clock | None = None,
-        rng: random.Random | None = None,
     ) -> Night:
         if not questions:
             raise NightError("a night needs at least one question")
@@ -141,11 +155,10 @@ class Night:
             raise NightError(
                 "quiz nights ask auto-graded questions only (not: " + ", ".join(not_playable) + ")"
             )
-        rng = rng or random.Random()
         now = (clock or utc_now)()
         create_tables(store.engine)
         for _ in range(20):
-            code = new_code(rng)
+            code = new_code()
             try:
                 with translated_errors(store.location), writer(store.engine).begin() as connection:
                     taken = connection.execute(select(_N.id).where(_N.code == code)).first()
@@ -223,11 +236,25 @@ class Night:
 
     # ---- players -------------------------------------------------------------------------------
 
-    def join(self, name: str, team: str | None = None) -> Player:
-        """Join the night, or come back to it: the same name (any case) is the same player."""
+    def join(
+        self,
+        name: str,
+        team: str | None = None,
+        *,
+        token: str | None = None,
+        learner: str | None = None,
+    ) -> Player:
+        """Join the night, or come back to it: the same name (any case) is the same player.
+
+        A first join hands out a secret `Player.token`; coming back under that name needs it,
+        so nobody can answer as somebody else (`night.tokens` keeps it on the player's machine).
+        `learner` is the profile the joining terminal studies as: the night's answers count in
+        that learner's own history only when the player joined under that very name.
+        """
         name = clean_player_name(name)
         team = clean_player_name(team, "a team's name") if team and team.strip() else None
-        learner = self._learner_named(name)
+        claimed = learner is not None and learner.casefold() == name.casefold()
+        learner = self._learner_named(name) if claimed else None
         now = self.clock()
         with self._guard(), self._writer.begin() as connection:
             night = self._locked_night(connection)
@@ -237,8 +264,18 @@ class Night:
                 )
             ).first()
             if existing is not None:
+                if existing.token_hash is not None and not _token_matches(
+                    token, existing.token_hash
+                ):
+                    raise NightError(
+                        f"{existing.name} is already playing in night {self.code}: choose another "
+                        "name (to come back as them, rejoin from the terminal that joined first)"
+                    )
+                fresh = secrets.token_urlsafe(16) if existing.token_hash is None else token
                 connection.execute(
-                    update(table(NightPlayerRow)).where(_P.id == existing.id).values(seen_at=now)
+                    update(table(NightPlayerRow))
+                    .where(_P.id == existing.id)
+                    .values(seen_at=now, token_hash=_token_hash(fresh))
                 )
                 return Player(
                     existing.id,
@@ -247,11 +284,13 @@ class Night:
                     existing.seat,
                     existing.learner,
                     rejoined=True,
+                    token=fresh,
                 )
             if night.phase == "finished":
                 raise NightError(f"night {self.code} has finished; ask the host for a new code")
             if night.teams and team is None:
                 raise NightError(f"night {self.code} is played in teams: name your team")
+            fresh = secrets.token_urlsafe(16)
             seat = connection.execute(
                 select(func.count())
                 .select_from(table(NightPlayerRow))
@@ -267,9 +306,12 @@ class Night:
                     seat=seat + 1,
                     joined_at=now,
                     seen_at=now,
+                    token_hash=_token_hash(fresh),
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
-        return Player(player_id, name, team if night.teams else None, seat + 1, learner)
+        return Player(
+            player_id, name, team if night.teams else None, seat + 1, learner, token=fresh
+        )
 
     def players(self) -> list[Player]:
         with self._guard(), self.store.engine.connect() as connection:
@@ -369,9 +411,16 @@ class Night:
     ) -> AnswerResult:
         """Grade and keep a player's answer to the open question at `position`.
 
-        `seconds` is the time the player took; left out, it is the time since the question
-        opened (a room's shared countdown). Answers after the countdown are refused.
+        `seconds` is the time the player took, measured by this process: only a one-screen
+        (hot-seat) night, where the host's own screen times each turn, may pass it. In a room
+        the time is always the host's clock since the question opened, never a player's claim.
+        Answers after the countdown are refused.
         """
+        if seconds is not None:
+            if self.settings.kind != "hot-seat":
+                raise NightError("in a room the answer's time is taken by the host's clock")
+            if not math.isfinite(seconds) or seconds < 0:
+                raise NightError(f"an answer time of 0 seconds or more (got {seconds!r})")
         question, row = self._question_entry(position)
         try:
             result = grade(question, response)
@@ -438,8 +487,10 @@ class Night:
         Looked up again at each answer: recording under a profile renamed or removed since the
         player joined would otherwise create it anew.
         """
+        if player.learner is None:  # nobody joined as a learner of that name
+            return None
         try:
-            learner = self._learner_named(player.name)
+            learner = self._learner_named(player.learner)
             if learner is None:
                 return None
             self.store.record_attempt(
@@ -534,6 +585,16 @@ class Night:
 
     def _set(self, connection: Connection, **values: Any) -> None:
         connection.execute(update(table(NightRow)).where(_N.id == self.id).values(**values))
+
+
+def _token_hash(token: str | None) -> str | None:
+    # only a digest is stored: whoever can read the database still cannot rejoin as a player
+    return None if token is None else hashlib.sha256(token.encode()).hexdigest()
+
+
+def _token_matches(token: str | None, stored: str) -> bool:
+    digest = _token_hash(token)
+    return digest is not None and hmac.compare_digest(digest, stored)
 
 
 def _run_before(correct_by_position: dict[int, bool], position: int) -> int:

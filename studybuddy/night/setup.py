@@ -84,7 +84,7 @@ def create_night(
     settings = plan.settings
     if settings.title == NightSettings().title:
         settings = replace(settings, title=night_title(catalog, plan))
-    return Night.create(store, picked, settings, clock=clock, rng=rng)
+    return Night.create(store, picked, settings, clock=clock)
 
 
 def check_seats(seats: Sequence[tuple[str, str | None]], settings: NightSettings) -> None:
@@ -104,4 +104,5 @@ def seat_players(night: Night, seats: Sequence[tuple[str, str | None]]) -> None:
     """The one-screen game's players, in the order they were added."""
     check_seats(seats, night.settings)
     for name, team in seats:
-        night.join(name, team)
+        # around one screen everyone is in the room: each name is its own learner, if any
+        night.join(name, team, learner=name)

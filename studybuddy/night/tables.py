@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Engine, UniqueConstraint
+from sqlalchemy import Engine, UniqueConstraint, inspect, text
 from sqlmodel import Field, SQLModel
 
 from studybuddy.store.db import AdvisoryLock, hold_advisory_lock, writer
@@ -60,6 +60,7 @@ class NightPlayerRow(SQLModel, table=True):
     team: str | None = None
     learner: str | None = None  # the profile whose progress the answers also count in
     seat: int  # joining order; hot-seat turns and key rows follow it
+    token_hash: str | None = None  # sha256 of the secret a rejoin must present
     joined_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -99,3 +100,8 @@ def create_tables(engine: Engine) -> None:
     with writer(engine).begin() as connection:
         hold_advisory_lock(connection, AdvisoryLock.NIGHT_TABLES)
         SQLModel.metadata.create_all(connection, tables=TABLES, checkfirst=True)
+        # Night tables made before player tokens existed gain the column; old rows keep NULL,
+        # and the next rejoin under such a name is handed a token.
+        player_columns = {c["name"] for c in inspect(connection).get_columns("quiz_night_player")}
+        if "token_hash" not in player_columns:
+            connection.execute(text("ALTER TABLE quiz_night_player ADD COLUMN token_hash VARCHAR"))

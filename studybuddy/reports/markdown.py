@@ -26,8 +26,13 @@ def text(value: object) -> str:
 
 
 def code(value: str) -> str:
-    fence = "``" if "`" in value else "`"
-    return f"{fence} {value} {fence}" if fence == "``" else f"`{value}`"
+    """A one-line code span no value can close early: the fence is one backtick longer than the
+    longest run inside (a fixed "``" let a name holding "``" end the span and start a link)."""
+    flat = " ".join(value.split())
+    longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if longest else ""  # a span may not start or end with its own backticks
+    return f"{fence}{pad}{flat}{pad}{fence}"
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:

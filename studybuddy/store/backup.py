@@ -72,3 +72,71 @@ def integrity_check(database: Path) -> str:
     except sqlite3.DatabaseError as exc:
         return str(exc)
     return "; ".join(rows)
+
+
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def _check_backup(backup: Path) -> None:
+    from studybuddy.store.db import SQLITE_HEADER
+
+    if not backup.is_file():
+        raise StoreError(f"{backup}: no such backup file")
+    with backup.open("rb") as handle:
+        if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            raise StoreError(f"{backup} is not an SQLite database; nothing was changed")
+    verdict = integrity_check(backup)
+    if verdict != "ok":
+        raise StoreError(f"{backup} is damaged ({verdict}); nothing was changed")
+    connection = _read_only(backup)
+    try:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    finally:
+        connection.close()
+    if "schema_version" not in tables:
+        raise StoreError(f"{backup} is not a StudyBuddy database; nothing was changed")
+
+
+def _nobody_writing(database: Path) -> None:
+    """Refuse while another program holds the database: it would go on writing into the
+    file moved aside, and its answers would be lost from the restored one."""
+    try:
+        connection = sqlite3.connect(database, timeout=0.5)
+        try:
+            connection.execute("BEGIN EXCLUSIVE")
+            connection.rollback()
+        finally:
+            connection.close()
+    except sqlite3.OperationalError:
+        raise StoreError(
+            f"{database} is in use by another program; close StudyBuddy everywhere, then restore"
+        ) from None
+
+
+def restore_sqlite(backup: Path, database: Path, *, stamp: str) -> Path | None:
+    """Put `backup` in place of `database`; returns where the old database was moved, if any.
+
+    Copying a backup over the file by hand corrupts it when a -wal file from a crash lies
+    beside it (SQLite replays that log onto the wrong pages). Here the backup is checked first,
+    the database moves aside *with* its -wal and -shm (they stay a consistent set under one
+    new name), the backup is copied in through SQLite's backup API and checked again.
+    """
+    _check_backup(backup)
+    if backup.resolve() == database.resolve():
+        raise StoreError(f"{backup} is the database itself; nothing was changed")
+    moved: Path | None = None
+    if database.exists():
+        _nobody_writing(database)
+        moved = database.with_name(f"{database.name}.before-restore-{stamp}")
+        try:
+            for suffix in ("", *SIDE_FILES):
+                side = Path(f"{database}{suffix}")
+                if side.exists():
+                    os.replace(side, Path(f"{moved}{suffix}"))
+        except OSError as exc:
+            raise StoreError(f"cannot move {database} aside: {exc.strerror or exc}") from None
+    backup_sqlite(backup, database)
+    verdict = integrity_check(database)
+    if verdict != "ok":  # pragma: no cover - backup_sqlite checked the copy already
+        raise StoreError(f"the restored {database} failed its check ({verdict})")
+    return moved

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
 from pathlib import Path
 
@@ -32,7 +33,18 @@ def database_url(target: str) -> str:
     """Accept either a filesystem path or an SQLAlchemy URL such as postgresql+psycopg://…"""
     if "://" in target:
         return target
-    return f"sqlite:///{Path(target).expanduser()}"
+    try:
+        return f"sqlite:///{Path(target).expanduser()}"
+    except RuntimeError:  # '~someone' for a user this machine does not know
+        raise StoreError(f"{target!r}: no such user's home folder on this machine") from None
+
+
+_PASSWORD = re.compile(r"(://[^:/@]*:)[^@]*@")
+
+
+def _redacted(target: str) -> str:
+    """The target with any password replaced, for messages about a URL that does not parse."""
+    return _PASSWORD.sub(r"\1***@", target)
 
 
 def _parse(target: str) -> URL:
@@ -40,22 +52,33 @@ def _parse(target: str) -> URL:
         # an empty SQLite URL means a database in memory: everything would be lost on exit
         raise StoreError("no database given (expected a file path or a database URL)")
     try:
-        return make_url(database_url(target))
-    except ArgumentError as exc:
+        url = make_url(database_url(target))
+    except (ArgumentError, ValueError) as exc:  # ValueError: e.g. a port such as '[::1
         raise StoreError(
-            f"{target!r} is neither a file path nor a database URL "
+            f"{_redacted(target)!r} is neither a file path nor a database URL "
             "(expected e.g. ~/progress.sqlite3 or postgresql+psycopg://user@host/dbname)"
         ) from exc
+    if url.get_backend_name() == "sqlite" and (
+        url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
+    ):
+        raise StoreError(
+            f"{_redacted(target)!r} is a database in memory: every answer would be lost when the "
+            "app closes (give a file, e.g. ~/progress.sqlite3 or sqlite:////home/me/progress.sqlite3)"
+        )
+    return url
 
 
 def display_name(target: str) -> str:
     """The database as shown in messages: the path, or the URL with any password hidden."""
     if "://" not in target:
-        return str(Path(target).expanduser())
+        try:
+            return str(Path(target).expanduser())
+        except RuntimeError:
+            return target
     try:
         return make_url(target).render_as_string(hide_password=True)
-    except ArgumentError:
-        return target
+    except (ArgumentError, ValueError):
+        return _redacted(target)
 
 
 def sqlite_path(target: str) -> Path | None:
@@ -108,6 +131,8 @@ def make_engine(target: str, *, busy_timeout: float = 5.0) -> Engine:
         raise StoreError(
             f"no database driver for {url.drivername!r} (expected sqlite or postgresql+psycopg)"
         ) from exc
+    except (ArgumentError, TypeError, ValueError) as exc:  # e.g. ?timeout=abc
+        raise StoreError(f"{display_name(target)}: an option in the URL is wrong ({exc})") from None
     if is_sqlite:
         _sqlite_listeners(engine, busy_timeout)
     elif url.get_backend_name() == "postgresql":

@@ -19,11 +19,11 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import Connection, select
 
 from studybuddy.store import scheduling
@@ -35,10 +35,25 @@ from studybuddy.store.tables import Attempt, Learner, ReviewState, table
 
 FORMAT = "studybuddy-export"
 FORMAT_VERSION = 1
+LISTED_PROBLEMS = 10
+
+
+# An import passes the same rules as what the app itself writes: no control characters in a
+# name (they reach terminals), retention in the app's range, finite numbers (a NaN stability or
+# an infinite time broke every group report), and no answers from the future.
+MAX_SECONDS = 24 * 3600.0  # one answer; the quiz records wall time, capped far above any real one
+FUTURE_SLACK = timedelta(days=1)  # clocks drift, time zones differ; a year ahead is not drift
+LONGEST_INTERVAL = timedelta(days=36500 + 366)  # fsrs schedules at most 100 years ahead
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+def _not_future(moment: datetime, slack: timedelta = FUTURE_SLACK) -> datetime:
+    if moment > datetime.now(UTC) + slack:
+        raise ValueError(f"a time that is not in the future (got {moment.isoformat()})")
+    return moment
 
 
 class ExportedAttempt(_Strict):
@@ -47,29 +62,54 @@ class ExportedAttempt(_Strict):
     bank_version: int
     answer: Any
     correct: bool
-    score: float
-    seconds: float = Field(ge=0)
+    score: float = Field(ge=0, le=1)
+    seconds: float = Field(ge=0, le=MAX_SECONDS)
     mode: str
     answered_at: AwareDatetime
     rating: int | None = Field(None, ge=1, le=4)
+
+    _answered_in_the_past = field_validator("answered_at")(_not_future)
 
 
 class ExportedCard(_Strict):
     question_id: str
     state: int = Field(ge=1, le=3)
-    step: int | None
-    stability: float | None
-    difficulty: float | None
+    step: int | None = Field(ge=0)
+    stability: float | None = Field(gt=0)
+    difficulty: float | None = Field(ge=1, le=10)
     due: AwareDatetime
     last_review: AwareDatetime | None
+
+    _reviewed_in_the_past = field_validator("last_review")(_not_future)
+
+    @field_validator("due")
+    @classmethod
+    def _due_within_reach(cls, due: datetime) -> datetime:
+        return _not_future(due, LONGEST_INTERVAL)
 
 
 class ExportedLearner(_Strict):
     name: str = Field(min_length=1)
     created_at: AwareDatetime
-    desired_retention: float = Field(0.9, gt=0, lt=1)
+    desired_retention: float = Field(
+        scheduling.DEFAULT_RETENTION,
+        ge=scheduling.RETENTION_RANGE[0],
+        le=scheduling.RETENTION_RANGE[1],
+    )
     attempts: list[ExportedAttempt] = Field(default_factory=list)
     review_states: list[ExportedCard] | None = None
+
+    _created_in_the_past = field_validator("created_at")(_not_future)
+
+    @field_validator("name")
+    @classmethod
+    def _name_as_the_app_allows(cls, name: str) -> str:
+        from studybuddy.store.store import clean_name  # the one rule for profile names
+
+        try:
+            return clean_name(name)
+        except StoreError as exc:
+            raise ValueError(str(exc)) from None
 
 
 class ExportFile(_Strict):
@@ -146,13 +186,18 @@ def parse_export(raw: str | bytes, source: str) -> ExportFile:
     try:
         return ExportFile.model_validate_json(raw)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"]) or "top level"
-        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
+        problems = [
+            f"{'.'.join(str(part) for part in error['loc']) or 'top level'}: {error['msg']}"
+            for error in exc.errors()
+        ]
+        shown = "; ".join(problems[:LISTED_PROBLEMS])
+        if len(problems) > LISTED_PROBLEMS:
+            shown += f"; and {len(problems) - LISTED_PROBLEMS} more"
         raise StoreError(
-            f"{source}: {where}: {error['msg']} — expected a StudyBuddy export "
-            f"(`studybuddy db export`){more}"
-        ) from exc
+            f"{source}: nothing imported, {len(problems)} problem"
+            f"{'s' if len(problems) != 1 else ''} (expected a StudyBuddy export from "
+            f"`studybuddy db export`): {shown}"
+        ) from None
 
 
 def _replayed(rows: list[dict[str, Any]], desired_retention: float) -> list[dict[str, Any]]:

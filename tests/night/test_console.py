@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import random
-
 import pytest
 
 from studybuddy.banks.grading import grade
@@ -49,7 +47,7 @@ def test_unreadable_answers_say_how_to_type_them(catalog, qid, text, hint):
 
 def test_a_night_in_plain_text(store, catalog, clock):
     refs = [catalog["night-mc"], catalog["night-tf"]]
-    night = Night.create(store, refs, NightSettings(timer=20), clock=clock, rng=random.Random(1))
+    night = Night.create(store, refs, NightSettings(timer=20), clock=clock)
     host = Night.open(store, night.code, clock=clock)
     player = night.join("Bo")
     lines: list[str] = []

@@ -15,9 +15,16 @@ from studybuddy.store import Store
 
 def make_night(store, catalog, clock, ids=("night-mc", "night-tf", "night-numeric"), **settings):
     refs = [catalog[qid] for qid in ids]
-    return Night.create(
-        store, refs, NightSettings(**{"timer": 20, **settings}), clock=clock, rng=random.Random(7)
-    )
+    return Night.create(store, refs, NightSettings(**{"timer": 20, **settings}), clock=clock)
+
+
+def test_codes_do_not_follow_pythons_random_state(store, catalog, clock):
+    # seeded alike, `random` would hand out the same code twice; the CSPRNG does not
+    codes = set()
+    for _ in range(2):
+        random.seed(1234)
+        codes.add(make_night(store, catalog, clock).code)
+    assert len(codes) == 2
 
 
 def test_codes_are_five_unambiguous_letters(store, catalog, clock):
@@ -29,12 +36,58 @@ def test_codes_are_five_unambiguous_letters(store, catalog, clock):
         normalise_code("AB1")
 
 
-def test_rejoining_under_the_same_name_is_the_same_player(store, catalog, clock):
+def test_rejoining_under_the_same_name_with_its_token_is_the_same_player(store, catalog, clock):
     night = make_night(store, catalog, clock)
     first = night.join("Bo")
-    again = Night.open(store, night.code).join("  bo ")
+    assert first.token is not None and len(first.token) >= 20
+    again = Night.open(store, night.code).join("  bo ", token=first.token)
     assert again.id == first.id and again.rejoined and again.name == "Bo"
     assert [p.name for p in night.players()] == ["Bo"]
+
+
+def test_nobody_can_join_as_a_player_without_their_token(store, catalog, clock):
+    store.add_learner("Bo")
+    night = make_night(store, catalog, clock)
+    bo = night.join("Bo", learner="Bo")
+    night.start()
+    impostors = [None, "guess", bo.token.upper(), bo.token[:-1]]
+    for token in impostors:
+        with pytest.raises(NightError, match="Bo is already playing"):
+            Night.open(store, night.code).join("BO", token=token, learner="Bo")
+    assert [p.name for p in night.players()] == ["Bo"]
+    assert store.attempts("Bo") == []  # no impostor answer reached Bo's history
+
+
+def test_the_database_keeps_a_digest_of_the_token_not_the_token(store, catalog, clock):
+    from sqlalchemy import text
+
+    night = make_night(store, catalog, clock)
+    player = night.join("Ada")
+    with store.engine.connect() as connection:
+        stored = connection.execute(text("SELECT token_hash FROM quiz_night_player")).scalar_one()
+    assert player.token not in stored and len(stored) == 64
+
+
+def test_a_room_answer_is_timed_by_the_host_clock_not_the_player(store, catalog, clock):
+    night = make_night(store, catalog, clock, timer=5)
+    ada = night.join("Ada")
+    night.start()
+    clock.advance(30)  # long after the 5 s timer
+    for claimed in (0.0, -100.0, 1.0):
+        with pytest.raises(NightError, match="host's clock"):
+            night.answer(ada, 0, [1], seconds=claimed)
+    with pytest.raises(NightError, match="time is up"):
+        night.answer(ada, 0, [1])
+
+
+def test_a_hot_seat_time_must_be_a_real_duration(store, catalog, clock):
+    night = make_night(store, catalog, clock, kind="hot-seat", answering="in-turn")
+    ada = night.join("Ada")
+    night.start()
+    for claimed in (-100.0, float("nan"), float("-inf")):
+        with pytest.raises(NightError, match="0 seconds or more"):
+            night.answer(ada, 0, [1], seconds=claimed)
+    assert night.answer(ada, 0, [1], seconds=2.0).correct
 
 
 def test_scores_follow_speed_and_streak(store, catalog, clock):
@@ -98,10 +151,20 @@ def test_team_nights_need_a_team_and_score_the_mean(store, catalog, clock):
     assert night.state().team_scores == {"Red": 500, "Blue": 750}
 
 
+def test_answers_count_only_for_learners_who_joined_as_themselves(store, catalog, clock):
+    store.add_learner("Ada")
+    night = make_night(store, catalog, clock)
+    not_ada = night.join("Ada", learner="Bo")  # Bo's terminal typing Ada's name
+    assert not_ada.learner is None
+    night.start()
+    night.answer(not_ada, 0, [1])
+    assert store.attempts("Ada") == []
+
+
 def test_answers_count_in_the_progress_of_matching_profiles_only(store, catalog, clock):
     store.add_learner("Ada")
     night = make_night(store, catalog, clock)
-    ada, bo = night.join("ada"), night.join("Bo")
+    ada, bo = night.join("ada", learner="Ada"), night.join("Bo", learner="Bo")
     assert (ada.learner, bo.learner) == ("Ada", None)
     night.start()
     clock.advance(4)
@@ -151,11 +214,11 @@ def test_unknown_codes_and_finished_nights(store, catalog, clock):
     with pytest.raises(NightError, match="no quiz night"):
         Night.open(store, "ZZZZZ")
     night = make_night(store, catalog, clock)
-    night.join("Ada")
+    ada = night.join("Ada")
     night.finish()
     with pytest.raises(NightError, match="finished"):
         night.join("Newcomer")
-    assert night.join("Ada").rejoined  # an old player can still look at the podium
+    assert night.join("Ada", token=ada.token).rejoined  # a player can still see the podium
 
 
 def test_results_for_the_report(store, catalog, clock):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import queue
-import random
 import signal
 import subprocess
 import sys
@@ -96,7 +95,7 @@ def test_two_players_one_killed_and_rejoining(tmp_path, catalog):
     database = str(tmp_path / "room.sqlite3")
     host_store = Store(database)
     refs = [catalog[q] for q in ("night-mc", "night-tf", "night-tf-2")]
-    night = Night.create(host_store, refs, NightSettings(timer=30), rng=random.Random(5))
+    night = Night.create(host_store, refs, NightSettings(timer=30))
     ada = PlayerProcess(database, night.code, "Ada")
     bo = PlayerProcess(database, night.code, "Bo")
     players = []

@@ -62,3 +62,21 @@ def test_learner_markdown_lists_the_numbers(store, catalog, seeded):
     assert "| Study streak | 3 days (longest 5 days) |" in text
     for question_id in seeded.weak:
         assert f"`studybuddy show {catalog[question_id].question.show_me.demo}" in text
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["plain", "a`b", "a``[live](https://example.com)``b", "`edge`", "```x```", "<b>x</b> | y"],
+)
+def test_code_spans_cannot_be_closed_from_inside(written):
+    page = rendered(f"- {markdown.code(written)}\n")
+    assert page.tags == ["ul", "li", "code"]  # one code span, no link or other markup
+    assert page.text.strip() == written.strip()
+
+
+def test_a_learner_name_with_backticks_does_not_become_a_link(store, catalog):
+    name = "Dana``[win](https://example.com)``"
+    store.add_learner(name)
+    report = build.build_learner_report(store, name, catalog, now=NOW, tz=UTC)
+    page = rendered(markdown.learner_md(report))
+    assert "a" not in page.tags

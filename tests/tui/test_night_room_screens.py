@@ -3,8 +3,6 @@ player's (the host moves the night on through the API), plus the host resuming a
 
 from __future__ import annotations
 
-import random
-
 from test_night_hotseat import NIGHT_BANKS, SIZE, FakeClock, plain
 
 from studybuddy.night.records import NightSettings
@@ -29,7 +27,6 @@ def room(database: str, clock, ids=("night-mc", "night-tf")) -> tuple[Store, Nig
         [catalog[q] for q in ids],
         NightSettings(timer=20),
         clock=clock,
-        rng=random.Random(3),
     )
     return store, night
 

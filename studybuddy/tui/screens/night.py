@@ -219,13 +219,14 @@ class NightSetupScreen(StudyScreen[None]):
 
     def _join(self) -> None:
         from studybuddy.night.room import Night
+        from studybuddy.night.tokens import join_keeping_token
         from studybuddy.tui.screens.night_player import NightPlayerScreen
 
         code = self.query_one("#join-code", Input).value
         name = self.query_one("#join-name", Input).value
         team = self.query_one("#join-team", Input).value or None
         night = Night.open(self.app.store, code, clock=self.clock)
-        player = night.join(name, team)
+        player = join_keeping_token(night, name, team, learner=self.app.profile)
         self._error("")
         self.app.push_screen(NightPlayerScreen(night, player))
 
