@@ -78,7 +78,7 @@ SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 def _check_backup(backup: Path) -> None:
-    from studybuddy.store.db import SQLITE_HEADER
+    from studybuddy.store.opening import SQLITE_HEADER
 
     if not backup.is_file():
         raise StoreError(f"{backup}: no such backup file")

@@ -104,7 +104,7 @@ class ExportedLearner(_Strict):
     @field_validator("name")
     @classmethod
     def _name_as_the_app_allows(cls, name: str) -> str:
-        from studybuddy.store.store import clean_name  # the one rule for profile names
+        from studybuddy.store.core import clean_name  # the one rule for profile names
 
         try:
             return clean_name(name)
