@@ -9,6 +9,8 @@ job.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from studybuddy.banks.grading import grade
 from studybuddy.banks.keypoints import Text, coverage, phrase_echoes_prompt
@@ -370,3 +372,12 @@ def test_a_dot_inside_code_does_not_end_a_clause():
     text = Text("queries @ keys.T. Then softmax")
     assert [t.clause for t in text.tokens] == [0, 0, 0, 0, 1, 1]
     assert suggested(question, "For all tokens at once: queries @ keys.T.") == "good"
+
+
+@given(
+    st.text(alphabet=st.sampled_from(list("bert gpt encoder decoder not , . ; : and then @ ( )'")))
+)
+def test_the_grader_never_raises_on_any_text(text):
+    for question in (BERT_VS_GPT, TWO_STEPS, DROPOUT, FEW_SHOT):
+        result = grade(question, text)
+        assert result.details["suggested"] in ("again", "hard", "good")
