@@ -81,7 +81,7 @@ def test_roles_the_right_way_round_cover_both_points(answer):
 def test_a_negated_role_is_no_evidence():
     result = grade(BERT_VS_GPT, "BERT doesn't use the encoder. GPT isn't a decoder.")
     assert result.details["covered"] == [] and result.details["suggested"] == "again"
-    assert "Only found negated" in result.feedback
+    assert "Found only under a negation" in result.feedback
 
 
 TWO_STEPS = short(
