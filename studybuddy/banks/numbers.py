@@ -212,9 +212,12 @@ def _suffix(rest: str, shown: str, byte_question: bool) -> tuple[float, str, boo
 
 
 def parse_number(text: str) -> tuple[float, bool]:
-    """The number in `text` (with any multiple applied) and whether it carried a percent sign.
-    Raises NotANumber."""
+    """The plain number in `text` and whether it carried a percent sign; a multiple or unit
+    ('163M', '622 MB') is refused, since without the question's unit it cannot be read (the
+    importers decide with it whether a CSV answer is a number). Raises NotANumber."""
     quantity = parse_quantity(text)
+    if quantity.word or quantity.nouns:
+        raise NotANumber(f"{text.strip()!r} is not a plain number")
     return quantity.value, quantity.percent
 
 
