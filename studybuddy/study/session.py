@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any
 from studybuddy.study.resume import ResumeStore
 
 if TYPE_CHECKING:
-    from studybuddy.banks.grading import Grade, Rating
+    from fsrs import Rating
+
+    from studybuddy.banks.grading import Grade
     from studybuddy.banks.loader import LoadResult
     from studybuddy.store import LearnerStats, QuestionInfo, Scheduled, Store
     from studybuddy.study.catalog import Catalog, QuestionRef
