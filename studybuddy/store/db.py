@@ -126,6 +126,9 @@ def make_engine(target: str, *, busy_timeout: float = 5.0) -> Engine:
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": busy_timeout} if is_sqlite else {},
+            # a server restarted since the last query leaves dead connections in the pool: each
+            # is tested when taken out and replaced, instead of failing the next answer
+            pool_pre_ping=not is_sqlite,
         )
     except (NoSuchModuleError, ImportError) as exc:
         raise StoreError(

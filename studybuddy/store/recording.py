@@ -1,5 +1,11 @@
-"""The Store's recording: one graded answer saved and its question rescheduled, kept in memory
-while the database is locked."""
+"""The Store's recording: one graded answer saved and its question rescheduled.
+
+An answer the database does not take, for any reason (a lock, a full disk, a restarted server,
+a file made read-only or replaced), is kept in memory and saved first on the next call; an
+answer is only ever dropped once it is stored. If the process must end with answers still
+unsaved, `close()` writes them to a recovery file (`recovery.py`) and the next Store opened on
+the same database saves them.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import json
 import threading
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from fsrs import Rating
@@ -38,6 +45,7 @@ class PendingAttempt:
 
 class Recording(StoreCore):
     _unsaved: list[PendingAttempt]
+    _file_identity: tuple[Path, tuple[int, int]] | None  # an SQLite file's (device, inode)
     _saving: threading.RLock  # one attempt at a time, so a queue kept during a lock stays in order
 
     def record_attempt(
@@ -95,19 +103,37 @@ class Recording(StoreCore):
         while self._unsaved:
             item = self._unsaved[0]
             try:
+                self._check_same_file()
                 with translated_errors(self.location):
                     saved[item] = self._save(item)
             except StoreError as exc:
-                if exc.locked:
-                    raise StoreError(
-                        f"{exc} Your last {len(self._unsaved)} answer(s) are kept and will be "
-                        "saved with the next one.",
-                        locked=True,
-                    ) from exc
-                self._unsaved.pop(0)  # retrying cannot help with anything but a lock
-                raise
+                # kept, whatever went wrong: a disk may be freed, a server restarted, a lock
+                # released; the learner is told, and quitting writes them to a recovery file
+                count = len(self._unsaved)
+                raise StoreError(
+                    f"{exc} Your last {count} answer{'s are' if count != 1 else ' is'} kept "
+                    "and will be saved with the next one.",
+                    locked=exc.locked,
+                ) from exc
             self._unsaved.pop(0)
         return saved
+
+    def _check_same_file(self) -> None:
+        """SQLite goes on writing into a file that was deleted or replaced under it, and those
+        answers are gone with the old file: stop recording once the path holds another file."""
+        if self._file_identity is None:
+            return
+        path, identity = self._file_identity
+        try:
+            now = path.stat()
+        except OSError:
+            now = None
+        if now is None or (now.st_dev, now.st_ino) != identity:
+            raise StoreError(
+                f"the database file {path} was moved, deleted or replaced while StudyBuddy "
+                "was running, so nothing more is written to it. Quit and start again to "
+                "save into the file now at that path."
+            )
 
     def _save(self, item: PendingAttempt) -> Scheduled:
         learner_id = self.learner_id(item.learner)

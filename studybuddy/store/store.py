@@ -8,9 +8,11 @@ one module per section: learners, recording, history, group and admin (the datab
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
+from studybuddy.store import recovery
 from studybuddy.store.admin import Admin
-from studybuddy.store.db import display_name, writer
+from studybuddy.store.db import display_name, sqlite_path, writer
 from studybuddy.store.errors import StoreError
 from studybuddy.store.group import Group
 from studybuddy.store.history import History
@@ -29,13 +31,41 @@ class Store(Recording, History, Group, Admin):
         self._lock = threading.Lock()  # the learner id cache
         # one attempt at a time from this Store, so a queue kept during a lock stays in order
         self._saving = threading.RLock()
+        path = sqlite_path(target)
+        stat = path.stat() if path is not None and path.exists() else None
+        self._file_identity = (path, (stat.st_dev, stat.st_ino)) if path and stat else None
+        self.recovery_file: Path | None = None  # where close() put answers it could not save
+        self.recovered = self._save_recovered()
+
+    def _save_recovered(self) -> int:
+        """Save answers a previous run left in a recovery file; returns how many were saved.
+        Whatever still fails stays in memory (and goes back to the file on close)."""
+        items, files, invalid = recovery.load(self.target)
+        if not files:
+            return 0
+        self._unsaved.extend(items)
+        try:
+            self.flush()
+        except StoreError:
+            pass
+        if self._unsaved or invalid:
+            # back on disk at once (a crash before close() must not lose them); an entry
+            # that failed validation is kept as written, for a person to look at
+            if recovery.write(self.target, list(self._unsaved), keep=invalid) is None:
+                recovery.release(files)
+                return len(items) - len(self._unsaved)
+        recovery.remove(files)
+        return len(items) - len(self._unsaved)
 
     def close(self) -> None:
-        """Release the database, after one more try at saving attempts kept while it was
-        locked (check `unsaved` first to warn the learner: close() itself never raises)."""
+        """Release the database, after one more try at saving attempts it would not take;
+        what still fails goes to a recovery file (`recovery_file`), saved on the next open.
+        close() itself never raises: check `unsaved` first to warn the learner."""
         if self._unsaved:
             try:
                 self.flush()
             except StoreError:
                 pass
+        if self._unsaved:
+            self.recovery_file = recovery.keep(self.target, list(self._unsaved))
         self.engine.dispose()

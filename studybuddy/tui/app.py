@@ -132,7 +132,7 @@ class StudyBuddyApp(App[None]):
                 )
 
     async def action_quit(self) -> None:
-        """Quit, unless answers kept in memory (database locked) could still be saved."""
+        """Quit, unless answers the database has not taken yet could still be saved."""
         store = self.session.opened_store
         if store is not None and store.unsaved and not self._quit_anyway:
             try:
@@ -141,10 +141,12 @@ class StudyBuddyApp(App[None]):
                 pass
             if store.unsaved:
                 self._quit_anyway = True
+                count = store.unsaved
                 self.notify(
-                    f"{store.unsaved} answer(s) could not be saved: the database is locked. "
-                    "Close the other program using it and try again, or press Ctrl+Q again "
-                    "to quit and lose them.",
+                    f"{count} answer{'s' if count != 1 else ''} not saved yet: the database "
+                    "does not take them now. Fix that and try again, or press Ctrl+Q again: "
+                    "they are then kept in a recovery file and saved the next time "
+                    "StudyBuddy opens this database.",
                     severity="error",
                     timeout=20,
                 )

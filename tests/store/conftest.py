@@ -35,7 +35,7 @@ def make_postgres_url() -> Iterator[Callable[[], str]]:
     from sqlalchemy import create_engine, text
 
     base = _postgres_base()
-    admin = create_engine(base)
+    admin = create_engine(base, pool_pre_ping=True)  # survives a test restarting the server
     schemas: list[str] = []
 
     def make() -> str:

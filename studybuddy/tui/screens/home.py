@@ -147,6 +147,11 @@ class HomeScreen(StudyScreen[None]):
     def refresh_progress(self) -> None:
         app, session = self.app, self.app.session
         try:
+            store = session.store
+            if store.recovered:  # answers an earlier run could not save, saved just now
+                count, store.recovered = store.recovered, 0
+                note = f"Saved {count} answer{'s' if count != 1 else ''} kept from last time."
+                app.call_from_thread(app.notify, note, timeout=8)
             due_ids = session.due_question_ids()
             progress = session.chapter_progress(due_ids)
             open_set = session.open_set()
