@@ -21,13 +21,7 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="The findings as JSON.")] = False,
 ) -> None:
     """Integrity check, schema version and row counts; exit status 1 if damaged."""
-    from studybuddy.store.db import sqlite_path
-
-    path = sqlite_path(default_database())
-    if path is not None and not path.exists():
-        # checking must not create the database it was asked about
-        raise fail(f"no database at {path} (pass --db with the file to check)")
-    with opened_store() as store:
+    with opened_store(read_only=True) as store:  # checking must not change what it checks
         result = store.check()
     if as_json:
         typer.echo(json.dumps({**result.__dict__, "ok": result.ok}, indent=2))
@@ -61,7 +55,7 @@ def export_json(
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
 ) -> None:
     """Every profile, attempt and review state as JSON (`db import` reads it back)."""
-    with opened_store() as store:
+    with opened_store(read_only=True) as store:
         data = store.export_to(file, profile or None, overwrite=force)
     attempts = sum(len(learner["attempts"]) for learner in data["learners"])
     typer.echo(f"exported {len(data['learners'])} profile(s), {attempts} attempt(s) to {file}")

@@ -30,14 +30,15 @@ def failing_cleanly() -> Iterator[None]:
 
 
 @contextmanager
-def opened_store() -> Iterator[Store]:
+def opened_store(*, read_only: bool = False) -> Iterator[Store]:
     """The database named by --db / $STUDYBUDDY_DB, closed on leaving; a StudyBuddyError
-    while opening or using it ends the command as `error: …`."""
+    while opening or using it ends the command as `error: …`. `read_only` for commands that
+    only look: they must not create, migrate or write the database they were asked about."""
     from studybuddy.locations import default_database
     from studybuddy.store import Store
 
     with failing_cleanly():
-        store = Store(default_database())
+        store = Store(default_database(), read_only=read_only)
         try:
             yield store
         finally:

@@ -146,7 +146,7 @@ def list_nights(
     """The latest nights with their codes (for `--resume` and `report --night`)."""
     from studybuddy.night.results import recent_nights
 
-    with opened_store() as store:
+    with opened_store(read_only=True) as store:
         nights = recent_nights(store, limit)
     if not nights:
         typer.echo("no quiz nights yet (`studybuddy night play` or `studybuddy night host`)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from enum import IntEnum
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import Connection, event, func, select
 from sqlalchemy.engine import URL, Engine, make_url
@@ -89,7 +90,7 @@ def sqlite_path(target: str) -> Path | None:
     return Path(url.database)
 
 
-def _sqlite_listeners(engine: Engine, busy_timeout: float) -> None:
+def _sqlite_listeners(engine: Engine, busy_timeout: float, read_only: bool) -> None:
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection, _record) -> None:
         # we issue BEGIN ourselves (below); the driver's own implicit BEGIN would hide it
@@ -97,8 +98,10 @@ def _sqlite_listeners(engine: Engine, busy_timeout: float) -> None:
         cursor = dbapi_connection.cursor()
         # the busy timeout first, so even switching to WAL waits for a busy database
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
-        # WAL lets a second terminal read while one writes
-        cursor.execute("PRAGMA journal_mode=WAL")
+        if read_only:  # not even the journal mode changes: switching to WAL writes the file
+            cursor.execute("PRAGMA query_only=ON")
+        else:  # WAL lets a second terminal read while one writes
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -108,20 +111,26 @@ def _sqlite_listeners(engine: Engine, busy_timeout: float) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def _postgres_listeners(engine: Engine, busy_timeout: float) -> None:
+def _postgres_listeners(engine: Engine, busy_timeout: float, read_only: bool) -> None:
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection, _record) -> None:
         # PostgreSQL waits for a lock forever by default; give up like SQLite's busy timeout
         with dbapi_connection.cursor() as cursor:
             cursor.execute(f"SET lock_timeout = {int(busy_timeout * 1000)}")
+            if read_only:
+                cursor.execute("SET default_transaction_read_only = on")
         dbapi_connection.commit()  # a SET inside a rolled-back transaction would be undone
 
 
-def make_engine(target: str, *, busy_timeout: float = 5.0) -> Engine:
+def make_engine(target: str, *, busy_timeout: float = 5.0, read_only: bool = False) -> Engine:
     """An engine on `target`, configured for its backend; it touches nothing until used
     (`opening.open_database` checks, creates and migrates the database)."""
     url = _parse(target)
     is_sqlite = url.get_backend_name() == "sqlite"
+    if is_sqlite and read_only and url.database:
+        # mode=rw: an existing file only, never a new one (query_only keeps it unwritten)
+        path = quote(str(Path(url.database)))
+        url = url.set(database=f"file:{path}?mode=rw", query={**url.query, "uri": "true"})
     try:
         engine = create_engine(
             url,
@@ -137,9 +146,9 @@ def make_engine(target: str, *, busy_timeout: float = 5.0) -> Engine:
     except (ArgumentError, TypeError, ValueError) as exc:  # e.g. ?timeout=abc
         raise StoreError(f"{display_name(target)}: an option in the URL is wrong ({exc})") from None
     if is_sqlite:
-        _sqlite_listeners(engine, busy_timeout)
+        _sqlite_listeners(engine, busy_timeout, read_only)
     elif url.get_backend_name() == "postgresql":
-        _postgres_listeners(engine, busy_timeout)
+        _postgres_listeners(engine, busy_timeout, read_only)
     return engine
 
 

@@ -10,13 +10,20 @@ from sqlalchemy.engine import Engine
 
 from studybuddy.store.db import display_name, make_engine, sqlite_path
 from studybuddy.store.errors import StoreError, translated_errors
-from studybuddy.store.migrations import migrate
+from studybuddy.store.migrations import SCHEMA_VERSION, database_version, migrate
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-def open_database(target: str, *, busy_timeout: float = 5.0) -> Engine:
-    """An engine on `target` whose schema is current (created or migrated on first open)."""
+def open_database(target: str, *, busy_timeout: float = 5.0, read_only: bool = False) -> Engine:
+    """An engine on `target` whose schema is current (created or migrated on first open).
+
+    `read_only`: for commands that only look (`db check`, `night list`): nothing is created,
+    migrated or written, not even SQLite's journal mode; a database that is missing or needs
+    an upgrade first is a clear error instead.
+    """
+    if read_only:
+        return _open_read_only(target, busy_timeout)
     path = sqlite_path(target)
     if path is not None:
         _probe_sqlite_file(path, busy_timeout)
@@ -33,6 +40,28 @@ def open_database(target: str, *, busy_timeout: float = 5.0) -> Engine:
     except BaseException:
         engine.dispose()
         raise
+    return engine
+
+
+def _open_read_only(target: str, busy_timeout: float) -> Engine:
+    path = sqlite_path(target)
+    if path is not None:
+        if not path.is_file():
+            raise StoreError(f"no database at {path} (pass --db with the file to look at)")
+        _probe_sqlite_file(path, busy_timeout)
+    engine = make_engine(target, busy_timeout=busy_timeout, read_only=True)
+    try:
+        with translated_errors(display_name(target)), engine.connect() as connection:
+            version = database_version(connection)
+    except BaseException:
+        engine.dispose()
+        raise
+    if version != SCHEMA_VERSION:
+        engine.dispose()
+        raise StoreError(
+            f"{display_name(target)} has schema version {version}, this StudyBuddy reads "
+            f"{SCHEMA_VERSION}: open it once with `studybuddy` (which upgrades it), then retry"
+        )
     return engine
 
 

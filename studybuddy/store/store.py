@@ -21,10 +21,12 @@ from studybuddy.store.recording import PendingAttempt, Recording
 
 
 class Store(Recording, History, Group, Admin):
-    def __init__(self, target: str, *, busy_timeout: float = 5.0) -> None:
+    def __init__(self, target: str, *, busy_timeout: float = 5.0, read_only: bool = False) -> None:
+        """`read_only`: for commands that only look; nothing is created, migrated or written
+        (answers a previous run left in a recovery file wait for a Store that may write)."""
         self.target = target
         self.location = display_name(target)
-        self.engine = open_database(target, busy_timeout=busy_timeout)
+        self.engine = open_database(target, busy_timeout=busy_timeout, read_only=read_only)
         self._writer = writer(self.engine)
         self._learner_ids: dict[str, int] = {}
         self._unsaved: list[PendingAttempt] = []
@@ -35,7 +37,7 @@ class Store(Recording, History, Group, Admin):
         stat = path.stat() if path is not None and path.exists() else None
         self._file_identity = (path, (stat.st_dev, stat.st_ino)) if path and stat else None
         self.recovery_file: Path | None = None  # where close() put answers it could not save
-        self.recovered = self._save_recovered()
+        self.recovered = 0 if read_only else self._save_recovered()
 
     def _save_recovered(self) -> int:
         """Save answers a previous run left in a recovery file; returns how many were saved.
