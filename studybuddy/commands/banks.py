@@ -130,8 +130,12 @@ def list_banks(
 def validate(
     paths: Annotated[list[Path] | None, typer.Argument(help="Bank files or folders.")] = None,
 ) -> None:
-    """Check banks; print every problem as file:line: question-id: field: expected."""
-    from studybuddy.banks.validate import show_me_problems
+    """Check banks; print every problem as file:line: question-id: field: expected.
+
+    Warnings (advice such as a right option that stands out by its length) are printed the same
+    way with 'warning:' before what was expected; only errors make the exit status 1.
+    """
+    from studybuddy.banks.validate import content_problems, show_me_problems
 
     files = _expand(paths or [question_banks_dir()])
     result = load_banks(files)
@@ -143,13 +147,22 @@ def validate(
         for problem in result.problems:
             typer.echo(str(problem))
         raise fail(f"show_me not checked: the demos could not be loaded ({exc})") from None
-    problems = sorted([*result.problems, *show_me_problems(result, demos, param_problems)])
-    for problem in problems:
+    found = sorted(
+        [
+            *result.problems,
+            *show_me_problems(result, demos, param_problems),
+            *content_problems(result),
+        ]
+    )
+    for problem in found:
         typer.echo(str(problem))
+    problems = [p for p in found if p.severity != "warning"]
+    warnings = len(found) - len(problems)
+    also = f" and {_count(warnings, 'warning')}" if warnings else ""
     if problems:
-        raise fail(f"{_count(len(problems), 'problem')} in {_count(len(files), 'file')}")
+        raise fail(f"{_count(len(problems), 'problem')}{also} in {_count(len(files), 'file')}")
     count = sum(len(b.questions()) for b in result.banks)
-    typer.echo(f"ok: {len(result.banks)} banks, {count} questions")
+    typer.echo(f"ok: {len(result.banks)} banks, {count} questions{also}")
 
 
 @app.command("import")

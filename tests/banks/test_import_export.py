@@ -110,6 +110,7 @@ def test_csv_import_reads_every_question_type():
         id="csv-attention",
         title="Attention, from a spreadsheet",
         source="course",
+        pages_from="the course handout",
         chapters=[
             Chapter(id="csv-attention-scaling", title="Scaling", questions=first),
             Chapter(id="csv-attention-masking", title="Masking", questions=second),
@@ -126,6 +127,7 @@ def test_markdown_import_reads_every_question_type():
         title="Attention, from notes",
         source="course",
         description="Questions written as Markdown.",
+        pages_from="the course handout",
         chapters=[
             Chapter(id="md-scaling", title="Scaling", source="ch. 3", questions=first),
             Chapter(id="md-attention-masking", title="Masking", questions=second),
