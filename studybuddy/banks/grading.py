@@ -25,7 +25,7 @@ import bisect
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from studybuddy.banks.keypoints import coverage
+from studybuddy.banks.keypoints import Coverage, coverage
 from studybuddy.banks.models import (
     Cloze,
     MultipleChoice,
@@ -49,6 +49,13 @@ class Grade:
     feedback: str
     needs_confirmation: bool = False  # short answers: the learner has the last word
     details: dict[str, Any] = field(default_factory=dict)
+    # False when the reply is no answer at all (blank, not a number, not true/false): the quiz
+    # asks again and records nothing
+    answered: bool = True
+
+
+def not_an_answer(message: str, error: str = "not an answer") -> Grade:
+    return Grade(False, 0.0, message, details={"error": error}, answered=False)
 
 
 def grade_mc(question: MultipleChoice, chosen: list[int] | int) -> Grade:
@@ -79,7 +86,8 @@ def grade_tf(question: TrueFalse, answer: bool | str) -> Grade:
     if isinstance(answer, str):
         word = answer.strip().casefold()
         if word not in _TRUE | _FALSE:
-            return Grade(False, 0.0, f"{answer.strip()!r} is not an answer: type true or false")
+            shown = repr(answer.strip()) if answer.strip() else "An empty reply"
+            return not_an_answer(f"{shown} is not an answer: type true or false")
         answer = word in _TRUE
     correct = answer == question.answer
     return Grade(correct, float(correct), "Correct." if correct else f"It is {question.answer}.")
@@ -92,7 +100,7 @@ def grade_numeric(question: Numeric, typed: str | float) -> Grade:
     try:
         options = readings(str(typed), question.unit)
     except NotANumber as exc:
-        return Grade(False, 0.0, f"{exc}.", details={"error": "not a number"})
+        return not_an_answer(f"{exc}.", "not a number")
     for reading in options:
         if within(reading.value, question.value, question.tolerance):
             note = f" ({typed} read {reading.how})" if reading.how == "as a fraction" else ""
@@ -103,35 +111,58 @@ def grade_numeric(question: Numeric, typed: str | float) -> Grade:
     return Grade(False, 0.0, f"You gave {shown}; the answer is {expected}.", details=details)
 
 
-def suggested_rating(share: float, answered: bool) -> Rating:
-    """Half the key points or more is a pass. 'easy' is never suggested: how hard recall felt
-    is not in the text, so only the learner can say it."""
-    if not answered or share < 0.5:
+def suggested_rating(found: Coverage, answered: bool = True) -> Rating:
+    """Half the key points or more is a pass, all of them 'good'; a contradicted point is
+    'again' whatever else is right. 'easy' is never suggested: how hard recall felt is not in
+    the text, so only the learner can say it."""
+    if not answered or found.contradicted or found.share < 0.5:
         return "again"
-    return "good" if share >= 1 else "hard"
+    return "good" if found.share >= 1 else "hard"
 
 
 def grade_short(question: ShortAnswer, text: str) -> Grade:
-    found = coverage(text, list(question.key_points))
+    found = coverage(text, question.key_points, question.prompt, question.misconceptions)
     answered = bool(text.strip())
     details: dict[str, Any] = {
         "covered": [p.point for p in found.covered],
-        "missed": [p.point for p in found.missing],
-        "evidence": found.evidence,
+        "missing": [p.point for p in found.missing],
+        "contradicted": [p.point for p in found.contradicted],
+        "evidence": {point: e.quote for point, e in found.evidence.items()},
+        "misconceptions": [
+            {"point": c.point, "why": c.why, "evidence": c.evidence.quote}
+            for c in found.contradictions
+        ],
         "model_answer": question.model_answer,
     }
+    if not answered:
+        details["suggested"] = "again"
+        message = "Write an answer first (or a guess: you will see the model one)."
+        return Grade(False, 0.0, message, True, {**details, "error": "not an answer"}, False)
     if not question.key_points:
         details["suggested"] = None
         feedback = "Compare your answer with the model answer and rate it yourself."
         return Grade(False, 0.0, feedback, needs_confirmation=True, details=details)
-    rating = suggested_rating(found.share, answered)
+    rating = suggested_rating(found)
     details["suggested"] = rating
-    total = len(question.key_points)
-    feedback = f"You covered {len(found.covered)} of {total} key points."
-    if found.missing:
-        feedback += " Missing: " + "; ".join(p.point for p in found.missing) + "."
-    feedback += f" Suggested rating: {rating} (confirm or change it)."
+    feedback = _short_feedback(found, len(question.key_points), rating)
     return Grade(rating != "again", found.share, feedback, True, details)
+
+
+def _short_feedback(found: Coverage, total: int, rating: Rating) -> str:
+    parts = [f"You covered {len(found.covered)} of {total} key points."]
+    if found.echo_only:
+        parts.append("Your answer only repeats words of the question; say what they mean.")
+    for contradiction in found.contradictions:
+        parts.append(
+            f"Contradicted: {contradiction.point} (you wrote {contradiction.evidence.quote!r}:"
+            f" {contradiction.why.rstrip('.')})."
+        )
+    if found.missing:
+        parts.append("Missing: " + "; ".join(p.point for p in found.missing) + ".")
+    if found.negated:
+        parts.append("Only found negated: " + "; ".join(found.negated) + ".")
+    parts.append(f"Suggested rating: {rating} (confirm or change it).")
+    return " ".join(parts)
 
 
 def confirm(grade: Grade, rating: Rating) -> Grade:

@@ -1,87 +1,407 @@
-"""Which key points a free-text answer covers.
+"""Which key points a free-text answer covers, contradicts or only seems to mention.
 
-A key point counts as covered when one of its accepted phrasings appears in the answer:
-  - word for word after Snowball (Porter 2) stemming, ignoring case, punctuation and the
-    articles a/an/the ("scaled the scores" matches "scale scores");
-  - or with the separators dropped ("multihead" matches "multi-head", "sqrt(dk)" matches
-    "sqrt d_k").
-Synonyms are whatever the bank lists in `accept`; nothing else is guessed. Negation is not
-understood ("not softmax" mentions softmax), which is one reason the learner confirms the grade.
+Reading an answer
+  The answer is split into words (Snowball (Porter 2) stems, case and the articles a/an/the
+  ignored; `@ * × ÷ /` are kept as words of their own, so "attn_weights @ inputs" can be told from
+  "attn_weights * inputs") and into clauses. A clause ends at `.`, `;`, `!`, `?`, `,` and a line
+  break, and a new one starts at a joining word: and, but, while, whilst, whereas, although,
+  though, however, because, so, then, nor. Contractions are read out first ("isn't" is "is not",
+  "can't" "can not", "won't" "will not").
+
+Phrases (`KeyPoint.accept`, `Misconception.match`)
+  A phrase is found when its words appear in a row, stem for stem ("scaled the scores" matches
+  "scale scores"), or with the separators dropped ("multihead" matches "multi-head", "sqrt(dk)"
+  matches "sqrt d_k"). A word ending in `*` matches any word it begins ("fine-tun*" matches
+  "fine-tuned"). Operators in the answer are skipped unless the phrase has one itself.
+  ` ... ` splits a phrase into parts that must appear in this order within one clause:
+  "bert ... encoder" is found in "BERT is built on the encoder", not in "BERT uses the decoder
+  and GPT the encoder". A part may reach into the next clause only when it starts with the word
+  that opens it: "fine-tun* ... then ... pretrain" is found in "first fine-tune, then pretrain".
+
+A found phrase is evidence only when
+  - it is not negated in its clause: not, no, never, without, neither, nor, none, nothing,
+    "rather than" and "instead of" negate what follows them in the clause; a "not" or "never"
+    after a verb such as is/does/can/need ("is not needed", "doesn't") negates the whole clause.
+    The phrase's own words do not count, so "no ... training" is found in "needs no further
+    training". "without it", "not only" negate nothing;
+  - for a key point, it is not an echo of the prompt: a phrase whose content words (all but a
+    few function words) all stand in the prompt is no evidence of knowing the answer, unless it
+    has parts (` ... `) and the prompt does not state them in that order itself (the relation
+    is news).
+
+A key point is covered by one accepted phrase found as evidence, and contradicted when one of
+the question's misconceptions for it is found, not negated (a contradiction outweighs a match;
+a wrong claim counts even in the prompt's words).
+Synonyms are whatever the bank lists; nothing else is guessed, which is one reason the learner
+confirms the grade.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
+from itertools import islice
 
-from studybuddy.banks.models import KeyPoint
+from studybuddy.banks.models import PHRASE_GAP, KeyPoint, Misconception
 
-_WORD = re.compile(r"[^\W_]+")  # letters and digits; '_', '-' and punctuation separate words
+# letters and digits; '_', '-' and other punctuation separate words; a few operators are words
+_TOKEN = re.compile(r"[^\W_]+|[@*×÷/]|(?<!\d)[.;!?,](?!\d)|[.;!?,](?=\s|$)|\n")
+_OPERATORS = frozenset("@*×÷/")
+_BREAKS = frozenset(".;!?,\n")
 _ARTICLES = frozenset({"a", "an", "the"})
 _LONGEST_JOINED = 4  # words an answer may split a compound into ("multi head attention")
+_MOST_MATCHES = 64  # ways of matching one phrase that are checked for negation and echo
+_JOINERS = frozenset(
+    "and but while whilst whereas although though however because so then nor".split()
+)
+_NEGATIONS = frozenset("not no never without neither nor none nothing".split())
+_PAIRED_NEGATIONS = {"than": "rather", "of": "instead"}  # "rather than", "instead of"
+_VERBS = frozenset(
+    "is are was were be been being am do does did can could will would shall should may might "
+    "must has have had need needs ought".split()
+)
+_PRONOUNS = frozenset("it this that them these those".split())
+_FUNCTION_WORDS = frozenset(
+    "a an the of to in on for by with is are was were be been it its this that these those and "
+    "or as at from what which who whom how why does do did each there their they them can will "
+    "would should has have had than into so such we you your i me my our us his her he she "
+    "when where then also about".split()
+)
+_CONTRACTIONS = [
+    (re.compile(r"\bcan['’]t\b", re.I), "can not"),
+    (re.compile(r"\bwon['’]t\b", re.I), "will not"),
+    (re.compile(r"\bshan['’]t\b", re.I), "shall not"),
+    (re.compile(r"n['’]t\b", re.I), " not"),
+]
 
 
 @cache
-def _stem_words():
+def _stemmer():
     import snowballstemmer  # imported on first use: the TUI starts without it
 
-    return snowballstemmer.stemmer("english").stemWords
+    return snowballstemmer.stemmer("english")
 
 
-def words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text.casefold()) if w not in _ARTICLES]
+def _stem(word: str) -> str:
+    return str(_stemmer().stemWord(word))
 
 
-def stems(text: str) -> list[str]:
-    return _stem_words()(words(text))
+def expand_contractions(text: str) -> str:
+    for pattern, replacement in _CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 @dataclass(frozen=True)
-class _Answer:
-    stems: tuple[str, ...]
-    joined: frozenset[str]  # runs of up to _LONGEST_JOINED words written without separators
+class _Token:
+    raw: str  # casefolded word or operator
+    stem: str
+    clause: int
+    leads: bool  # a joining word at the start of its clause ("then" in "…, then pretrain")
+    start: int  # where it stands in the text, for quoting the evidence
+    end: int
+
+    @property
+    def operator(self) -> bool:
+        return self.raw in _OPERATORS
+
+
+class Text:
+    """A text read into words and clauses."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        expanded = expand_contractions(text)
+        tokens: list[_Token] = []
+        clause, fresh = 0, True  # fresh: nothing in the current clause yet
+        leading = True  # still among the joining words that open the clause
+        for match in _TOKEN.finditer(expanded.casefold()):
+            raw = match.group()
+            if raw in _BREAKS:
+                if not fresh:
+                    clause, fresh, leading = clause + 1, True, True
+                continue
+            if raw in _ARTICLES:
+                continue
+            joiner = raw in _JOINERS
+            if joiner and not fresh and not leading:
+                clause, fresh, leading = clause + 1, True, True
+            leads = joiner and leading
+            leading = leading and joiner
+            fresh = False
+            # offsets into the expanded text: close enough to quote (contractions only grow it)
+            tokens.append(_Token(raw, _stem(raw), clause, leads, match.start(), match.end()))
+        self.expanded = expanded
+        self.tokens = tokens
+        self.words_only = [i for i, t in enumerate(tokens) if not t.operator]
+        self.everything = list(range(len(tokens)))
+        self.stem_set = frozenset(t.stem for t in tokens)
+
+    def content_stems(self, indices: Sequence[int] | None = None) -> set[str]:
+        chosen = self.tokens if indices is None else [self.tokens[i] for i in indices]
+        return {t.stem for t in chosen if t.raw not in _FUNCTION_WORDS}
+
+    def quote(self, indices: Sequence[int]) -> str:
+        first, last = self.tokens[min(indices)], self.tokens[max(indices)]
+        end = last.end
+        while (
+            self.expanded[first.start : end].count("(")
+            > self.expanded[first.start : end].count(")")
+            and self.expanded[end : end + 1] == ")"
+        ):
+            end += 1  # "multiplied by (1 - p)", not "multiplied by (1 - p"
+        return " ".join(self.expanded[first.start : end].split())
+
+    # --- negation -------------------------------------------------------------------------
+
+    def _cues(self) -> list[tuple[int, bool]]:
+        """(index, whole clause?) of every negation cue."""
+        cues = []
+        tokens = self.tokens
+        for i, token in enumerate(tokens):
+            before = tokens[i - 1].raw if i and tokens[i - 1].clause == token.clause else None
+            after = tokens[i + 1] if i + 1 < len(tokens) else None
+            same_clause_after = after is not None and after.clause == token.clause
+            if token.raw in _NEGATIONS:
+                if token.raw == "not" and same_clause_after and after and after.raw == "only":
+                    continue
+                if (
+                    after is not None
+                    and same_clause_after
+                    and after.raw in _PRONOUNS
+                    and i + 2 < len(tokens)
+                    and tokens[i + 2].clause == token.clause
+                ):
+                    continue  # "without it, …": the cue's object is the pronoun
+                whole = token.raw in {"not", "never"} and before in _VERBS
+                cues.append((i, whole))
+            elif _PAIRED_NEGATIONS.get(token.raw) == before and before is not None:
+                cues.append((i, False))
+        return cues
+
+    @cached_property
+    def cues(self) -> list[tuple[int, bool]]:
+        return self._cues()
+
+    def negated(self, matched: Sequence[int]) -> bool:
+        mine = set(matched)
+        for cue, whole in self.cues:
+            if cue in mine:
+                continue
+            clause = self.tokens[cue].clause
+            if any(self.tokens[t].clause == clause and (whole or t > cue) for t in matched):
+                return True
+        return False
+
+    # --- finding phrases ------------------------------------------------------------------
+
+    def find(self, phrase: Phrase) -> Iterator[list[int]]:
+        """The ways the phrase's parts appear in order (token indices of the words matched),
+        at most _MOST_MATCHES of them: a long answer repeating its words must not take long."""
+        view = self.everything if phrase.has_operator else self.words_only
+        spans = [self._spans(part, view) for part in phrase.parts]
+
+        def extend(k: int, last: int | None, taken: list[int]) -> Iterator[list[int]]:
+            if k == len(spans):
+                yield taken
+                return
+            for span in spans[k]:
+                if last is None or self._may_follow(last, span[0]):
+                    yield from extend(k + 1, span[-1], [*taken, *span])
+
+        return islice(extend(0, None, []), _MOST_MATCHES)
+
+    def contains(self, phrase: Phrase) -> bool:
+        return next(self.find(phrase), None) is not None
+
+    def _may_follow(self, last: int, first: int) -> bool:
+        if first <= last:
+            return False
+        a, b = self.tokens[last], self.tokens[first]
+        return b.clause == a.clause or (b.clause == a.clause + 1 and b.leads)
+
+    def _spans(self, part: _Part, view: list[int]) -> list[list[int]]:
+        spans = []
+        n = len(part.words)
+        for at in range(len(view)):
+            window = view[at : at + n]
+            if len(window) == n and all(
+                w.matches(self.tokens[i]) for w, i in zip(part.words, window, strict=True)
+            ):
+                if all(self._may_follow(a, b) for a, b in zip(window, window[1:], strict=False)):
+                    spans.append(window)
+                    continue
+            for size in range(1, _LONGEST_JOINED + 1):
+                window = view[at : at + size]
+                if len(window) < size:
+                    break
+                if len({self.tokens[i].clause for i in window}) > 1:
+                    break
+                joined = "".join(self.tokens[i].raw for i in window)
+                if joined == part.joined or (len(joined) > 3 and _stem(joined) == part.joined_stem):
+                    spans.append(window)
+                    break
+        return spans
+
+
+@dataclass(frozen=True)
+class _Word:
+    raw: str
+    stem: str
+    prefix: bool
+
+    def matches(self, token: _Token) -> bool:
+        if self.prefix:
+            return token.raw.startswith(self.raw)
+        return token.stem == self.stem
+
+
+@dataclass(frozen=True)
+class _Part:
+    words: tuple[_Word, ...]
+    joined: str
+    joined_stem: str
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """An accepted phrasing or a misconception, parsed (see the module docstring)."""
+
+    text: str
+    parts: tuple[_Part, ...]
+    has_operator: bool
 
     @classmethod
-    def of(cls, text: str) -> _Answer:
-        plain = words(text)
-        joined = {
-            "".join(plain[i : i + n])
-            for n in range(1, _LONGEST_JOINED + 1)
-            for i in range(len(plain) - n + 1)
-        }
-        return cls(tuple(_stem_words()(plain)), frozenset(joined))
+    @cache
+    def of(cls, text: str) -> Phrase:
+        parts = []
+        for piece in text.split(PHRASE_GAP.strip()):
+            raws = re.findall(r"[^\W_]+\*?|[@*×÷/]", piece.casefold())
+            found = []
+            for raw in raws:
+                if raw in _ARTICLES:
+                    continue
+                prefix = raw.endswith("*") and len(raw) > 1
+                word = raw.rstrip("*") if prefix else raw
+                found.append(_Word(word, _stem(word), prefix))
+            if not found:
+                continue
+            joined = "".join(w.raw for w in found)
+            parts.append(_Part(tuple(found), joined, _stem(joined)))
+        operator = any(w.raw in _OPERATORS for p in parts for w in p.words)
+        return cls(text, tuple(parts), operator)
 
-    def mentions(self, phrase: str) -> bool:
-        wanted = tuple(stems(phrase))
-        if not wanted:
-            return False
-        n = len(wanted)
-        if any(self.stems[i : i + n] == wanted for i in range(len(self.stems) - n + 1)):
-            return True
-        return "".join(words(phrase)) in self.joined
+    @property
+    def gapped(self) -> bool:
+        return len(self.parts) > 1
+
+
+@dataclass(frozen=True)
+class Evidence:
+    phrase: str  # the bank's phrase
+    quote: str  # the learner's words that matched it
+
+
+def _evidence(answer: Text, prompt: Text | None, phrase_text: str) -> tuple[Evidence | None, str]:
+    """The phrase as evidence in the answer, or None and why not ('', 'negated', 'echo').
+    Without a prompt, echoes are not looked for."""
+    phrase = Phrase.of(phrase_text)
+    if not phrase.parts:
+        return None, ""
+    reason = ""
+    for matched in answer.find(phrase):
+        if answer.negated(matched):
+            reason = reason or "negated"
+            continue
+        if prompt is not None and _echoes(answer, prompt, phrase, matched):
+            reason = "echo"
+            continue
+        return Evidence(phrase_text, answer.quote(matched)), ""
+    return None, reason
+
+
+def _echoes(answer: Text, prompt: Text, phrase: Phrase, matched: Sequence[int]) -> bool:
+    if not answer.content_stems(matched) <= prompt.stem_set:
+        return False
+    return not phrase.gapped or prompt.contains(phrase)
+
+
+def phrase_echoes_prompt(phrase: str, prompt: str) -> bool:
+    """Whether the phrase, found in an answer, would only repeat the prompt (never evidence)."""
+    parsed = Phrase.of(phrase)
+    if not parsed.parts:
+        return True
+    as_answer = Text(" ".join(" ".join(w.raw for w in p.words) for p in parsed.parts))
+    asked = Text(prompt)
+    return all(_echoes(as_answer, asked, parsed, m) for m in as_answer.find(parsed))
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    point: str
+    why: str
+    evidence: Evidence
 
 
 @dataclass(frozen=True)
 class Coverage:
     covered: list[KeyPoint] = field(default_factory=list)
     missing: list[KeyPoint] = field(default_factory=list)
-    evidence: dict[str, str] = field(default_factory=dict)  # point -> the phrase found
+    contradicted: list[KeyPoint] = field(default_factory=list)
+    evidence: dict[str, Evidence] = field(default_factory=dict)  # covered point -> evidence
+    contradictions: list[Contradiction] = field(default_factory=list)
+    # missing points that were found only negated or only as the prompt's own words
+    negated: list[str] = field(default_factory=list)
+    echoed: list[str] = field(default_factory=list)
+    echo_only: bool = False  # the answer says nothing the prompt does not already say
 
     @property
     def share(self) -> float:
-        total = len(self.covered) + len(self.missing)
+        total = len(self.covered) + len(self.missing) + len(self.contradicted)
         return len(self.covered) / total if total else 0.0
 
 
-def coverage(answer: str, key_points: list[KeyPoint]) -> Coverage:
-    text = _Answer.of(answer)
-    covered, missing, evidence = [], [], {}
+def coverage(
+    answer: str,
+    key_points: Sequence[KeyPoint],
+    prompt: str = "",
+    misconceptions: Sequence[Misconception] = (),
+) -> Coverage:
+    text, asked = Text(answer), Text(prompt)
+    contradictions = []
+    for misconception in misconceptions:
+        for phrase in misconception.match:
+            # a wrong claim is wrong even in the prompt's words ("Which of BERT and GPT uses the
+            # encoder?" "GPT uses the encoder.")
+            found, _ = _evidence(text, None, phrase)
+            if found is not None:
+                contradictions.append(Contradiction(misconception.point, misconception.why, found))
+                break
+    against = {c.point for c in contradictions}
+    covered, missing, contradicted = [], [], []
+    evidence: dict[str, Evidence] = {}
+    negated, echoed = [], []
     for point in key_points:
-        found = next((phrase for phrase in point.accept if text.mentions(phrase)), None)
-        if found is None:
-            missing.append(point)
+        if point.point in against:
+            contradicted.append(point)
+            continue
+        reasons = set()
+        for phrase in point.accept:
+            found, reason = _evidence(text, asked, phrase)
+            if found is not None:
+                covered.append(point)
+                evidence[point.point] = found
+                break
+            reasons.add(reason)
         else:
-            covered.append(point)
-            evidence[point.point] = found
-    return Coverage(covered, missing, evidence)
+            missing.append(point)
+            if "negated" in reasons:
+                negated.append(point.point)
+            elif "echo" in reasons:
+                echoed.append(point.point)
+    echo_only = bool(text.tokens) and not covered and text.content_stems() <= asked.stem_set
+    return Coverage(
+        covered, missing, contradicted, evidence, contradictions, negated, echoed, echo_only
+    )

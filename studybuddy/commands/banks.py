@@ -165,6 +165,58 @@ def validate(
     typer.echo(f"ok: {len(result.banks)} banks, {count} questions{also}")
 
 
+@app.command("try")
+def try_answer(
+    question_id: Annotated[str, typer.Argument(help="Id of a bundled question.")],
+    answer: Annotated[
+        str,
+        typer.Argument(
+            help="As typed in the quiz: option numbers or letters ('1,3', 'B'), true/false, a "
+            "number, the text, cloze blanks separated by '|', step numbers in order ('2 1 3')."
+        ),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+) -> None:
+    """Grade one answer exactly as the quiz would (to test a question's accept lists)."""
+    from studybuddy.banks.trial import find_question, try_answer
+
+    result = load_banks(bank_files(bundled_folder()))
+    try:
+        question = find_question((q for b in result.banks for q in b.questions()), question_id)
+    except KeyError as exc:
+        raise fail(str(exc.args[0]), 2) from None
+    trial = try_answer(question, answer)
+    if as_json:
+        typer.echo(json.dumps(trial.as_json(), indent=2, ensure_ascii=False))
+        return
+    for line in trial_lines(trial.as_json()):
+        typer.echo(line)
+
+
+def trial_lines(out: dict[str, object]) -> list[str]:
+    if not out["answered"]:
+        return [f"{out['id']} ({out['type']}): not an answer: {out['feedback']}"]
+    if out["type"] == "short":
+        verdict = f"suggested {out['suggested']}"
+    else:
+        verdict = "right" if out["correct"] else "wrong"
+    lines = [f"{out['id']} ({out['type']}): {verdict}, score {out['score']:.2f}"]
+    if out["type"] == "short":
+        evidence = out["evidence"]
+        assert isinstance(evidence, dict)
+        for point in out["covered"]:  # type: ignore[attr-defined]
+            lines.append(f"  covered:      {point}  (you wrote “{evidence[point]}”)")
+        for wrong in out["misconceptions"]:  # type: ignore[attr-defined]
+            quote = f"you wrote “{wrong['evidence']}”: {wrong['why']}"
+            lines.append(f"  contradicted: {wrong['point']}  ({quote})")
+        for point in out["missing"]:  # type: ignore[attr-defined]
+            lines.append(f"  missing:      {point}")
+    if "read" in out:
+        lines.append(f"  read as {out['value']} ({out['read']})")
+    lines.append(f"  {out['feedback']}")
+    return lines
+
+
 @app.command("import")
 def import_bank(
     file: Annotated[Path, typer.Argument(help="A bank written as .csv or .md (see the README).")],

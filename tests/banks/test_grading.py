@@ -258,7 +258,7 @@ def test_short_answer_uses_stems_and_synonyms():
     result = grade(short(), "Without it the softmax saturates and the score variances explode.")
     # "saturates" ~ "saturate", "variances" ~ "variance" after stemming
     assert result.details["covered"] == ["scores grow with the dimension", "softmax saturates"]
-    assert result.details["missed"] == ["multi-head attention"]
+    assert result.details["missing"] == ["multi-head attention"]
     assert result.needs_confirmation
     assert result.details["suggested"] == "hard"
     assert result.correct and result.score == pytest.approx(2 / 3)

@@ -58,12 +58,17 @@ def feedback_markup(question: Any, grade: Grade, suggested: str | None = None) -
     if isinstance(question, ShortAnswer) or (not grade.correct and not states_answer):
         lines.append(f"[b]{label}:[/] {escape(correct_answer_text(question))}")
     hit = grade.details.get("covered") or grade.details.get("hit")
-    missed = grade.details.get("missed")
+    missed = grade.details.get("missing")
     if hit or missed:
         if hit:
             lines.append("[green]Key points you covered:[/] " + escape("; ".join(map(str, hit))))
         if missed:
             lines.append("[yellow]Key points to add:[/] " + escape("; ".join(map(str, missed))))
+    for wrong in grade.details.get("misconceptions") or []:
+        lines.append(
+            f"[red]Contradicted:[/] {escape(str(wrong['point']))}: you wrote "
+            f"“{escape(str(wrong['evidence']))}”, but {escape(str(wrong['why']))}"
+        )
     lines.append(escape(question.explanation))
     if question.source:
         lines.append(f"[dim]Source: {escape(question.source)}[/]")
