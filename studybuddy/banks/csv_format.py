@@ -1,8 +1,9 @@
 """The CSV bank format: one question per row, for authors who think in spreadsheets.
 
 Optional `# key: value` lines before the header set the bank's id, title, source, version,
-description and pages_from. Column names are case-insensitive and may come in any order; only `prompt` and
-`explanation` are required. An empty `chapter` cell continues the chapter of the row above.
+description and pages_from. Column names are case-insensitive and may come in any order; only
+`prompt` and `explanation` are required. An empty `chapter` cell continues the chapter of the row
+above.
 """
 
 from __future__ import annotations
