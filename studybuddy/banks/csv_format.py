@@ -28,6 +28,7 @@ COLUMNS = (
     "tolerance",
     "unit",
     "key_points",
+    "misconceptions",
     "explanation",
     "difficulty",
     "tags",
@@ -115,6 +116,7 @@ def _loose(cells: dict[str, str], line: int) -> Loose:
         tolerance=get("tolerance"),
         unit=get("unit"),
         key_points=split_items(get("key_points")),
+        misconceptions=split_items(get("misconceptions")),
         explanation=get("explanation"),
         difficulty=get("difficulty"),
         tags=get("tags"),
@@ -140,6 +142,7 @@ def write_csv(bank: Bank) -> str:
                 "chapter_source": chapter.source or "",
                 "options": join_items(q.steps or q.options),
                 "key_points": join_items(q.key_points),
+                "misconceptions": join_items(q.misconceptions),
             }
             writer.writerow([row[c] if c in row else getattr(q, c) for c in COLUMNS])
     return out.getvalue()
