@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -34,11 +35,11 @@ def short_questions() -> dict[str, ShortAnswer]:
     }
 
 
-def answer_set() -> dict[str, dict]:
+def answer_set() -> dict[str, dict[str, Any]]:
     return yaml.safe_load(ANSWERS_FILE.read_text(encoding="utf-8"))
 
 
-def cases(side: str) -> list[tuple[str, str, str]]:
+def cases(side: str) -> list[Any]:  # pytest.param objects
     out = []
     for qid, entry in answer_set().items():
         for n, item in enumerate(entry.get(side) or []):
