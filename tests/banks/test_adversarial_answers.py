@@ -104,3 +104,23 @@ def test_wrong_answer_is_suggested_again(qid, kind, text):
 def test_model_answer_is_suggested_good(qid):
     suggested, feedback = suggestion(qid, short_questions()[qid].model_answer)
     assert suggested == "good", f"{qid}: model answer -> {suggested}: {feedback}"
+
+
+def test_every_key_point_can_be_shown_without_repeating_the_prompt():
+    from studybuddy.banks.keypoints import phrase_echoes_prompt
+
+    echo_only = [
+        f"{q.id}: {point.point}"
+        for q in short_questions().values()
+        for point in q.key_points
+        if all(phrase_echoes_prompt(phrase, q.prompt) for phrase in point.accept)
+    ]
+    assert echo_only == []
+
+
+def test_every_misconception_says_why_and_is_not_in_the_model_answer():
+    for q in short_questions().values():
+        for wrong in q.misconceptions:
+            assert len(wrong.why.split()) >= 6, f"{q.id}: a why of a few words explains nothing"
+        contradicted = try_answer(q, q.model_answer).as_json()["contradicted"]
+        assert contradicted == [], f"{q.id}: its own model answer states a misconception"
