@@ -1,8 +1,9 @@
 """The CSV bank format: one question per row, for authors who think in spreadsheets.
 
-Optional `# key: value` lines before the header set the bank's id, title, source, version and
-description. Column names are case-insensitive and may come in any order; only `prompt` and
-`explanation` are required. An empty `chapter` cell continues the chapter of the row above.
+Optional `# key: value` lines before the header set the bank's id, title, source, version,
+description and pages_from. Column names are case-insensitive and may come in any order; only
+`prompt` and `explanation` are required. An empty `chapter` cell continues the chapter of the row
+above.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ COLUMNS = (
     "tolerance",
     "unit",
     "key_points",
+    "misconceptions",
     "explanation",
     "difficulty",
     "tags",
@@ -36,7 +38,7 @@ COLUMNS = (
     "show_me",
 )
 REQUIRED = ("prompt", "explanation")
-META_KEYS = ("id", "title", "source", "version", "description")
+META_KEYS = ("id", "title", "source", "version", "description", "pages_from")
 _ALIASES = {"steps": "options", "question": "prompt", "show": "show_me"}
 
 
@@ -126,6 +128,7 @@ def _loose(cells: dict[str, str], line: int) -> Loose:
         tolerance=get("tolerance"),
         unit=get("unit"),
         key_points=split_items(get("key_points")),
+        misconceptions=split_items(get("misconceptions")),
         explanation=get("explanation"),
         difficulty=get("difficulty"),
         tags=get("tags"),
@@ -151,6 +154,7 @@ def write_csv(bank: Bank) -> str:
                 "chapter_source": chapter.source or "",
                 "options": join_items(q.steps or q.options),
                 "key_points": join_items(q.key_points),
+                "misconceptions": join_items(q.misconceptions),
             }
             writer.writerow([row[c] if c in row else getattr(q, c) for c in COLUMNS])
     return out.getvalue()

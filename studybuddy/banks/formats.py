@@ -4,6 +4,8 @@ and the step from loose rows to the fields of a question.
 Notations (the README shows them in use):
   list          items separated by `|` (options, steps, several MC answers); `\\|` is a literal bar
   key points    `point = phrase; phrase | point = phrase` (without `=`, the first phrase names it)
+  misconceptions  `point = phrase; phrase => why | ...` (the key point it contradicts, the
+                phrases that state the wrong claim, and why it is wrong)
   cloze         the sentence with the answers inline: `divided by {{sqrt(d_k)|√d_k}}`
   show_me       `demo-id` or `demo-id {param: value, other: [1, 2]}` (a YAML flow mapping)
 """
@@ -76,6 +78,25 @@ def parse_key_points(items: list[str]) -> list[dict[str, Any]]:
 
 def format_key_points(points: list[Any]) -> list[str]:
     return [f"{p.point} = {join_items(list(p.accept), ';')}" for p in points]
+
+
+_WHY = "=>"
+
+
+def parse_misconceptions(items: list[str]) -> list[dict[str, Any]]:
+    found = []
+    for item in items:
+        claim, arrow, why = item.partition(_WHY)
+        name, equals, phrases = claim.partition("=")
+        match = split_items(phrases, ";")
+        if not (arrow and equals and match and name.strip() and why.strip()):
+            raise FormatError("misconceptions", f"'point = phrase; phrase => why' (got {item!r})")
+        found.append({"point": name.strip(), "match": match, "why": why.strip()})
+    return found
+
+
+def format_misconceptions(misconceptions: list[Any]) -> list[str]:
+    return [f"{m.point} = {join_items(list(m.match), ';')} {_WHY} {m.why}" for m in misconceptions]
 
 
 def parse_show_me(text: str) -> dict[str, Any]:
@@ -151,6 +172,7 @@ class Loose:
     tolerance: str = ""
     unit: str = ""
     key_points: list[str] = field(default_factory=list)
+    misconceptions: list[str] = field(default_factory=list)
     explanation: str = ""
     difficulty: str = ""
     tags: str = ""
@@ -216,6 +238,8 @@ def question_fields(q: Loose) -> dict[str, Any]:
     elif kind == "short":
         data["model_answer"] = q.answer.strip()
         data["key_points"] = parse_key_points(q.key_points)
+        if q.misconceptions:
+            data["misconceptions"] = parse_misconceptions(q.misconceptions)
     elif kind == "cloze":
         inline = q.answer if INLINE_BLANK.search(q.answer) else q.prompt
         text, blanks = inline_cloze(inline.strip())
@@ -254,6 +278,7 @@ def loose_fields(question: AnyQuestion) -> Loose:
     elif question.type == "short":
         q.answer = question.model_answer
         q.key_points = format_key_points(list(question.key_points))
+        q.misconceptions = format_misconceptions(list(question.misconceptions))
     elif question.type == "cloze":
         q.answer = cloze_inline(question.text, [list(b) for b in question.blanks])
     q.explanation = question.explanation

@@ -29,8 +29,12 @@ class BankProblem:
     field: str
     message: str
 
+    # "warning" for advice a bank may have good reason to ignore (`banks validate` still exits 0)
+    severity: str = "error"
+
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.question_id}: {self.field}: {self.message}"
+        message = f"warning: {self.message}" if self.severity == "warning" else self.message
+        return f"{self.file}:{self.line}: {self.question_id}: {self.field}: {message}"
 
 
 @dataclass
@@ -42,6 +46,8 @@ class LoadResult:
     question_lines: dict[str, tuple[str, int]] = field(default_factory=dict)
     # question id -> its YAML node, so later checks (show_me) can point at the exact line
     question_nodes: dict[str, yaml.Node] = field(default_factory=dict, repr=False)
+    # bank id -> its YAML root node, for checks that point at a bank's or chapter's fields
+    bank_nodes: dict[str, yaml.Node] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -52,6 +58,12 @@ class LoadResult:
             if bank.id == bank_id:
                 return bank
         raise KeyError(bank_id)
+
+    def locate_in_bank(self, bank_id: str, *path: str | int) -> tuple[str, int]:
+        """(file, line) of a bank's or chapter's field, e.g. ("chapters", 2, "source")."""
+        file = display_name(self.files[bank_id]) if bank_id in self.files else "?"
+        node = self.bank_nodes.get(bank_id)
+        return file, node_at(node, path).start_mark.line + 1 if node is not None else 1
 
     def locate(self, question_id: str, *path: str | int) -> tuple[str, int]:
         """(file, line) of a field inside a loaded question, as deep as the YAML goes."""
@@ -216,6 +228,7 @@ def load_banks(paths: Iterable[Path]) -> LoadResult:
         if bank is not None and not problems:
             result.banks.append(bank)
             result.files[bank.id] = path
+            result.bank_nodes[bank.id] = root
             for question_id, node in nodes.items():
                 result.question_lines[question_id] = seen_questions[question_id]
                 result.question_nodes[question_id] = node

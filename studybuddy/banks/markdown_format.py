@@ -1,6 +1,7 @@
 """The Markdown bank format: a bank that reads like notes.
 
-    ---                          optional YAML front matter: id, title, source, version
+    ---                          optional YAML front matter: id, title, source, version,
+                                 description, pages_from
     id: my-notes
     ---
     # Title of the bank          (or `title:` in the front matter)
@@ -14,6 +15,8 @@
     tolerance: 0.01              numeric; also `unit: %`
     key points:                  short answers, one bullet per point
     - scaling = sqrt; square root
+    misconceptions:              optional, one bullet per wrong claim
+    - scaling = multiplied by d_k => the scores are divided by sqrt(d_k)
     > The explanation, as a block quote; a `>` line alone starts a new paragraph.
     type: mc                     optional; otherwise guessed from what is there
     difficulty: 2
@@ -49,6 +52,7 @@ FIELDS = {
     "unit": "unit",
     "key points": "key_points",
     "key_points": "key_points",
+    "misconceptions": "misconceptions",
     "explanation": "explanation",
     "difficulty": "difficulty",
     "tags": "tags",
@@ -56,7 +60,8 @@ FIELDS = {
     "show_me": "show_me",
     "show me": "show_me",
 }
-META_KEYS = ("id", "title", "source", "version", "description")
+_LIST_FIELDS = ("key_points", "misconceptions")  # a field line followed by one bullet per item
+META_KEYS = ("id", "title", "source", "version", "description", "pages_from")
 
 
 def _paragraphs(lines: list[str]) -> str:
@@ -83,7 +88,7 @@ class _Reader:
         self.prompt_lines: list[str] = []
         self.explanation_lines: list[str] = []
         self.description_lines: list[str] = []
-        self.in_key_points = False
+        self.in_list: str | None = None  # the field whose bullets follow (key points, …)
         self.seen_field = False
 
     def finish_question(self) -> None:
@@ -93,7 +98,7 @@ class _Reader:
             if self.explanation_lines:
                 q.explanation = _paragraphs(self.explanation_lines)
         self.question, self.prompt_lines, self.explanation_lines = None, [], []
-        self.in_key_points = self.seen_field = False
+        self.in_list, self.seen_field = None, False
 
     def heading(self, number: int, level: int, title: str, given_id: str | None) -> None:
         self.finish_question()
@@ -133,12 +138,12 @@ class _Reader:
         elif step := _STEP.match(stripped):
             q.steps.append(step.group(1).strip())
             self.seen_field = True
-        elif (bullet := _BULLET.match(stripped)) and self.in_key_points:
-            q.key_points.append(bullet.group(1).strip())
+        elif (bullet := _BULLET.match(stripped)) and self.in_list:
+            getattr(q, self.in_list).append(bullet.group(1).strip())
         elif (found := _FIELD.match(stripped)) and found.group(1).strip().lower() in FIELDS:
             name = FIELDS[found.group(1).strip().lower()]
-            self.in_key_points = name == "key_points"
-            if not self.in_key_points:
+            self.in_list = name if name in _LIST_FIELDS else None
+            if not self.in_list:
                 setattr(q, name, found.group(2).strip())
             self.seen_field = True
         elif bullet:
@@ -217,7 +222,9 @@ def _text(value: str) -> str:
 
 
 def write_markdown(bank: Bank) -> str:
-    meta = {"id": bank.id, "source": bank.source, "version": bank.version}
+    meta: dict[str, object] = {"id": bank.id, "source": bank.source, "version": bank.version}
+    if bank.pages_from:
+        meta["pages_from"] = bank.pages_from
     out = ["---", yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).strip(), "---"]
     out += [f"# {_text(bank.title)}", ""]
     if bank.description:
@@ -241,6 +248,8 @@ def _question(q: Loose) -> list[str]:
             out.append(f"{name}: {_text(value)}")
     if q.key_points:
         out += ["key points:", *(f"- {_text(point)}" for point in q.key_points)]
+    if q.misconceptions:
+        out += ["misconceptions:", *(f"- {_text(item)}" for item in q.misconceptions)]
     for name in ("difficulty", "tags", "source", "show_me"):
         if getattr(q, name):
             out.append(f"{name}: {getattr(q, name)}")

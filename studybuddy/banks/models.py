@@ -371,6 +371,14 @@ class Bank(_Strict):
     source: Literal["book", "course", "notes"]
     version: int = Field(1, ge=1, description="Bump when questions change meaning.")
     description: str | None = None
+    pages_from: str | None = Field(
+        None,
+        min_length=1,
+        description=(
+            "The document whose page numbers this bank's 'p. N' references give, e.g. 'the "
+            "reading-group notes'. Without it a page reference is an error: name the chapter."
+        ),
+    )
     chapters: list[Chapter] = Field(min_length=1)
 
     def questions(self) -> list[Any]:

@@ -133,8 +133,13 @@ def validate(
         bool, typer.Option("--strict", help="Exit 1 on warnings too (units, tolerances, phrases).")
     ] = False,
 ) -> None:
-    """Check banks; print every problem as file:line: question-id: field: expected."""
-    from studybuddy.banks.validate import grading_problems, show_me_problems
+    """Check banks; print every problem as file:line: question-id: field: expected.
+
+    Warnings (advice such as a right option that stands out by its length, or two tolerances
+    for one fact) are printed the same way with 'warning:' before what was expected; errors
+    make the exit status 1, and with --strict warnings do too.
+    """
+    from studybuddy.banks.validate import content_problems, grading_problems, show_me_problems
 
     files = _expand(paths or [question_banks_dir()])
     result = load_banks(files)
@@ -146,20 +151,22 @@ def validate(
         for problem in result.problems:
             typer.echo(str(problem))
         raise fail(f"show_me not checked: the demos could not be loaded ({exc})") from None
-    problems = sorted([*result.problems, *show_me_problems(result, demos, param_problems)])
-    # questions that load and run but grade unfairly: warnings until the bundled banks are clean
-    warnings = grading_problems(result)
-    for problem in problems:
+    found = sorted(
+        [
+            *result.problems,
+            *show_me_problems(result, demos, param_problems),
+            *content_problems(result),
+            *grading_problems(result),
+        ]
+    )
+    for problem in found:
         typer.echo(str(problem))
-    for problem in warnings:
-        typer.echo(f"warning: {problem}")
+    problems = [p for p in found if p.severity != "warning"]
+    warnings = len(found) - len(problems)
+    also = f" and {_count(warnings, 'warning')}" if warnings else ""
     if problems or (strict and warnings):
-        found = [_count(len(problems), "problem")] + (
-            [_count(len(warnings), "warning")] if warnings else []
-        )
-        raise fail(f"{' and '.join(found)} in {_count(len(files), 'file')}")
+        raise fail(f"{_count(len(problems), 'problem')}{also} in {_count(len(files), 'file')}")
     count = sum(len(b.questions()) for b in result.banks)
-    also = f" ({_count(len(warnings), 'warning')})" if warnings else ""
     typer.echo(f"ok: {len(result.banks)} banks, {count} questions{also}")
 
 

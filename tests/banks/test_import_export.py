@@ -24,6 +24,7 @@ from studybuddy.banks.models import (
     Chapter,
     Cloze,
     KeyPoint,
+    Misconception,
     MultipleChoice,
     Numeric,
     Ordering,
@@ -110,6 +111,7 @@ def test_csv_import_reads_every_question_type():
         id="csv-attention",
         title="Attention, from a spreadsheet",
         source="course",
+        pages_from="the course handout",
         chapters=[
             Chapter(id="csv-attention-scaling", title="Scaling", questions=first),
             Chapter(id="csv-attention-masking", title="Masking", questions=second),
@@ -126,6 +128,7 @@ def test_markdown_import_reads_every_question_type():
         title="Attention, from notes",
         source="course",
         description="Questions written as Markdown.",
+        pages_from="the course handout",
         chapters=[
             Chapter(id="md-scaling", title="Scaling", source="ch. 3", questions=first),
             Chapter(id="md-attention-masking", title="Masking", questions=second),
@@ -187,6 +190,8 @@ def test_every_bundled_bank_survives_a_round_trip(write, read):
 # Markdown reads text as it renders: runs of spaces become one, so generate texts that way.
 words = st.text(alphabet="abcdefghij klmnop-()'.,?!", min_size=1, max_size=30)
 text = words.map(lambda s: " ".join(s.split())).filter(bool)
+# a phrase has words on both sides of each '...' (the schema's ordered-parts notation)
+phrase = text.filter(lambda s: all(part.strip() for part in s.split("...")))
 
 
 @st.composite
@@ -220,11 +225,24 @@ def generated_banks(draw) -> Bank:
             questions.append(Cloze(text=f"{draw(text)} {{{{1}}}}.", blanks=[variants], **common))
         else:
             points = [
-                KeyPoint(point=draw(text).replace("=", ""), accept=draw(st.lists(text, min_size=1)))
+                KeyPoint(
+                    point=draw(text).replace("=", ""), accept=draw(st.lists(phrase, min_size=1))
+                )
                 for _ in range(draw(st.integers(0, 3)))
             ]
             points = [p for p in points if p.point.strip()]
-            questions.append(ShortAnswer(model_answer=draw(text), key_points=points, **common))
+            wrong = [
+                Misconception(
+                    point=p.point, match=draw(st.lists(phrase, min_size=1)), why=draw(text)
+                )
+                for p in points
+                if draw(st.booleans())
+            ]
+            questions.append(
+                ShortAnswer(
+                    model_answer=draw(text), key_points=points, misconceptions=wrong, **common
+                )
+            )
     return Bank(
         id="generated",
         title="Generated",

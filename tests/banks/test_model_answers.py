@@ -12,19 +12,6 @@ QUESTIONS = [q for bank in load_bundled_banks().banks for q in bank.questions()]
 # Model answers the stricter short-answer grader does not yet suggest "good" for: their phrases
 # are echoes of the prompt or negated in the model answer ("without any further training" does
 # not show "further training"). The bank author tunes them (issue 12); then this set is empty.
-NOT_YET_TUNED = {
-    "ch1-ai-ml-dl-hierarchy",
-    "ch1-few-shot",
-    "ch1-attention-paper",
-    "ch1-zero-vs-few-shot",
-    "ch1-dolma",
-    "ch3-self-meaning",
-    "ch3-trainable-context",
-}
-SHORT_NOT_TUNED = pytest.mark.xfail(
-    strict=False,
-    reason="issue 12: the bank author tunes accept lists so each model answer covers its points",
-)
 
 
 def typed_answer(question) -> str:
@@ -44,10 +31,7 @@ def typed_answer(question) -> str:
 
 @pytest.mark.parametrize(
     "question",
-    [
-        pytest.param(q, id=q.id, marks=[SHORT_NOT_TUNED] if q.id in NOT_YET_TUNED else [])
-        for q in QUESTIONS
-    ],
+    [pytest.param(q, id=q.id) for q in QUESTIONS],
 )
 def test_the_model_answer_is_right(question):
     result = try_answer(question, typed_answer(question)).as_json()

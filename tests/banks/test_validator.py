@@ -148,3 +148,91 @@ def test_cli_names_a_missing_path():
     result = CliRunner().invoke(app, ["banks", "validate", "no-such.yaml"])
     assert result.exit_code == 2
     assert "no-such.yaml: no such file or folder" in result.stderr
+
+
+# --- content checks: one fixture per rule, and the bundled banks pass every one ---
+
+
+def _content(*names: str) -> list[str]:
+    from studybuddy.banks.validate import content_problems
+
+    result = load_banks([Path(n) for n in names])
+    assert [str(p) for p in result.problems] == []  # the fixtures are valid banks
+    return [str(p) for p in content_problems(result)]
+
+
+def test_a_right_option_that_stands_out_by_length_is_a_warning():
+    assert _content("option-length.yaml") == [
+        "option-length.yaml:3: broken-option-length: options: warning: right options that are"
+        " not mostly the longest (the right option is the single longest in 5 of 6"
+        " single-answer questions, over 50%)",
+        "option-length.yaml:15: long-right: options[1]: warning: distractors about as long as"
+        " the right option (it has 84 characters, the longest distractor 30)",
+    ]
+
+
+def test_a_page_number_needs_a_bank_that_says_where_its_pages_come_from():
+    expected = (
+        "a chapter or section name (this bank declares no pages_from, so no page number can be"
+        " traced to a source; found {!r})"
+    )
+    assert _content("pages.yaml", "pages-declared.yaml") == [
+        f"pages.yaml:8: broken-pages-ch: source: {expected.format('pp. 3')}",
+        f"pages.yaml:15: page-in-source: source: {expected.format('p. 12')}",
+        f"pages.yaml:20: page-in-explanation: explanation: {expected.format('p. 5')}",
+    ]
+
+
+def test_the_same_question_in_two_banks_is_a_warning_but_not_within_one_bank():
+    assert _content("duplicate-prompt-a.yaml", "duplicate-prompt-b.yaml") == [
+        "duplicate-prompt-b.yaml:15: gpt3-params-b: prompt: warning: a question no other bank"
+        " asks (it is 100% the same as gpt3-params-a at duplicate-prompt-a.yaml:10; merge or"
+        " differentiate them)"
+    ]
+
+
+def test_similar_but_different_questions_are_not_duplicates():
+    from studybuddy.banks.validate import duplicate_prompt_problems
+
+    result = load_banks([Path("duplicate-prompt-a.yaml"), Path("duplicate-prompt-b.yaml")])
+    # lowering the bar shows the two "Fill in the blank." clozes are compared by their text
+    ids = {p.question_id for p in duplicate_prompt_problems(result, threshold=0.5)}
+    assert "fill-b" not in ids
+
+
+def test_a_numeric_prompt_that_asks_for_a_unit_needs_the_unit():
+    from studybuddy.banks.validate import grading_problems
+
+    def message(found: str) -> str:
+        return (
+            f"a unit, since the prompt asks {found!r} (e.g. 'million', 'MB', 'MiB', 'GB', '%'): "
+            "without one, '163M' or '622 MB' cannot be read"
+        )
+
+    result = load_banks([Path("missing-unit.yaml")])
+    assert [str(p) for p in grading_problems(result)] == [
+        f"missing-unit.yaml:8: megabytes-no-unit: unit: {message('How many megabytes')}",
+        f"missing-unit.yaml:14: millions-no-unit: unit: {message('in millions')}",
+        f"missing-unit.yaml:20: percentage-no-unit: unit: {message('What percentage')}",
+    ]
+
+
+def test_cli_prints_warnings_in_the_same_format_and_exits_0_for_warnings_alone():
+    result = CliRunner().invoke(app, ["banks", "validate", "option-length.yaml"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("option-length.yaml:3: broken-option-length: options: warning: ")
+    assert lines[-1] == "ok: 1 banks, 7 questions and 2 warnings"
+
+
+def test_cli_counts_errors_and_warnings_apart():
+    result = CliRunner().invoke(app, ["banks", "validate", "missing-unit.yaml", "pages.yaml"])
+    assert result.exit_code == 1
+    assert "6 problems in 2 files" in result.stderr
+
+
+def test_bundled_banks_pass_every_content_check():
+    from studybuddy.banks import load_bundled_banks
+    from studybuddy.banks.validate import content_problems
+
+    assert [str(p) for p in content_problems(load_bundled_banks())] == []
