@@ -24,6 +24,7 @@ from studybuddy.store import queries, scheduling, stats, transfer
 from studybuddy.store.backup import backup_sqlite, integrity_check
 from studybuddy.store.db import display_name, make_engine, sqlite_path, writer
 from studybuddy.store.errors import StoreError, translated_errors
+from studybuddy.store.fitted import scheduling_parameters
 from studybuddy.store.migrations import database_version
 from studybuddy.store.records import (
     Accuracy,
@@ -325,7 +326,8 @@ class Store:
             rating = item.rating or scheduling.rating_for(item.correct, item.seconds)
             # a clock set back must not make fsrs see a review before the previous one
             review_at = max(item.at, card.last_review) if card.last_review else item.at
-            card = scheduling.review(card, rating, review_at, learner.desired_retention)
+            fitted = scheduling_parameters(session.connection(), learner_id)  # None: defaults
+            card = scheduling.review(card, rating, review_at, learner.desired_retention, fitted)
             session.add(
                 Attempt(
                     learner_id=learner_id,
