@@ -56,7 +56,12 @@ def learner_report(
         return jsondoc.dumps(jsondoc.learner_document(report, attempts))
     if fmt == "md":
         return markdown.learner_md(report)
-    return _finish(html.learner_html(report), fmt)
+    memory = None
+    if not report.empty:
+        from studybuddy.reports import memory_section
+
+        memory = memory_section.build(store, report.name, now=report.generated_at, tz=report.tz)
+    return _finish(html.learner_html(report, memory=memory), fmt)
 
 
 def group_report(
