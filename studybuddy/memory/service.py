@@ -76,6 +76,13 @@ def optimize(
         raise StoreError(f"{name!r}: {exc}") from None
     if dry_run:
         return OptimizeResult(name, len(attempts), fit, saved=False, rescheduled=0)
+    if not fit.after.log_loss < fit.before.log_loss:
+        # the optimiser keeps its best epoch, which can still lose to where it started
+        raise StoreError(
+            f"{name!r}: the fit does not predict these reviews better than fsrs's defaults "
+            f"(log loss {fit.after.log_loss:.3f} against {fit.before.log_loss:.3f}); "
+            "nothing was changed"
+        )
     learner_id = store.learner_id(name)
     with translated_errors(store.location), writer(store.engine).begin() as connection:
         desired = stored_fits.lock_learner(connection, learner_id)

@@ -137,6 +137,21 @@ def test_optimize_saves_reschedules_and_revert_undoes_it(store, monkeypatch):
         service.revert(store, "ada")
 
 
+def test_a_fit_no_better_than_the_defaults_is_not_saved(store, monkeypatch):
+    for question_id, rating, at in HISTORY:
+        answer(store, question_id, rating, at)
+    monkeypatch.setattr(fitting, "MIN_REVIEWS", 2)
+
+    def no_better(logs, progress=False):
+        defaults = fitting.evaluate(logs)
+        return fitting.Fit(tuple(DEFAULT_PARAMETERS), 3, defaults, defaults)
+
+    monkeypatch.setattr(fitting, "fit", no_better)
+    with pytest.raises(StoreError, match="does not predict these reviews better"):
+        service.optimize(store, "ada")
+    assert service.model(store, "ada").fits == 0
+
+
 def test_below_512_reviews_optimize_changes_nothing(store):
     for question_id, rating, at in HISTORY:
         answer(store, question_id, rating, at)
