@@ -206,3 +206,30 @@ def test_cli_optimize_refuses_below_512_and_memory_shows_figures(database):
     assert "0.90" in workload.output and "<- yours" in workload.output
     missing = run(database, "profile", "optimize", "nobody")
     assert missing.exit_code == 1 and "no profile named 'nobody'" in missing.output
+
+
+def test_fits_travel_in_exports_and_in_the_removal_backup(store, tmp_path):
+    from studybuddy.store import Store
+
+    for question_id, rating, at in HISTORY:
+        answer(store, question_id, rating, at)
+    add_fit(store, parameters=DEFAULT_PARAMETERS)
+    add_fit(store)  # the newest, in use
+    data = store.export(["ada"])
+    assert [fit["reviews"] for fit in data["learners"][0]["parameter_fits"]] == [600, 600]
+    backup = store.remove_learner("ada", tmp_path)
+    copy = Store(str(tmp_path / "copy.sqlite3"))
+    try:
+        copy.import_from(backup)
+        model = service.model(copy, "ada")
+        assert model.fits == 2 and model.parameters == pytest.approx(FITTED)
+        assert model.fit.fitted_at == T0
+        service.revert(copy, "ada")
+        assert service.model(copy, "ada").parameters == pytest.approx(DEFAULT_PARAMETERS)
+    finally:
+        copy.close()
+
+
+def test_learners_without_fits_export_as_before(store):
+    answer(store, "q1", Rating.Good, T0)
+    assert "parameter_fits" not in store.export(["ada"])["learners"][0]
