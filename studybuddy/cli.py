@@ -14,6 +14,7 @@ from studybuddy.commands import engine as engine_commands
 from studybuddy.commands import night as night_commands
 from studybuddy.commands import profile as profile_commands
 from studybuddy.commands import report as report_command
+from studybuddy.commands import review as review_command
 from studybuddy.locations import DB_ENV, default_database
 
 app = typer.Typer(
@@ -28,6 +29,7 @@ app.add_typer(db_commands.app, name="db")
 app.add_typer(night_commands.app, name="night")
 app.add_typer(profile_commands.app, name="profile")
 app.command(name="show", help="Run the live computations behind the answers.")(show.show)
+app.command(name="review", help="Review a chapter early (before a meeting).")(review_command.review)
 app.command(name="report", help="Write a progress report (HTML, Markdown, CSV, JSON, PDF).")(
     report_command.report
 )

@@ -55,7 +55,8 @@ def _period(since: date | None, generated) -> str:
     return f"Answers since {formatting.day(since)}"
 
 
-def learner_html(report: LearnerReport) -> str:
+def learner_html(report: LearnerReport, memory=None) -> str:
+    """`memory`: a memory_section.MemorySection, shown when given."""
     stats = report.stats
     chart_svgs = {}
     best_day = None
@@ -78,6 +79,7 @@ def learner_html(report: LearnerReport) -> str:
         charts=chart_svgs,
         best_day=best_day,
         forecast_total=sum(day.due for day in stats.forecast),
+        memory=memory,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -86,7 +87,14 @@ def learner_report(
             store, [report.name], info, since=build.start_of(since, report.tz)
         )
 
-    return LEARNER_FORMATS[fmt](report, attempts)
+    memory = None
+    if fmt in ("html", "pdf") and not report.empty:  # the page's memory section (fsrs)
+        from studybuddy.reports import memory_section
+
+        memory = memory_section.build(store, report.name, now=report.generated_at, tz=report.tz)
+    page = functools.partial(html.learner_html, memory=memory)
+    formats = _history_formats(page, markdown.learner_md, jsondoc.learner_document)
+    return formats[fmt](report, attempts)
 
 
 def group_report(

@@ -22,6 +22,7 @@ from sqlmodel import Session
 from studybuddy.store import scheduling
 from studybuddy.store.core import StoreCore, aware, clean_name
 from studybuddy.store.errors import StoreError, translated_errors
+from studybuddy.store.fitted import scheduling_parameters
 from studybuddy.store.records import (
     Scheduled,
 )
@@ -149,7 +150,9 @@ class Recording(StoreCore):
             rating = item.rating or scheduling.rating_for(item.correct, item.seconds)
             # a clock set back must not make fsrs see a review before the previous one
             review_at = max(item.at, card.last_review) if card.last_review else item.at
-            card = scheduling.review(card, rating, review_at, learner.desired_retention)
+            # the learner's own fitted fsrs parameters, if `profile optimize` saved some
+            fitted = scheduling_parameters(session.connection(), learner_id)  # None: defaults
+            card = scheduling.review(card, rating, review_at, learner.desired_retention, fitted)
             session.add(
                 Attempt(
                     learner_id=learner_id,

@@ -14,7 +14,8 @@ reproducible and lets an export re-import to the same schedule.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -27,7 +28,7 @@ MASTERY_RETRIEVABILITY = 0.9
 RETENTION_RANGE = (0.70, 0.99)
 DEFAULT_RETENTION = 0.9
 # fsrs.Card() without an id stamps the clock and sleeps 1 ms to keep ids unique; the store keys
-# cards by (learner, question) instead, so any fixed id will do
+# cards by (learner, question), so a card built without its question gets this fixed id
 _CARD_ID = 1
 
 RatingLike = Rating | int | str
@@ -60,19 +61,39 @@ def parse_rating(value: RatingLike) -> Rating:
     raise ValueError(f"a rating Again/Hard/Good/Easy or 1-4 (got {value!r})")
 
 
+def card_id_for(question_id: str) -> int:
+    """A question's fsrs card id: the first 63 bits of its BLAKE2b hash.
+
+    fsrs's Optimizer and `Scheduler.reschedule_card` tell cards apart by id, so each question
+    needs its own; a hash (not Python's salted hash()) gives the same id in every process and
+    on every machine, and 63 bits keep it a positive 64-bit integer with collisions negligible
+    (about 1 in 10^10 for a million questions).
+    """
+    digest = hashlib.blake2b(question_id.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
 @lru_cache(maxsize=16)
-def scheduler(desired_retention: float = DEFAULT_RETENTION) -> Scheduler:
-    return Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
+def scheduler(
+    desired_retention: float = DEFAULT_RETENTION, parameters: tuple[float, ...] | None = None
+) -> Scheduler:
+    """fsrs's scheduler; `parameters` are a learner's fitted ones (None: fsrs's defaults)."""
+    if parameters is None:
+        return Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
+    return Scheduler(
+        parameters=parameters, desired_retention=desired_retention, enable_fuzzing=False
+    )
 
 
-def new_card(at: datetime) -> Card:
-    return Card(card_id=_CARD_ID, due=at)
+def new_card(at: datetime, question_id: str | None = None) -> Card:
+    return Card(card_id=_CARD_ID if question_id is None else card_id_for(question_id), due=at)
 
 
 def card_from_fields(fields: Any) -> Card:
     """A Card from anything with the review_state columns as attributes (row or table object)."""
+    question_id = getattr(fields, "question_id", None)
     return Card(
-        card_id=_CARD_ID,
+        card_id=_CARD_ID if question_id is None else card_id_for(question_id),
         state=State(fields.state),
         step=fields.step,
         stability=fields.stability,
@@ -94,8 +115,15 @@ def card_fields(card: Card) -> dict[str, Any]:
     }
 
 
-def review(card: Card, rating: Rating, at: datetime, desired_retention: float) -> Card:
-    updated, _log = scheduler(desired_retention).review_card(card, rating, at)
+def review(
+    card: Card,
+    rating: Rating,
+    at: datetime,
+    desired_retention: float,
+    parameters: Sequence[float] | None = None,
+) -> Card:
+    fitted = None if parameters is None else tuple(parameters)
+    updated, _log = scheduler(desired_retention, fitted).review_card(card, rating, at)
     return updated
 
 
@@ -122,7 +150,7 @@ def replay(
     ratings: list[int] = []
     for question_id, correct, seconds, stored, answered_at in history:
         rating = Rating(stored) if stored else rating_for(correct, seconds)
-        card = cards.get(question_id) or new_card(answered_at)
+        card = cards.get(question_id) or new_card(answered_at, question_id)
         cards[question_id] = review(card, rating, answered_at, desired_retention)
         ratings.append(int(rating))
     return cards, ratings

@@ -9,6 +9,10 @@ The file format (version 1) is a JSON object::
                    "review_states": [{"question_id", "state", "step", "stability",
                                       "difficulty", "due", "last_review"}, …]}, …]}
 
+A learner with fitted fsrs parameters also has "parameter_fits": [{"fitted_at", "parameters",
+"reviews", "log_loss_before", "log_loss_after", "rmse_before", "rmse_after"}, …], oldest first
+(the key is left out for learners without fits, so older files and exports read the same).
+
 Times are ISO 8601 with their UTC offset. Database ids are not exported (learners are known by
 name), so an export imported into another database and exported again is identical. Without
 "review_states" the cards are rebuilt by replaying the attempts through fsrs.
@@ -28,6 +32,7 @@ from sqlalchemy import Connection, select
 
 from studybuddy.store import scheduling
 from studybuddy.store.errors import StoreError
+from studybuddy.store.fitted import ParameterFit
 from studybuddy.store.migrations import SCHEMA_VERSION
 from studybuddy.store.queries import decoded_answer
 from studybuddy.store.records import ImportSummary
@@ -88,6 +93,16 @@ class ExportedCard(_Strict):
         return _not_future(due, LONGEST_INTERVAL)
 
 
+class ExportedFit(_Strict):
+    fitted_at: AwareDatetime
+    parameters: list[float] | str  # text: a stored row that was already unreadable, kept as is
+    reviews: int = Field(ge=0)
+    log_loss_before: float
+    log_loss_after: float
+    rmse_before: float
+    rmse_after: float
+
+
 class ExportedLearner(_Strict):
     name: str = Field(min_length=1)
     created_at: AwareDatetime
@@ -98,6 +113,7 @@ class ExportedLearner(_Strict):
     )
     attempts: list[ExportedAttempt] = Field(default_factory=list)
     review_states: list[ExportedCard] | None = None
+    parameter_fits: list[ExportedFit] | None = None
 
     _created_in_the_past = field_validator("created_at")(_not_future)
 
@@ -139,8 +155,13 @@ def export_learners(connection: Connection, names: list[str] | None = None) -> d
         cards = connection.execute(
             select(state).where(c.learner_id == learner.id).order_by(c.question_id)
         ).all()
+        entry: dict[str, Any] = {}
+        fits = _exported_fits(connection, learner.id)
+        if fits:
+            entry["parameter_fits"] = fits
         out.append(
             {
+                **entry,
                 "name": learner.name,
                 "created_at": _iso(learner.created_at),
                 "desired_retention": learner.desired_retention,
@@ -179,6 +200,29 @@ def export_learners(connection: Connection, names: list[str] | None = None) -> d
         "schema_version": SCHEMA_VERSION,
         "learners": out,
     }
+
+
+def _exported_fits(connection: Connection, learner_id: int) -> list[dict[str, Any]]:
+    f = ParameterFit.__table__.c  # type: ignore[attr-defined]
+    rows = connection.execute(select(f).where(f.learner_id == learner_id).order_by(f.id)).all()
+    fits = []
+    for r in rows:
+        try:
+            parameters: Any = json.loads(r.parameters)
+        except ValueError:
+            parameters = r.parameters
+        fits.append(
+            {
+                "fitted_at": _iso(r.fitted_at),
+                "parameters": parameters,
+                **{
+                    key: getattr(r, key)
+                    for key in ExportedFit.model_fields
+                    if key not in ("fitted_at", "parameters")
+                },
+            }
+        )
+    return fits
 
 
 def parse_export(raw: str | bytes, source: str) -> ExportFile:
@@ -254,6 +298,14 @@ def import_learners(connection: Connection, data: ExportFile) -> ImportSummary:
             connection.execute(
                 table(ReviewState).insert(),
                 [{**card, "learner_id": learner_id} for card in card_rows],
+            )
+        for fit in learner.parameter_fits or []:
+            values = fit.model_dump()
+            if not isinstance(fit.parameters, str):
+                values["parameters"] = json.dumps(fit.parameters)
+            connection.execute(
+                ParameterFit.__table__.insert(),  # type: ignore[attr-defined]
+                [{**values, "learner_id": learner_id}],
             )
         attempts += len(rows)
         cards += len(card_rows)
