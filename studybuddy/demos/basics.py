@@ -134,9 +134,9 @@ def sigmoid_network(p: SigmoidNetworkParams) -> DemoResult:
         )
     if sigma_prime < 0.1 and float(cost) > 1e-6:
         notes.append(
-            f"C sits where the sigmoid is flat: C(1 - C) = {sigma_prime:.4f}, so every gradient "
-            f"through it is small, and it takes a learning rate as large as {p.lr:g} for one "
-            "step to move the cost much: a saturated sigmoid learns slowly."
+            f"C sits where the sigmoid is flat: C(1 - C) = {sigma_prime:.4f} (at most 0.25), so "
+            f"every gradient through it is small; a step of lr = {p.lr:g} changed the cost by "
+            f"{abs(new_cost - float(cost)) / float(cost):.0%}. A saturated sigmoid learns slowly."
         )
     return DemoResult(
         "sigmoid-network",
