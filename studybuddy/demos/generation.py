@@ -196,15 +196,22 @@ def next_token(p: NextTokenParams) -> DemoResult:
 BOOK_VOCAB = ("closer", "every", "effort", "forward", "inches", "moves", "pizza", "toward", "you")
 BOOK_LOGITS = (4.51, 0.89, -1.90, 6.75, 1.63, -1.62, -1.89, 6.28, 1.79)
 BOOK_PROMPT = "every effort moves you"
-Vocab = Literal["book", "model"]
+Vocab = Literal["book", "model", "custom"]
 Temperature = Annotated[float, Field(ge=0.01, le=5.0)]
+Logit = Annotated[float, Field(ge=-100.0, le=100.0)]
 
 
 class _SamplingParams(DemoParams):
     vocab: Vocab = Field(
         "book",
         description="book: the book's nine words and logits; model: the shipped model's "
-        "50,257 tokens after the prompt.",
+        "50,257 tokens after the prompt; custom: your own logits.",
+    )
+    logits: list[Logit] | None = Field(
+        None,
+        min_length=2,
+        max_length=16,
+        description="Logits of a made-up vocabulary t0, t1, ... (vocab=custom only).",
     )
     prompt: str | None = Field(
         None,
@@ -215,23 +222,31 @@ class _SamplingParams(DemoParams):
 
     @model_validator(mode="after")
     def _prompt_needs_the_model(self) -> _SamplingParams:
-        if self.vocab == "book" and self.prompt is not None:
+        if self.vocab != "model" and self.prompt is not None:
             raise ValueError(
-                "prompt: the book's vocabulary has one fixed prompt; set vocab to 'model' "
+                f"prompt: the {self.vocab} vocabulary has no prompt; set vocab to 'model' "
                 "to continue your own text"
             )
+        if (self.vocab == "custom") != (self.logits is not None):
+            raise ValueError("logits: give logits exactly when vocab is 'custom'")
         return self
 
 
 def _logits_and_labels(p: _SamplingParams) -> tuple[Any, Any, str]:
-    """(logits, a function from token id to its label, the prompt) for either vocabulary."""
+    """(logits, a function from token id to its label, where they come from) for each vocab."""
     import torch
 
     if p.vocab == "book":
-        return torch.tensor(BOOK_LOGITS), lambda i: repr(BOOK_VOCAB[int(i)]), BOOK_PROMPT
+        return (
+            torch.tensor(BOOK_LOGITS),
+            lambda i: repr(BOOK_VOCAB[int(i)]),
+            f"after {BOOK_PROMPT!r}",
+        )
+    if p.vocab == "custom" and p.logits is not None:
+        return torch.tensor(p.logits), lambda i: f"t{int(i)}", "on your logits"
     prompt = p.prompt or "Every effort moves you"
     logits, _ = last_logits(prompt)
-    return logits, shipped.label, prompt
+    return logits, shipped.label, f"after {prompt!r}"
 
 
 def sample_ids(probs: Any, draws: int, seed: int) -> Any:
@@ -365,7 +380,7 @@ def temperature(p: TemperatureParams) -> DemoResult:
         )
     return DemoResult(
         "temperature",
-        f"Temperature after {prompt!r}",
+        f"Temperature {prompt}",
         p.model_dump(),
         tables=[
             Table("exact probabilities", columns, probs_rows, labels, heat=True),
@@ -433,7 +448,8 @@ def top_k(p: TopKParams) -> DemoResult:
     ]
     notes = [
         f"Top-k with k = {k}: logits below the k-th best ({kth_value:.4g}) become -inf before "
-        f"the softmax, so {vocab - nonzero:,} of {vocab:,} get probability exactly 0 and "
+        f"the softmax, so {vocab - nonzero:,} of {vocab:,} "
+        f"{'gets' if vocab - nonzero == 1 else 'get'} probability exactly 0 and "
         f"{plural(nonzero, 'token')} {'stays' if nonzero == 1 else 'stay'} in play.",
     ]
     if nonzero > k:
@@ -463,7 +479,7 @@ def top_k(p: TopKParams) -> DemoResult:
         )
     return DemoResult(
         "top-k",
-        f"Top-{k} after {prompt!r}",
+        f"Top-{k} {prompt}",
         p.model_dump(),
         tables=[
             Table(
