@@ -23,7 +23,7 @@ class LayerNormParams(DemoParams):
 @register(
     "layer-norm",
     "Layer normalisation",
-    "Each row to mean 0 and variance 1; the engine's LayerNorm against nn.LayerNorm.",
+    "Rows to mean 0, variance 1; against nn.LayerNorm.",
     LayerNormParams,
 )
 def layer_norm(p: LayerNormParams) -> DemoResult:
@@ -106,7 +106,7 @@ class GeluParams(DemoParams):
 @register(
     "gelu-vs-relu",
     "GELU against ReLU",
-    "Values and gradients of GELU (tanh approximation) and ReLU over a range of x.",
+    "GELU and ReLU, their values and gradients.",
     GeluParams,
 )
 def gelu_vs_relu(p: GeluParams) -> DemoResult:
@@ -212,7 +212,7 @@ class FeedForwardParams(DemoParams):
 @register(
     "feed-forward",
     "The feed-forward block",
-    "d -> 4d -> GELU -> d for every token: shapes and parameter count.",
+    "d -> 4d -> GELU -> d: shapes and parameters.",
     FeedForwardParams,
 )
 def feed_forward(p: FeedForwardParams) -> DemoResult:
@@ -305,7 +305,7 @@ def _deep_network(n_layers: int, use_shortcut: bool) -> Any:
 @register(
     "shortcut-gradients",
     "Shortcut connections and vanishing gradients",
-    "Mean |gradient| of each layer's weights, with and without shortcut connections.",
+    "Gradients per layer with and without shortcuts.",
     ShortcutParams,
 )
 def shortcut_gradients(p: ShortcutParams) -> DemoResult:
@@ -435,7 +435,7 @@ def _megabytes(params: int, bytes_each: int) -> float:
 @register(
     "param-count",
     "Counting a GPT's parameters",
-    "Parameters of the GPT-2 sizes with and without weight tying, and their memory.",
+    "GPT-2 sizes: parameters, tied head, qkv bias, MB.",
     ParamCountParams,
 )
 def param_count(p: ParamCountParams) -> DemoResult:
@@ -530,7 +530,7 @@ class MultiHeadParams(DemoParams):
 @register(
     "multi-head-shapes",
     "Multi-head attention, shape by shape",
-    "Every tensor shape from (b, tokens, d_in) through the heads and back.",
+    "Multi-head attention, every tensor shape.",
     MultiHeadParams,
 )
 def multi_head_shapes(p: MultiHeadParams) -> DemoResult:
@@ -552,17 +552,19 @@ def multi_head_shapes(p: MultiHeadParams) -> DemoResult:
         merged = side_by_side.reshape(b, t, p.d_out)
         out = mha.out_proj(merged)
         whole = mha(x)
+    # Dimensions as b = batch, T = num_tokens, h = num_heads, hd = head_dim, so rows fit 80
+    # columns; the table's title spells them out.
     steps = [
-        ("input x", x, "(b, num_tokens, d_in)"),
-        ("W_query(x)", projected, "(b, num_tokens, d_out)"),
-        ("view as heads", projected.view(b, t, h, hd), "(b, num_tokens, num_heads, head_dim)"),
-        ("queries (transpose 1, 2)", queries, "(b, num_heads, num_tokens, head_dim)"),
-        ("scores q @ k^T", scores, "(b, num_heads, num_tokens, num_tokens)"),
-        ("masked softmax weights", weights, "(b, num_heads, num_tokens, num_tokens)"),
-        ("context weights @ v", context, "(b, num_heads, num_tokens, head_dim)"),
-        ("transpose back", side_by_side, "(b, num_tokens, num_heads, head_dim)"),
-        ("reshape: heads side by side", merged, "(b, num_tokens, d_out)"),
-        ("out_proj", out, "(b, num_tokens, d_out)"),
+        ("input x", x, "(b, T, d_in)"),
+        ("W_query(x)", projected, "(b, T, d_out)"),
+        ("view as heads", projected.view(b, t, h, hd), "(b, T, h, hd)"),
+        ("queries (transpose 1, 2)", queries, "(b, h, T, hd)"),
+        ("scores q @ k^T", scores, "(b, h, T, T)"),
+        ("masked softmax weights", weights, "(b, h, T, T)"),
+        ("context weights @ v", context, "(b, h, T, hd)"),
+        ("transpose back", side_by_side, "(b, T, h, hd)"),
+        ("reshape: heads side by side", merged, "(b, T, d_out)"),
+        ("out_proj", out, "(b, T, d_out)"),
     ]
     params = sum(t_.numel() for t_ in mha.parameters())
     notes = [
@@ -579,7 +581,7 @@ def multi_head_shapes(p: MultiHeadParams) -> DemoResult:
     ]
     tables = [
         Table(
-            "shapes",
+            "shapes (b = batch, T = num_tokens, h = num_heads, hd = head_dim)",
             ["shape", "dimensions"],
             [[format_shape(tensor.shape), meaning] for _, tensor, meaning in steps],
             row_labels=[name for name, _, _ in steps],

@@ -46,7 +46,7 @@ class QueryParams(DemoParams):
 @register(
     "dot-product-similarity",
     "Dot products as similarity",
-    "Dot products (and cosines) of the six example embeddings with one query.",
+    "Dot products and cosines of the six example words.",
     QueryParams,
 )
 def dot_product_similarity(p: QueryParams) -> DemoResult:
@@ -108,7 +108,7 @@ def dot_product_similarity(p: QueryParams) -> DemoResult:
 @register(
     "self-attention-simple",
     "Self-attention without trainable weights",
-    "Scores, softmax weights and context vectors of the 6x3 'Your journey...' example.",
+    "Scores, weights, context of 'Your journey...'",
     QueryParams,
 )
 def self_attention_simple(p: QueryParams) -> DemoResult:
@@ -186,7 +186,7 @@ class TrainableParams(QueryParams):
 @register(
     "self-attention-trainable",
     "Self-attention with trainable weights",
-    "W_query, W_key, W_value = torch.rand(3, d_out) after manual_seed; scaled scores, context.",
+    "W_query, W_key, W_value from torch.rand; context.",
     TrainableParams,
 )
 def self_attention_trainable(p: TrainableParams) -> DemoResult:
@@ -269,7 +269,7 @@ class CausalMaskParams(DemoParams):
 @register(
     "causal-mask",
     "Causal mask: renormalise vs -inf",
-    "Zeroing future weights and renormalising equals masking scores with -inf; rows sum to 1.",
+    "Masking with -inf = zeroing and renormalising.",
     CausalMaskParams,
 )
 def causal_mask_demo(p: CausalMaskParams) -> DemoResult:
@@ -381,7 +381,7 @@ def _inputs_of(n: int) -> Any:
 @register(
     "bidirectional-attention",
     "Bidirectional (BERT) vs causal (GPT) attention",
-    "One sentence through attention with and without the causal mask: who sees whom.",
+    "BERT-style vs GPT-style: who can see whom.",
     BidirectionalParams,
 )
 def bidirectional_attention(p: BidirectionalParams) -> DemoResult:
@@ -488,7 +488,7 @@ def _param_count(module: Any) -> int:
 @register(
     "multi-head-wrapper",
     "MultiHeadAttentionWrapper vs MultiHeadAttention",
-    "d_out per head (wrapper: stacked heads) vs d_out in all (split heads): widths, parameters.",
+    "Stacked heads vs split heads: widths, parameters.",
     WrapperParams,
 )
 def multi_head_wrapper(p: WrapperParams) -> DemoResult:

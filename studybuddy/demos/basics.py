@@ -47,7 +47,7 @@ def _forward(w1, b1, w2, b2, x):  # type: ignore[no-untyped-def]
 @register(
     "sigmoid-network",
     "A small sigmoid network",
-    "Forward pass (the notes' A, B, C) and one gradient-descent step on the squared error.",
+    "The notes' A, B, C network and one gradient step.",
     SigmoidNetworkParams,
 )
 def sigmoid_network(p: SigmoidNetworkParams) -> DemoResult:
@@ -179,7 +179,7 @@ def _bowl(w: Any, steepness: float) -> Any:
 @register(
     "gradient-descent",
     "Gradient descent and the learning rate",
-    "Steps down a loss bowl with a learning rate too small, about right, and too big.",
+    "Learning rates too small, about right, too big.",
     GradientDescentParams,
 )
 def gradient_descent(p: GradientDescentParams) -> DemoResult:
@@ -289,7 +289,7 @@ class LinearParams(DemoParams):
 @register(
     "linear-vs-parameter",
     "nn.Linear against nn.Parameter(torch.rand(...))",
-    "Initial scale, the transposed weight, and moving weights from one to the other.",
+    "nn.Linear vs nn.Parameter(torch.rand(...)).",
     LinearParams,
 )
 def linear_vs_parameter(p: LinearParams) -> DemoResult:

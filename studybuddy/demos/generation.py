@@ -45,6 +45,11 @@ def top_k_probabilities(logits: Any, k: int, temperature: float = 1.0) -> Any:
     return torch.softmax(masked / temperature, dim=-1)
 
 
+def _short(label: str, width: int = 10) -> str:
+    """A token label cut to fit a table column (the numbers keep the whole token)."""
+    return label if len(label) <= width else label[: width - 1] + "…"
+
+
 def _entropy(probs: Any) -> float:
     import torch
 
@@ -62,7 +67,7 @@ class NextTokenParams(DemoParams):
 @register(
     "next-token",
     "Next-token prediction, step by step",
-    "Logits -> softmax -> argmax on the shipped model, one token per step.",
+    "Logits -> softmax -> argmax, one token per step.",
     NextTokenParams,
 )
 def next_token(p: NextTokenParams) -> DemoResult:
@@ -101,14 +106,14 @@ def next_token(p: NextTokenParams) -> DemoResult:
     text = shipped.decode(generated)
     rows = []
     for n, step in enumerate(steps):
-        so_far = shipped.decode(ids[: len(prompt_ids) + n])
+        so_far = shipped.decode(ids[: len(prompt_ids) + n]).replace("\n", "↵")
         rows.append(
             [
-                "…" + so_far[-28:] if len(so_far) > 28 else so_far,
-                shipped.label(step["chosen"]),
+                "…" + so_far[-13:] if len(so_far) > 13 else so_far,
+                _short(shipped.label(step["chosen"])),
                 significant(step["top_probs"][0]),
                 round(step["top_logits"][0], 3),
-                shipped.label(step["top_ids"][1]),
+                _short(shipped.label(step["top_ids"][1])),
                 significant(step["top_probs"][1]),
             ]
         )
@@ -153,7 +158,7 @@ def next_token(p: NextTokenParams) -> DemoResult:
         tables=[
             Table(
                 "step by step (greedy)",
-                ["text so far", "argmax token", "p", "logit", "runner-up", "p"],
+                ["text so far", "argmax", "p", "logit", "runner-up", "p"],
                 rows,
                 row_labels=[str(n + 1) for n in range(len(rows))],
             ),
@@ -224,11 +229,11 @@ class _SamplingParams(DemoParams):
     def _prompt_needs_the_model(self) -> _SamplingParams:
         if self.vocab != "model" and self.prompt is not None:
             raise ValueError(
-                f"prompt: the {self.vocab} vocabulary has no prompt; set vocab to 'model' "
-                "to continue your own text"
+                f"the {self.vocab} vocabulary comes with its logits, so a prompt needs "
+                "vocab = 'model'"
             )
         if (self.vocab == "custom") != (self.logits is not None):
-            raise ValueError("logits: give logits exactly when vocab is 'custom'")
+            raise ValueError("give logits exactly when vocab is 'custom'")
         return self
 
 
@@ -276,7 +281,7 @@ class TemperatureParams(_SamplingParams):
 @register(
     "temperature",
     "Temperature scaling",
-    "Sampling frequencies of the next token at several temperatures (the book's nine words).",
+    "Sampling at several temperatures (book's 9 words).",
     TemperatureParams,
 )
 def temperature(p: TemperatureParams) -> DemoResult:
@@ -416,7 +421,7 @@ class TopKParams(_SamplingParams):
 @register(
     "top-k",
     "Top-k sampling",
-    "Mask logits below the k-th best with -inf, renormalise, sample; ties are kept.",
+    "Keep the k best logits (ties too), renormalise.",
     TopKParams,
 )
 def top_k(p: TopKParams) -> DemoResult:

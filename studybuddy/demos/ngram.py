@@ -77,7 +77,7 @@ def _losses(split: str, k: float, weight: float, n: int) -> dict[str, float]:
 @register(
     "ngram-baseline",
     "A bigram baseline against the shipped GPT",
-    "Perplexity of counting models (unigram, bigram) on the held-out notes vs the GPT's.",
+    "Bigram counts vs the shipped GPT: perplexity.",
     NgramParams,
 )
 def ngram_baseline(p: NgramParams) -> DemoResult:

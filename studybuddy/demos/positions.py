@@ -37,7 +37,7 @@ def sinusoidal_table(positions: int, width: int) -> Any:
 @register(
     "positional-encoding",
     "Positional encodings: attention alone ignores order",
-    "Shuffle the tokens: without positions the outputs shuffle too; learned vs sinusoidal.",
+    "Shuffle tokens: attention alone ignores order.",
     PositionsParams,
 )
 def positional_encoding(p: PositionsParams) -> DemoResult:

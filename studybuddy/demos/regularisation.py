@@ -31,7 +31,7 @@ def _corner(values: Any) -> list[list[Any]]:
 @register(
     "dropout-scaling",
     "Dropout: drop at p, scale the rest by 1/(1-p)",
-    "A dropout mask, survivors scaled by 1/(1-p), the mean kept over draws, eval = identity.",
+    "Survivors scaled by 1/(1-p), not 1/p; eval: as is.",
     DropoutParams,
 )
 def dropout_scaling(p: DropoutParams) -> DemoResult:
@@ -196,7 +196,7 @@ class BufferParams(DemoParams):
 @register(
     "register-buffer",
     "register_buffer: state that is not trained",
-    "A buffer moves with .to() and (if persistent) is saved in state_dict, but is no parameter.",
+    "Buffers: moved by .to(), saved, never trained.",
     BufferParams,
 )
 def register_buffer_demo(p: BufferParams) -> DemoResult:

@@ -43,7 +43,7 @@ def softmax_jacobian_norm(weights):
 @register(
     "softmax-scaling",
     "Why divide attention scores by sqrt(d_k)",
-    "Softmax of q.k with and without 1/sqrt(d_k): its weights and its gradient as d_k grows.",
+    "Softmax and its gradient, with and without 1/√d_k.",
     SoftmaxScalingParams,
 )
 def softmax_scaling(p: SoftmaxScalingParams) -> DemoResult:
@@ -223,7 +223,7 @@ def _divide_by_sum(scores: list[float]) -> list[float] | None:
 @register(
     "softmax-naive",
     "Softmax by hand, and where it breaks",
-    "Divide-by-sum vs exp/sum vs torch.softmax; exp overflows or underflows on extreme scores.",
+    "Softmax by hand: where exp overflows or underflows.",
     SoftmaxNaiveParams,
 )
 def softmax_naive(p: SoftmaxNaiveParams) -> DemoResult:
@@ -253,15 +253,9 @@ def softmax_naive(p: SoftmaxNaiveParams) -> DemoResult:
         for i in range(len(p.scores))
     ]
     table = Table(
-        "four ways to turn scores into weights",
-        [
-            "score",
-            "x / sum(x)",
-            "math.exp by hand",
-            "exp(x) / sum (float32)",
-            "exp(x - max) / sum",
-            "torch.softmax",
-        ],
+        "four ways to turn scores into weights: x / sum(x); exp(x) / sum(exp(x)) by hand "
+        "(math.exp) and as a float32 tensor; exp(x - max) / sum (stable); torch.softmax",
+        ["score", "x / sum", "math.exp", "float32", "stable", "torch"],
         rows,
         row_labels=[f"x{i + 1}" for i in range(len(p.scores))],
     )

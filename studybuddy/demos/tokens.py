@@ -16,7 +16,7 @@ from studybuddy.demos.registry import DemoError, register
 END_OF_TEXT = "<|endoftext|>"
 VOCAB_SIZE = 50257  # GPT-2's BPE vocabulary
 ROWS_SHOWN = 24  # table rows printed; the numbers keep everything
-DIMS_SHOWN = 8  # embedding columns printed
+DIMS_SHOWN = 6  # embedding columns printed (6 fit 80 columns)
 
 
 class BpeParams(DemoParams):
@@ -44,7 +44,7 @@ def _pre_tokens(text: str) -> list[str]:
 @register(
     "bpe-tokens",
     "Byte-pair encoding with GPT-2's tokenizer",
-    "Text -> tokens -> ids; unknown words as sub-words; the <|endoftext|> token.",
+    "Text -> BPE tokens -> ids; unknown words as pieces.",
     BpeParams,
 )
 def bpe_tokens(p: BpeParams) -> DemoResult:
@@ -130,7 +130,7 @@ class SlidingWindowParams(DemoParams):
 @register(
     "sliding-window",
     "Sliding windows: input and target pairs",
-    "Input/target pairs for max_length and stride; overlap between windows marked.",
+    "Input/target windows for max_length and stride.",
     SlidingWindowParams,
 )
 def sliding_window(p: SlidingWindowParams) -> DemoResult:
@@ -214,7 +214,7 @@ def sliding_window(p: SlidingWindowParams) -> DemoResult:
             Table(
                 f"windows ({len(inputs)})"
                 + (f", first {ROWS_SHOWN}" if len(inputs) > ROWS_SHOWN else ""),
-                ["start", "shared with previous", "new input tokens", "target"],
+                ["start", "shared", "new input tokens", "target"],
                 rows[:ROWS_SHOWN],
                 row_labels=[str(i) for i in range(min(len(rows), ROWS_SHOWN))],
             )
@@ -262,7 +262,7 @@ def _token_rows(ids: list[int], dim: int, seed: int) -> Any:
 @register(
     "embeddings",
     "Token and positional embeddings",
-    "Token ids -> token embeddings + positional embeddings, with every shape.",
+    "Token + position embeddings, with every shape.",
     EmbeddingsParams,
 )
 def embeddings(p: EmbeddingsParams) -> DemoResult:
@@ -287,16 +287,16 @@ def embeddings(p: EmbeddingsParams) -> DemoResult:
     cut = "" if p.output_dim <= DIMS_SHOWN else f" (first {DIMS_SHOWN} of {p.output_dim} dims)"
     shapes = Table(
         "shapes",
-        ["shape", "parameters of the layer"],
+        ["shape", "parameters of the table"],
         [
             [format_shape(token_ids.shape), ""],
             [
                 format_shape(token_emb.shape),
-                f"{VOCAB_SIZE * p.output_dim:,} (table {VOCAB_SIZE:,} x {p.output_dim})",
+                f"{VOCAB_SIZE * p.output_dim:,} ({VOCAB_SIZE:,} x {p.output_dim})",
             ],
             [
                 format_shape(pos_emb.shape),
-                f"{p.num_tokens * p.output_dim:,} (table {p.num_tokens} x {p.output_dim})",
+                f"{p.num_tokens * p.output_dim:,} ({p.num_tokens} x {p.output_dim})",
             ],
             [format_shape(input_emb.shape), ""],
         ],
@@ -378,7 +378,7 @@ class NeighboursParams(DemoParams):
 @register(
     "embedding-neighbours",
     "Nearest tokens in the shipped model",
-    "The tokens whose learned embeddings are closest (cosine) to a word's.",
+    "Nearest tokens in the shipped model's embeddings.",
     NeighboursParams,
 )
 def embedding_neighbours(p: NeighboursParams) -> DemoResult:
@@ -497,7 +497,7 @@ def _visible(pieces: list[str]) -> list[str]:
     return [piece.replace(" ", "␣").replace("\n", "↵") for piece in pieces]
 
 
-def _preview(pieces: list[str], width: int = 44) -> str:
+def _preview(pieces: list[str], width: int = 30) -> str:
     shown = "|".join(pieces)
     return shown if len(shown) <= width else shown[: width - 1] + "…"
 
@@ -505,7 +505,7 @@ def _preview(pieces: list[str], width: int = 44) -> str:
 @register(
     "tokenization-levels",
     "Characters, words and BPE tokens",
-    "The same text at three levels: sequence length, vocabulary size, unknown words.",
+    "Characters, words, BPE: lengths, vocabularies.",
     LevelsParams,
 )
 def tokenization_levels(p: LevelsParams) -> DemoResult:

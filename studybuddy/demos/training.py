@@ -44,7 +44,7 @@ def token_losses(model: Any, ids: list[int]) -> Any:
 @register(
     "loss-perplexity",
     "Cross-entropy loss and perplexity",
-    "Loss and perplexity of a text under the shipped model and an untrained one.",
+    "Loss and perplexity: shipped vs untrained model.",
     LossParams,
 )
 def loss_perplexity(p: LossParams) -> DemoResult:
@@ -165,7 +165,7 @@ def _corpus_ids() -> tuple[tuple[int, ...], tuple[int, ...]]:
 @register(
     "train-steps",
     "A few training steps",
-    "AdamW steps on a tiny GPT over the study notes; the loss curve as it trains.",
+    "AdamW steps on a tiny GPT: the loss as it trains.",
     TrainStepsParams,
     streams_progress=True,
 )
@@ -300,7 +300,7 @@ class BatchNoiseParams(DemoParams):
 @register(
     "batch-noise",
     "Batch size and gradient noise",
-    "Variance of the minibatch gradient around the full-data gradient, by batch size.",
+    "Gradient noise against batch size (1/B).",
     BatchNoiseParams,
 )
 def batch_noise(p: BatchNoiseParams) -> DemoResult:
@@ -430,7 +430,7 @@ def _evals(record: dict[str, Any]) -> list[dict[str, float]]:
 @register(
     "train-val-curves",
     "Training vs validation loss of the shipped model",
-    "The shipped model's own training record: training loss falling, validation stalling.",
+    "The shipped model's train and validation loss.",
     CurvesParams,
 )
 def train_val_curves(p: CurvesParams) -> DemoResult:

@@ -82,8 +82,10 @@ def test_book_vocabulary_reproduces_the_books_figures():
 def test_a_prompt_needs_the_model_vocabulary():
     from studybuddy.demos import DemoError
 
-    with pytest.raises(DemoError, match="prompt: the book's vocabulary"):
+    with pytest.raises(DemoError, match="a prompt needs vocab = 'model'"):
         run_demo("temperature", {"prompt": "Hello"})
+    with pytest.raises(DemoError, match="give logits exactly when vocab is 'custom'"):
+        run_demo("top-k", {"vocab": "custom"})
 
 
 def test_next_token_is_greedy_generation_on_the_engine(stand_in_model):
