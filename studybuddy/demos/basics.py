@@ -186,17 +186,21 @@ def gradient_descent(p: GradientDescentParams) -> DemoResult:
     import torch
 
     start_loss = float(_bowl(torch.tensor(START, dtype=torch.float64), p.steepness))
+    # One row of w per learning rate, all stepped together: autograd gives every row its own
+    # gradient, since the loss is a sum of independent bowls.
+    rates = torch.tensor(p.learning_rates, dtype=torch.float64).unsqueeze(1)
+    w = torch.tensor([START] * len(p.learning_rates), dtype=torch.float64, requires_grad=True)
+    history = [[start_loss] * len(p.learning_rates)]
+    for _ in range(p.steps):
+        loss = _bowl(w.T, p.steepness)  # one loss per row
+        (grad,) = torch.autograd.grad(loss.sum(), w)
+        with torch.no_grad():
+            w -= rates * grad
+            history.append(_bowl(w.T, p.steepness).tolist())
     curves: dict[str, list[float]] = {}
     runs = []
-    for lr in p.learning_rates:
-        w = torch.tensor(START, dtype=torch.float64, requires_grad=True)
-        losses = [start_loss]
-        for _ in range(p.steps):
-            loss = _bowl(w, p.steepness)
-            (grad,) = torch.autograd.grad(loss, w)
-            with torch.no_grad():
-                w -= lr * grad
-            losses.append(float(_bowl(w.detach(), p.steepness)))
+    for index, lr in enumerate(p.learning_rates):
+        losses = [float(step[index]) for step in history]
         # Per direction the step multiplies w by (1 - lr * curvature): beyond 2 / curvature
         # that factor is below -1 and the steps grow.
         factors = (1 - lr, 1 - lr * p.steepness)
@@ -211,7 +215,7 @@ def gradient_descent(p: GradientDescentParams) -> DemoResult:
             {
                 "lr": lr,
                 "final_loss": final,
-                "final_w": w.detach().tolist(),
+                "final_w": w[index].detach().tolist(),
                 "factors": factors,
                 "verdict": verdict,
                 "losses": losses,
