@@ -19,8 +19,8 @@ class SoftmaxScalingParams(DemoParams):
 
 # The sizes swept in the "how it grows" table and charts: powers of two on a log axis.
 SWEEP_DIMS = tuple(2**i for i in range(11))  # 1 .. 1024
-SWEEP_SCORES = 1536  # at least this many q.k pairs per size, spread over the draws
-SWEEP_MIN_DRAWS = 128  # queries averaged per size, so the curves rise steadily
+SWEEP_SCORES = 1152  # at least this many q.k pairs per size, spread over the draws
+SWEEP_MIN_DRAWS = 192  # queries averaged per size, so the curves rise steadily
 
 
 def _entropy(weights) -> float:
@@ -77,12 +77,15 @@ def softmax_scaling(p: SoftmaxScalingParams) -> DemoResult:
     # the sizes differ only by the entries added, which keeps the curves smooth.
     dims = sorted(set(SWEEP_DIMS) | {p.d_k})
     draws = max(SWEEP_MIN_DRAWS, math.ceil(SWEEP_SCORES / p.n_keys))
-    q = torch.randn(draws, 1, dims[-1], generator=generator)
+    q = torch.randn(draws, dims[-1], 1, generator=generator)
     k = torch.randn(draws, p.n_keys, dims[-1], generator=generator)
-    running = (q * k).cumsum(dim=-1)  # running[..., d - 1] = q.k over the first d entries
     variances, max_plain, max_scaled, grads_plain, grads_scaled = [], [], [], [], []
+    s = torch.zeros(draws, p.n_keys)
+    done = 0
     for d in dims:
-        s = running[..., d - 1]  # (draws, n_keys)
+        # q.k over the first d entries: the previous size's sum plus the entries added since.
+        s = s + (k[:, :, done:d] @ q[:, done:d]).squeeze(-1)  # (draws, n_keys)
+        done = d
         variances.append(float(s.var()))
         weights_plain = torch.softmax(s, dim=-1)
         weights_scaled = torch.softmax(s / math.sqrt(d), dim=-1)
