@@ -198,7 +198,7 @@ def gradient_descent(p: GradientDescentParams) -> DemoResult:
             w -= rates * grad
             history.append(_bowl(w.T, p.steepness).tolist())
     curves: dict[str, list[float]] = {}
-    runs = []
+    runs: list[dict[str, Any]] = []
     for index, lr in enumerate(p.learning_rates):
         losses = [float(step[index]) for step in history]
         # Per direction the step multiplies w by (1 - lr * curvature): beyond 2 / curvature

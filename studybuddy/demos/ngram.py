@@ -91,10 +91,11 @@ def ngram_baseline(p: NgramParams) -> DemoResult:
         name: (on_train[name], on_val[name]) for name in on_train
     }
     record = shipped.training_record()
-    final = record.get("final") if isinstance(record.get("final"), dict) else {}
-    gpt_val, gpt_train = final.get("val_loss"), final.get("train_loss")
+    final: Any = record.get("final")
+    gpt_val = final.get("val_loss") if isinstance(final, dict) else None
+    gpt_train = final.get("train_loss") if isinstance(final, dict) else None
     has_gpt = isinstance(gpt_val, int | float) and isinstance(gpt_train, int | float)
-    if has_gpt:
+    if isinstance(gpt_val, int | float) and isinstance(gpt_train, int | float):
         losses["shipped GPT"] = (float(gpt_train), float(gpt_val))
     val_pairs = list(zip(val, val[1:], strict=False))
     unseen = sum(1 for pair in val_pairs if pair not in bigrams) / len(val_pairs)
