@@ -79,7 +79,8 @@ def bpe_tokens(p: BpeParams) -> DemoResult:
             if c["chunk"] in split_words[:3] and len(c["ids"]) > 1
         )
         notes.append(
-            f"{len(split_words)} word(s) are not in the vocabulary whole and are spelled from "
+            f"{plural(len(split_words), 'word')} {'is' if len(split_words) == 1 else 'are'} not "
+            "in the vocabulary whole and spelled from "
             f"smaller pieces, so nothing is ever unknown: {shown}."
         )
     if END_OF_TEXT in p.text:

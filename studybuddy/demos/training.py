@@ -10,7 +10,15 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from studybuddy.demos import shipped
-from studybuddy.demos.base import DemoParams, DemoResult, ProgressFn, Series, Table, significant
+from studybuddy.demos.base import (
+    DemoParams,
+    DemoResult,
+    ProgressFn,
+    Series,
+    Table,
+    plural,
+    significant,
+)
 from studybuddy.demos.common import seeded
 from studybuddy.demos.registry import DemoError, register
 
@@ -215,7 +223,8 @@ def train_steps(p: TrainStepsParams, on_progress: ProgressFn | None = None) -> D
         f"A {count_parameters(model):,}-parameter GPT (the engine's GPTModel: {cfg.n_layers} "
         f"layers, emb_dim {cfg.emb_dim}) starts near the loss of a uniform guess, ln "
         f"{cfg.vocab_size:,} = {uniform:.2f}; its first batch scored {losses[0]:.3f}.",
-        f"After {p.steps} AdamW step(s) at lr = {p.lr:g} the training loss is {losses[-1]:.3f} "
+        f"After {plural(p.steps, 'AdamW step')} at lr = {p.lr:g} the training loss is "
+        f"{losses[-1]:.3f} "
         f"({change:+.3f}); on held-out notes it went from {before:.3f} to {after:.3f}.",
     ]
     if p.steps > 1 and max(losses[1:]) > losses[0] + 0.5:
