@@ -157,7 +157,8 @@ def sigmoid_network(p: SigmoidNetworkParams) -> DemoResult:
     )
 
 
-LearningRate = Annotated[float, Field(ge=0.0001, le=1.0)]
+LearningRate = Annotated[float, Field(ge=0.0001, le=2.0)]
+RUNAWAY = 1e100  # a diverging run stops once |w| passes this, so its numbers stay finite
 START = (-4.0, 2.0)  # where every run starts on the bowl
 
 
@@ -194,7 +195,8 @@ def gradient_descent(p: GradientDescentParams) -> DemoResult:
     w = torch.tensor([START] * len(p.learning_rates), dtype=torch.float64)
     history = [[start_loss] * len(p.learning_rates)]
     for _ in range(p.steps):
-        w = w - rates * (curvature * w)
+        running = w.abs().amax(dim=1, keepdim=True) < RUNAWAY
+        w = torch.where(running, w - rates * (curvature * w), w)
         history.append(_bowl(w.T, p.steepness).tolist())
     curves: dict[str, list[float]] = {}
     runs: list[dict[str, Any]] = []
@@ -243,7 +245,12 @@ def gradient_descent(p: GradientDescentParams) -> DemoResult:
         if run["verdict"] == "diverges":
             notes.append(
                 f"lr = {lr:g} is too big: the loss grew to {run['final_loss']:.3g} in "
-                f"{plural(p.steps, 'step')}, w bouncing from side to side of the valley."
+                f"{plural(p.steps, 'step')}, w bouncing from side to side of the valley"
+                + (
+                    f" (stopped once |w| passed {RUNAWAY:.0e})."
+                    if max(abs(x) for x in run["final_w"]) >= RUNAWAY
+                    else "."
+                )
             )
         elif run["verdict"] == "still going":
             notes.append(

@@ -624,3 +624,13 @@ def test_notes_rnn_bottleneck(params):
     diagonal = v["attention_diagonal"]
     assert said(result, "learned to read the token it copies") is (diagonal > 0.5)
     assert run_demo("rnn-bottleneck", params).values == v  # deterministic with the seed
+
+
+def test_a_runaway_descent_stops_with_finite_numbers():
+    result = run_demo(
+        "gradient-descent", {"learning_rates": [2.0], "steps": 200, "steepness": 50.0}
+    )
+    (run,) = result.values["runs"]
+    assert run["verdict"] == "diverges"
+    assert all(math.isfinite(x) for x in run["losses"])
+    assert said(result, "stopped once |w| passed")

@@ -44,7 +44,7 @@ CONTRACT: dict[str, dict[str, tuple]] = {
     "train-val-curves": {"from_step": (0, 1_000_000)},
     "ngram-baseline": {"smoothing": (1e-6, 10.0), "bigram_weight": (0.0, 0.99)},
     "gradient-descent": {
-        "learning_rates": ("list", 1, 4, 0.0001, 1.0),
+        "learning_rates": ("list", 1, 4, 0.0001, 2.0),
         "steps": (1, 200),
         "steepness": (1.0, 50.0),
     },
