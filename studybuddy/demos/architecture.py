@@ -23,7 +23,7 @@ class LayerNormParams(DemoParams):
 @register(
     "layer-norm",
     "Layer normalisation",
-    "Each row to mean 0 and variance 1; the engine's LayerNorm against nn.LayerNorm.",
+    "Rows to mean 0, variance 1; against nn.LayerNorm.",
     LayerNormParams,
 )
 def layer_norm(p: LayerNormParams) -> DemoResult:
@@ -106,7 +106,7 @@ class GeluParams(DemoParams):
 @register(
     "gelu-vs-relu",
     "GELU against ReLU",
-    "Values and gradients of GELU (tanh approximation) and ReLU over a range of x.",
+    "GELU and ReLU, their values and gradients.",
     GeluParams,
 )
 def gelu_vs_relu(p: GeluParams) -> DemoResult:
@@ -126,21 +126,36 @@ def gelu_vs_relu(p: GeluParams) -> DemoResult:
     picks = [int((x - m).abs().argmin()) for m in marks]
     # A clearly negative point for the gradient note: x = -1, or the left end if the range is short.
     probe = int((x - max(-1.0, p.x_min)).abs().argmin()) if p.x_min < -0.1 else None
-    notes = [
-        f"GELU is smooth and dips below zero: its lowest value here is "
-        f"{float(gelu[lowest]):.4f} at x = {float(x[lowest]):.2f}; ReLU is exactly 0 for every "
-        "x < 0.",
-        "ReLU's gradient jumps from 0 to 1 at x = 0, so a unit with negative input gets no "
-        "gradient at all; GELU's gradient for negative x is small but not zero"
-        + (
-            f" (at x = {float(x[probe]):.2f} it is {float(gelu_grad[probe]):.3f})."
-            if probe is not None
-            else "."
-        ),
-        f"For growing x the two converge (at x = {float(x[-1]):.2f}: GELU {float(gelu[-1]):.4f}, "
-        f"ReLU {float(relu[-1]):.4f}). The engine's GELU matches "
-        f"nn.GELU(approximate='tanh') to within {float((gelu - reference).abs().max()):.1e}.",
-    ]
+    notes = []
+    if float(gelu[lowest]) < 0:
+        notes.append(
+            f"GELU is smooth and dips below zero: its lowest value here is "
+            f"{float(gelu[lowest]):.4f} at x = {float(x[lowest]):.2f}; ReLU is exactly 0 for "
+            "every x < 0."
+        )
+    if probe is not None:
+        notes.append(
+            "ReLU's gradient jumps from 0 to 1 at x = 0, so a unit with negative input gets no "
+            "gradient at all; GELU's gradient for negative x is small but not zero "
+            f"(at x = {float(x[probe]):.2f} it is {float(gelu_grad[probe]):.3f})."
+        )
+    else:
+        gap = (relu - gelu).abs()
+        widest = int(gap.argmax())
+        notes.append(
+            f"This range has no clearly negative x, which is where the two differ most: here "
+            f"the largest gap is {float(gap[widest]):.4f} at x = {float(x[widest]):.2f}. For "
+            "x < 0 ReLU is flat at 0 with no gradient; try x_min = -4 to see GELU go below 0."
+        )
+    if float(x[-1]) >= 2.0:
+        notes.append(
+            f"For growing x the two converge (at x = {float(x[-1]):.2f}: GELU "
+            f"{float(gelu[-1]):.4f}, ReLU {float(relu[-1]):.4f})."
+        )
+    notes.append(
+        "The engine's GELU matches nn.GELU(approximate='tanh') to within "
+        f"{float((gelu - reference).abs().max()):.1e}."
+    )
     return DemoResult(
         "gelu-vs-relu",
         "GELU vs ReLU",
@@ -197,7 +212,7 @@ class FeedForwardParams(DemoParams):
 @register(
     "feed-forward",
     "The feed-forward block",
-    "d -> 4d -> GELU -> d for every token: shapes and parameter count.",
+    "d -> 4d -> GELU -> d: shapes and parameters.",
     FeedForwardParams,
 )
 def feed_forward(p: FeedForwardParams) -> DemoResult:
@@ -290,7 +305,7 @@ def _deep_network(n_layers: int, use_shortcut: bool) -> Any:
 @register(
     "shortcut-gradients",
     "Shortcut connections and vanishing gradients",
-    "Mean |gradient| of each layer's weights, with and without shortcut connections.",
+    "Gradients per layer with and without shortcuts.",
     ShortcutParams,
 )
 def shortcut_gradients(p: ShortcutParams) -> DemoResult:
@@ -310,15 +325,35 @@ def shortcut_gradients(p: ShortcutParams) -> DemoResult:
     ratio_plain = plain[0] / plain[-1] if plain[-1] else float("inf")
     ratio_short = short[0] / short[-1] if short[-1] else float("inf")
     gain = short[0] / plain[0] if plain[0] else float("inf")
-    notes = [
-        f"Without shortcuts the first layer's mean gradient is {plain[0]:.2e}, "
-        f"{ratio_plain:.3g} times the last layer's ({plain[-1]:.2e}): each layer's derivative "
-        "multiplies in, and the product shrinks on its way back.",
-        f"With shortcuts (x + layer(x)) the first layer gets {short[0]:.2e}, {gain:,.0f} times "
-        f"as much, and {ratio_short:.3g} times the last layer's: the identity path passes the "
-        "gradient back undiminished, so early layers still learn.",
-        "Same seed, same initial weights; only the + x differs.",
-    ]
+    notes = []
+    if ratio_plain < 1:
+        notes.append(
+            f"Without shortcuts the first layer's mean gradient is {plain[0]:.2e}, "
+            f"{ratio_plain:.3g} times the last layer's ({plain[-1]:.2e}): each layer's "
+            "derivative multiplies in, and the product shrinks on its way back."
+        )
+    else:
+        notes.append(
+            f"Without shortcuts the first layer's mean gradient is {plain[0]:.2e}, "
+            f"{ratio_plain:.3g} times the last layer's: with these weights it did not shrink on "
+            "its way back (try another seed or more layers)."
+        )
+    if gain > 1:
+        notes.append(
+            f"With shortcuts (x + layer(x)) the first layer gets {short[0]:.2e}, "
+            f"{_times(gain)} as much, and {ratio_short:.3g} times the last layer's: the "
+            "identity path carries the gradient back past every layer, so early layers still "
+            "learn."
+        )
+    else:
+        notes.append(
+            f"With shortcuts the first layer gets {short[0]:.2e}, not more than without "
+            f"({plain[0]:.2e}) for these weights."
+        )
+    notes.append(
+        "Same seed, same initial weights; only the + x differs. The chart's y axis is "
+        "logarithmic: each grid step is a factor, not a difference."
+    )
     return DemoResult(
         "shortcut-gradients",
         f"Gradients through {p.n_layers} layers",
@@ -338,6 +373,7 @@ def shortcut_gradients(p: ShortcutParams) -> DemoResult:
                 means,
                 "layer",
                 "mean |grad|",
+                log_y=True,
             )
         ],
         notes=notes,
@@ -350,16 +386,21 @@ Preset = Literal["gpt2-small", "gpt2-medium", "gpt2-large", "gpt2-xl", "gpt-stud
 
 class ParamCountParams(DemoParams):
     preset: Preset = Field("gpt2-small", description="Model size.")
+    qkv_bias: bool = Field(
+        False,
+        description="Bias terms in the query, key and value projections (OpenAI's released "
+        "GPT-2 weights have them; the book's config starts without).",
+    )
 
 
 @functools.cache
-def _count(preset: str) -> dict[str, Any]:
+def _count(preset: str, qkv_bias: bool = False) -> dict[str, Any]:
     import torch
 
     from studybuddy.engine.config import get_preset
     from studybuddy.engine.model import GPTModel, count_parameters_tied, count_parameters_untied
 
-    cfg = get_preset(preset).replace(tie_weights=False)
+    cfg = get_preset(preset).replace(tie_weights=False, qkv_bias=qkv_bias)
     # Shapes only, on the meta device: gpt2-xl would need 6.5 GB of real memory. (The first
     # meta build in a process imports torch._dynamo, 1-3 s; later ones take milliseconds.)
     with torch.device("meta"):
@@ -394,24 +435,36 @@ def _megabytes(params: int, bytes_each: int) -> float:
 @register(
     "param-count",
     "Counting a GPT's parameters",
-    "Parameters of the GPT-2 sizes with and without weight tying, and their memory.",
+    "GPT-2 sizes: parameters, tied head, qkv bias, MB.",
     ParamCountParams,
 )
 def param_count(p: ParamCountParams) -> DemoResult:
-    counted = _count(p.preset)
+    counted = _count(p.preset, p.qkv_bias)
+    other = _count(p.preset, not p.qkv_bias)
     cfg, parts = counted["config"], counted["parts"]
     untied, tied = counted["untied"], counted["tied"]
     presets = ("gpt2-small", "gpt2-medium", "gpt2-large", "gpt2-xl")
-    every = {name: _count(name) for name in presets}
+    every = {name: _count(name, p.qkv_bias) for name in presets}
     layers = cfg["n_layers"]
     feed_forward_share = parts[f"feed-forward, {layers} blocks"] / untied
     attention_share = parts[f"attention, {layers} blocks"] / untied
+    bias_state = "with" if p.qkv_bias else "without"
+    biases = abs(other["tied"] - tied)
     notes = [
         f"{p.preset} (emb_dim {cfg['emb_dim']}, {cfg['n_layers']} layers, {cfg['n_heads']} "
-        f"heads) has {untied:,} parameters with its own output head, {tied:,} when the head "
-        f"reuses the token embedding matrix (weight tying, as GPT-2 does).",
+        f"heads, {bias_state} qkv bias) has {untied:,} parameters with its own output head, "
+        f"{tied:,} when the head reuses the token embedding matrix (weight tying, as GPT-2 "
+        "does).",
         f"Tying saves {untied - tied:,} parameters ({(untied - tied) / untied:.0%}): the "
         f"{cfg['vocab_size']:,} x {cfg['emb_dim']} matrix is stored once.",
+        f"qkv_bias={not p.qkv_bias} gives {other['tied']:,} tied: {layers} layers x 3 "
+        f"projections x {cfg['emb_dim']} biases = {biases:,} parameters "
+        f"{'fewer' if p.qkv_bias else 'more'}."
+        + (
+            " OpenAI's released GPT-2 weights have these biases."
+            if p.preset.startswith("gpt2")
+            else ""
+        ),
         f"At 4 bytes each (float32) the untied model needs {_megabytes(untied, 4):,.2f} MB "
         f"for its weights alone; 16-bit weights halve that to {_megabytes(untied, 2):,.2f} MB.",
         f"The feed-forward blocks hold {feed_forward_share:.0%} of the parameters, attention "
@@ -423,14 +476,14 @@ def param_count(p: ParamCountParams) -> DemoResult:
         p.model_dump(),
         tables=[
             Table(
-                f"{p.preset} by part",
+                f"{p.preset} by part (untied head)",
                 ["parameters", "share"],
                 [[f"{n:,}", f"{n / untied:.1%}"] for n in parts.values()],
                 row_labels=list(parts),
             ),
             Table(
-                "the GPT-2 sizes",
-                ["emb_dim", "layers", "heads", "untied", "tied", "fp32 MB (untied)"],
+                f"the GPT-2 sizes, {bias_state} qkv bias (MB: untied, float32)",
+                ["d", "layers", "heads", "untied", "tied", "MB"],
                 [
                     [
                         c["config"]["emb_dim"],
@@ -438,11 +491,11 @@ def param_count(p: ParamCountParams) -> DemoResult:
                         c["config"]["n_heads"],
                         f"{c['untied']:,}",
                         f"{c['tied']:,}",
-                        round(_megabytes(c["untied"], 4), 2),
+                        round(_megabytes(c["untied"], 4)),
                     ]
                     for c in every.values()
                 ],
-                row_labels=list(presets),
+                row_labels=[name.removeprefix("gpt2-") for name in presets],
             ),
         ],
         notes=notes,
@@ -451,6 +504,7 @@ def param_count(p: ParamCountParams) -> DemoResult:
             "parts": parts,
             "parameters_untied": untied,
             "parameters_tied": tied,
+            "parameters_tied_other_qkv_bias": other["tied"],
             "megabytes_fp32_untied": _megabytes(untied, 4),
             "megabytes_fp32_tied": _megabytes(tied, 4),
         },
@@ -476,7 +530,7 @@ class MultiHeadParams(DemoParams):
 @register(
     "multi-head-shapes",
     "Multi-head attention, shape by shape",
-    "Every tensor shape from (b, tokens, d_in) through the heads and back.",
+    "Multi-head attention, every tensor shape.",
     MultiHeadParams,
 )
 def multi_head_shapes(p: MultiHeadParams) -> DemoResult:
@@ -498,17 +552,19 @@ def multi_head_shapes(p: MultiHeadParams) -> DemoResult:
         merged = side_by_side.reshape(b, t, p.d_out)
         out = mha.out_proj(merged)
         whole = mha(x)
+    # Dimensions as b = batch, T = num_tokens, h = num_heads, hd = head_dim, so rows fit 80
+    # columns; the table's title spells them out.
     steps = [
-        ("input x", x, "(b, num_tokens, d_in)"),
-        ("W_query(x)", projected, "(b, num_tokens, d_out)"),
-        ("view as heads", projected.view(b, t, h, hd), "(b, num_tokens, num_heads, head_dim)"),
-        ("queries (transpose 1, 2)", queries, "(b, num_heads, num_tokens, head_dim)"),
-        ("scores q @ k^T", scores, "(b, num_heads, num_tokens, num_tokens)"),
-        ("masked softmax weights", weights, "(b, num_heads, num_tokens, num_tokens)"),
-        ("context weights @ v", context, "(b, num_heads, num_tokens, head_dim)"),
-        ("transpose back", side_by_side, "(b, num_tokens, num_heads, head_dim)"),
-        ("reshape: heads side by side", merged, "(b, num_tokens, d_out)"),
-        ("out_proj", out, "(b, num_tokens, d_out)"),
+        ("input x", x, "(b, T, d_in)"),
+        ("W_query(x)", projected, "(b, T, d_out)"),
+        ("view as heads", projected.view(b, t, h, hd), "(b, T, h, hd)"),
+        ("queries (transpose 1, 2)", queries, "(b, h, T, hd)"),
+        ("scores q @ k^T", scores, "(b, h, T, T)"),
+        ("masked softmax weights", weights, "(b, h, T, T)"),
+        ("context weights @ v", context, "(b, h, T, hd)"),
+        ("transpose back", side_by_side, "(b, T, h, hd)"),
+        ("reshape: heads side by side", merged, "(b, T, d_out)"),
+        ("out_proj", out, "(b, T, d_out)"),
     ]
     params = sum(t_.numel() for t_ in mha.parameters())
     notes = [
@@ -525,7 +581,7 @@ def multi_head_shapes(p: MultiHeadParams) -> DemoResult:
     ]
     tables = [
         Table(
-            "shapes",
+            "shapes (b = batch, T = num_tokens, h = num_heads, hd = head_dim)",
             ["shape", "dimensions"],
             [[format_shape(tensor.shape), meaning] for _, tensor, meaning in steps],
             row_labels=[name for name, _, _ in steps],
@@ -555,6 +611,12 @@ def multi_head_shapes(p: MultiHeadParams) -> DemoResult:
             "max_abs_diff_steps_vs_forward": float((out - whole).abs().max()),
         },
     )
+
+
+def _times(ratio: float) -> str:
+    if ratio >= 1e6:
+        return f"{ratio:.2e} times"
+    return f"{ratio:,.0f} times" if ratio >= 10 else f"{ratio:.2f} times"
 
 
 def _list(values: Any, digits: int) -> str:

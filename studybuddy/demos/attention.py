@@ -46,7 +46,7 @@ class QueryParams(DemoParams):
 @register(
     "dot-product-similarity",
     "Dot products as similarity",
-    "Dot products (and cosines) of the six example embeddings with one query.",
+    "Dot products and cosines of the six example words.",
     QueryParams,
 )
 def dot_product_similarity(p: QueryParams) -> DemoResult:
@@ -108,7 +108,7 @@ def dot_product_similarity(p: QueryParams) -> DemoResult:
 @register(
     "self-attention-simple",
     "Self-attention without trainable weights",
-    "Scores, softmax weights and context vectors of the 6x3 'Your journey...' example.",
+    "Scores, weights, context of 'Your journey...'",
     QueryParams,
 )
 def self_attention_simple(p: QueryParams) -> DemoResult:
@@ -133,15 +133,29 @@ def self_attention_simple(p: QueryParams) -> DemoResult:
         row_labels=[*labels, "sum"],
     )
     top = int(weights[q].argmax())
+    lowest = int(weights[q].argmin())
+    norms = inputs.norm(dim=1)
     notes = [
         f"The query {WORDS[q]!r} gives its largest weight, {float(weights[q, top]):.4f}, to "
-        f"{WORDS[top]!r}; the smallest, {float(weights[q].min()):.4f}, to "
-        f"{WORDS[int(weights[q].argmin())]!r}. Its weights sum to {float(weights[q].sum()):.4f}.",
+        f"{WORDS[top]!r}; the smallest, {float(weights[q, lowest]):.4f}, to "
+        f"{WORDS[lowest]!r}. Its weights sum to {float(weights[q].sum()):.4f}.",
         f"Context vector z{q + 1} = {_vector(context[q])}: the inputs averaged with those "
-        "weights, so the tokens most similar to the query contribute most.",
-        "No parameters are trained here: scores are plain dot products of the inputs, which is "
-        "why every token attends most to itself or its near-duplicates.",
+        "weights, so the tokens with the largest dot products contribute most.",
     ]
+    if top == q:
+        notes.append(
+            f"Here the query wins its own attention: x{q + 1} . x{q + 1} = |x{q + 1}|^2 = "
+            f"{float(scores[q, q]):.4f} is its largest score. No parameters are trained; "
+            "the scores are plain dot products of the inputs."
+        )
+    else:
+        notes.append(
+            f"{WORDS[q]!r} attends more to {WORDS[top]!r} ({float(weights[q, top]):.4f}) than "
+            f"to itself ({float(weights[q, q]):.4f}): a dot product is |a| |b| cos(angle), so it "
+            f"favours long vectors (|x{top + 1}| = {float(norms[top]):.3f} against "
+            f"|x{q + 1}| = {float(norms[q]):.3f}), not only similar ones. No parameters are "
+            "trained here; trainable W_query and W_key are what let attention learn better."
+        )
     return DemoResult(
         "self-attention-simple",
         f"Simplified self-attention, query {WORDS[q]!r}",
@@ -160,6 +174,7 @@ def self_attention_simple(p: QueryParams) -> DemoResult:
             "all_scores": scores.tolist(),
             "all_weights": weights.tolist(),
             "all_context": context.tolist(),
+            "most_attended": top,
         },
     )
 
@@ -171,7 +186,7 @@ class TrainableParams(QueryParams):
 @register(
     "self-attention-trainable",
     "Self-attention with trainable weights",
-    "W_query, W_key, W_value = torch.rand(3, d_out) after manual_seed; scaled scores, context.",
+    "W_query, W_key, W_value from torch.rand; context.",
     TrainableParams,
 )
 def self_attention_trainable(p: TrainableParams) -> DemoResult:
@@ -238,14 +253,23 @@ def self_attention_trainable(p: TrainableParams) -> DemoResult:
     )
 
 
+BOOK_MASK_SEED = 789  # the seed of the book's causal-attention example (ch. 3)
+
+
 class CausalMaskParams(DemoParams):
     n_tokens: int = Field(6, ge=2, le=12, description="Sequence length.")
+    seed: int = Field(
+        BOOK_MASK_SEED,
+        ge=0,
+        le=2**31 - 1,
+        description="Seed of the projections; 789 gives the book's example.",
+    )
 
 
 @register(
     "causal-mask",
     "Causal mask: renormalise vs -inf",
-    "Zeroing future weights and renormalising equals masking scores with -inf; rows sum to 1.",
+    "Masking with -inf = zeroing and renormalising.",
     CausalMaskParams,
 )
 def causal_mask_demo(p: CausalMaskParams) -> DemoResult:
@@ -255,8 +279,10 @@ def causal_mask_demo(p: CausalMaskParams) -> DemoResult:
 
     n = p.n_tokens
     with seeded(p.seed):
-        extra = torch.rand(max(0, n - 6), 3)  # beyond the six example tokens
+        # The projections first, as the book draws them; the extra inputs after, so that
+        # n_tokens never changes the weights of the first six tokens.
         attention = CausalAttention(3, 2, context_length=n, dropout=0.0)
+        extra = torch.rand(max(0, n - 6), 3)  # beyond the six example tokens
     inputs = torch.cat([_inputs()[:n], extra])
     words = (WORDS + [f"tok{i + 1}" for i in range(6, n)])[:n]
     with torch.no_grad():
@@ -278,11 +304,22 @@ def causal_mask_demo(p: CausalMaskParams) -> DemoResult:
         "does the renormalising.",
         f"Every row sums to 1 (largest error {float((row_sums - 1).abs().max()):.1e}) and every "
         f"weight above the diagonal is {above:g}.",
-        f"Zeroing alone leaves row {worst + 1} ({words[worst]!r}) summing to "
-        f"{float(zeroed[worst].sum()):.4f}; that is why the first way must renormalise.",
-        f"Token 1 ({words[0]!r}) may only look at itself, so its weight is "
-        f"{float(minus_inf[0, 0]):.4f}.",
     ]
+    if float(lost[worst]) > 1e-4:
+        notes.append(
+            f"Zeroing alone leaves row {worst + 1} ({words[worst]!r}) summing to "
+            f"{float(zeroed[worst].sum()):.4f}; that is why the first way must renormalise."
+        )
+    notes.append(
+        f"Token 1 ({words[0]!r}) may only look at itself, so its weight is "
+        f"{float(minus_inf[0, 0]):.4f}; token 2 splits its attention "
+        f"{_vector(minus_inf[1, :2])} between token 1 and itself."
+        + (
+            " Seed 789 with these inputs is the book's ch. 3 example."
+            if p.seed == BOOK_MASK_SEED
+            else ""
+        )
+    )
     if n > 6:
         notes.append(f"Tokens 7 to {n} are random inputs added to the six-token example.")
     return DemoResult(
@@ -322,3 +359,250 @@ def causal_mask_demo(p: CausalMaskParams) -> DemoResult:
 
 def _vector(values: Any) -> str:
     return "[" + ", ".join(f"{float(v):.4f}" for v in values) + "]"
+
+
+class BidirectionalParams(DemoParams):
+    n_tokens: int = Field(6, ge=2, le=12, description="Sequence length.")
+    seed: int = Field(
+        BOOK_MASK_SEED,
+        ge=0,
+        le=2**31 - 1,
+        description="Seed of the projections (and of the replacement token).",
+    )
+
+
+def _inputs_of(n: int) -> Any:
+    """The book's six tokens, then random ones drawn from torch's global generator."""
+    import torch
+
+    return torch.cat([_inputs()[:n], torch.rand(max(0, n - 6), 3)])
+
+
+@register(
+    "bidirectional-attention",
+    "Bidirectional (BERT) vs causal (GPT) attention",
+    "BERT-style vs GPT-style: who can see whom.",
+    BidirectionalParams,
+)
+def bidirectional_attention(p: BidirectionalParams) -> DemoResult:
+    import torch
+
+    from studybuddy.engine.attention import CausalAttention, SelfAttentionV2
+
+    n = p.n_tokens
+    # Both layers draw W_query, W_key, W_value in the same order, so one seed gives both the
+    # same weights: the mask is the only difference.
+    with seeded(p.seed):
+        encoder = SelfAttentionV2(3, 2)
+    with seeded(p.seed):
+        decoder = CausalAttention(3, 2, context_length=n, dropout=0.0)
+        inputs = _inputs_of(n)
+        replacement = torch.rand(3)  # a different last word
+    changed_inputs = inputs.clone()
+    changed_inputs[-1] = replacement
+    with torch.no_grad():
+        both = torch.stack([inputs, changed_inputs])
+        bert_weights = encoder.weights(inputs)
+        gpt_weights = decoder.weights(inputs.unsqueeze(0))[0]
+        bert_out, gpt_out = encoder(both), decoder(both)
+    tolerance = 1e-6
+    bert_moved = (bert_out[0] - bert_out[1]).abs().amax(dim=-1) > tolerance
+    gpt_moved = (gpt_out[0] - gpt_out[1]).abs().amax(dim=-1) > tolerance
+    words = (WORDS + [f"tok{i + 1}" for i in range(6, n)])[:n]
+    labels = [f"{i + 1} {w}" for i, w in enumerate(words)]
+    bert_sees = [int((row > 0).sum()) for row in bert_weights]
+    gpt_sees = [int((row > 0).sum()) for row in gpt_weights]
+    visibility = Table(
+        f"keys each position can see, and whether its output moves when {words[-1]!r} changes",
+        ["BERT sees", "moves", "GPT sees", "moves"],
+        [
+            [bert_sees[i], _yes_no(bool(bert_moved[i])), gpt_sees[i], _yes_no(bool(gpt_moved[i]))]
+            for i in range(n)
+        ],
+        row_labels=labels,
+    )
+    notes = [
+        f"Without the mask (an encoder, as in BERT) every position sees all {n} tokens, the later "
+        f"ones too; with it (a decoder, as in GPT) position i sees tokens 1 to i: "
+        f"{', '.join(str(k) for k in gpt_sees[: min(n, 6)])}{', ...' if n > 6 else ''}.",
+        f"Replacing the last token {words[-1]!r} with another vector moved the outputs of "
+        f"{int(bert_moved.sum())} of {n} positions without the mask and of "
+        f"{int(gpt_moved.sum())} with it: under the causal mask no token's context vector "
+        "depends on a token after it.",
+        f"The first token shows the difference best: unmasked it spreads its attention over "
+        f"all {n} tokens (largest weight {float(bert_weights[0].max()):.4f}), masked it can "
+        f"only attend to itself ({float(gpt_weights[0, 0]):.4f}).",
+        "That is why a GPT can be trained to predict every next token of a text at once, and "
+        "why BERT suits tasks that read a whole text (classification, filling in masked words) "
+        "rather than generating it.",
+    ]
+    if int(gpt_moved.sum()) != 1 or int(bert_moved.sum()) != n:
+        notes.pop(1)  # only said when the outputs moved as the masks predict
+    return DemoResult(
+        "bidirectional-attention",
+        f"Bidirectional vs causal attention over {n} tokens",
+        p.model_dump(),
+        tables=[
+            Table(
+                "bidirectional weights (no mask)",
+                words,
+                rounded(bert_weights),
+                labels,
+                heat=True,
+            ),
+            Table(
+                "causal weights (future masked)",
+                words,
+                rounded(gpt_weights),
+                labels,
+                heat=True,
+            ),
+            visibility,
+        ],
+        notes=notes,
+        values={
+            "inputs": inputs.tolist(),
+            "bidirectional_weights": bert_weights.tolist(),
+            "causal_weights": gpt_weights.tolist(),
+            "bidirectional_context": bert_out[0].tolist(),
+            "causal_context": gpt_out[0].tolist(),
+            "bidirectional_moved": bert_moved.tolist(),
+            "causal_moved": gpt_moved.tolist(),
+            "visible_bidirectional": bert_sees,
+            "visible_causal": gpt_sees,
+        },
+    )
+
+
+class WrapperParams(DemoParams):
+    d_in: int = Field(3, ge=1, le=1024, description="Input width (3: the book's example).")
+    d_out: int = Field(2, ge=1, le=256, description="d_out given to both classes.")
+    num_heads: int = Field(2, ge=1, le=16, description="Attention heads.")
+    num_tokens: int = Field(6, ge=1, le=12, description="Tokens per text (batch of 2 texts).")
+
+
+def _param_count(module: Any) -> int:
+    return sum(t.numel() for t in module.parameters())
+
+
+@register(
+    "multi-head-wrapper",
+    "MultiHeadAttentionWrapper vs MultiHeadAttention",
+    "Stacked heads vs split heads: widths, parameters.",
+    WrapperParams,
+)
+def multi_head_wrapper(p: WrapperParams) -> DemoResult:
+    import torch
+
+    from studybuddy.engine.attention import MultiHeadAttention, MultiHeadAttentionWrapper
+
+    h, d_in, d_out, t = p.num_heads, p.d_in, p.d_out, p.num_tokens
+    with seeded(p.seed):
+        wrapper = MultiHeadAttentionWrapper(d_in, d_out, t, 0.0, h)
+    split = None
+    if d_out % h == 0:
+        with seeded(p.seed):
+            split = MultiHeadAttention(d_in, d_out, t, 0.0, h)
+    with seeded(p.seed):
+        same_width = MultiHeadAttention(d_in, h * d_out, t, 0.0, h)
+    with seeded(p.seed):
+        if d_in == 3:  # the book's six tokens, twice, as its batch
+            text = _inputs_of(t)
+        else:
+            text = torch.rand(t, d_in)
+    batch = torch.stack([text, text])
+    with torch.no_grad():
+        out_wrapper = wrapper(batch)
+        out_split = split(batch) if split is not None else None
+        out_same = same_width(batch)
+    rows = [
+        [
+            f"wrapper, d_out={d_out}",
+            f"{h} x {d_out}",
+            out_wrapper.shape[-1],
+            f"{_param_count(wrapper):,}",
+        ]
+    ]
+    if split is not None and out_split is not None:
+        rows.append(
+            [
+                f"MHA, d_out={d_out}",
+                f"{h} x {d_out // h}",
+                out_split.shape[-1],
+                f"{_param_count(split):,}",
+            ]
+        )
+    rows.append(
+        [
+            f"MHA, d_out={h * d_out}",
+            f"{h} x {d_out}",
+            out_same.shape[-1],
+            f"{_param_count(same_width):,}",
+        ]
+    )
+    wrapper_formula = h * 3 * d_in * d_out
+    notes = [
+        f"The wrapper stacks {h} separate CausalAttention heads, each of width d_out = {d_out}, "
+        f"and concatenates them: its output has {h} x {d_out} = {out_wrapper.shape[-1]} "
+        f"features and its parameters are {h} x 3 x {d_in} x {d_out} = {wrapper_formula:,}.",
+    ]
+    if split is not None and out_split is not None:
+        notes.append(
+            f"MultiHeadAttention reads d_out as the total: {h} heads of d_out / num_heads = "
+            f"{d_out // h} feature{'s' if d_out // h > 1 else ''}, output width "
+            f"{out_split.shape[-1]}, "
+            f"{_param_count(split):,} parameters (3 x {d_in} x {d_out} + the {d_out} x {d_out} "
+            f"out_proj and its {d_out} biases)."
+        )
+    else:
+        notes.append(
+            f"MultiHeadAttention(d_out={d_out}) cannot be built with {h} heads: it splits d_out "
+            f"into equal heads, and {d_out} is not divisible by {h}."
+        )
+    notes.append(
+        f"For the same output width, MultiHeadAttention(d_out={h * d_out}) has "
+        f"{_param_count(same_width):,} parameters against the wrapper's "
+        f"{_param_count(wrapper):,}: the same {h} x 3 projections as one matmul each, plus "
+        f"out_proj ({h * d_out} x {h * d_out} + {h * d_out}) that mixes the heads."
+    )
+    if h > 1 and d_out % h == 0:
+        notes.append(
+            f"To make the wrapper's output {d_out} wide with {h} heads (the book's exercise), "
+            f"give it d_out = {d_out} / {h} = {d_out // h}."
+        )
+    return DemoResult(
+        "multi-head-wrapper",
+        f"{h} heads: wrapper vs split",
+        p.model_dump(),
+        tables=[
+            Table(
+                "MultiHeadAttentionWrapper vs MultiHeadAttention (MHA)",
+                ["heads x width", "output width", "parameters"],
+                [row[1:] for row in rows],
+                row_labels=[row[0] for row in rows],
+            ),
+            Table(
+                "wrapper output for text 1"
+                + (f" (first 8 of {out_wrapper.shape[-1]} features)" if h * d_out > 8 else ""),
+                [f"f{j + 1}" for j in range(min(8, out_wrapper.shape[-1]))],
+                rounded(out_wrapper[0, :, :8]),
+                [str(i + 1) for i in range(t)],
+                heat=True,
+            ),
+        ],
+        notes=notes,
+        values={
+            "wrapper_output": out_wrapper.tolist(),
+            "split_output": out_split.tolist() if out_split is not None else None,
+            "wrapper_width": int(out_wrapper.shape[-1]),
+            "split_width": int(out_split.shape[-1]) if out_split is not None else None,
+            "same_width_width": int(out_same.shape[-1]),
+            "wrapper_parameters": _param_count(wrapper),
+            "split_parameters": _param_count(split) if split is not None else None,
+            "same_width_parameters": _param_count(same_width),
+        },
+    )
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"

@@ -116,6 +116,11 @@ def rounded(values: Any, digits: int = 4) -> Any:
     return values
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """'1 token', '2 tokens', '1,000 tokens'."""
+    return f"{count:,} {word if count == 1 else many or word + 's'}"
+
+
 def significant(value: float, digits: int = 4) -> float:
     """Round to significant digits, so that small probabilities do not print as 0."""
     return float(f"{value:.{digits}g}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import typing
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -13,17 +14,24 @@ from studybuddy.errors import StudyBuddyError
 
 DEMOS: dict[str, Demo] = {}
 
-# One module per family of demos; each registers its demos when imported.
+# One module per family of demos; each registers its demos when imported. Listings follow this
+# order; a module of demos that is not named here (a new family) is found by _load_all and
+# listed after these, so adding a family needs no change to this file.
 _FAMILIES = (
     "softmax",
     "attention",
+    "positions",
     "regularisation",
     "tokens",
     "architecture",
     "generation",
     "training",
+    "ngram",
     "basics",
+    "recurrent",
 )
+# Modules of the package that hold no demos.
+_NOT_FAMILIES = frozenset({"base", "common", "registry", "render", "shipped"})
 
 
 class DemoError(StudyBuddyError, ValueError):
@@ -48,11 +56,25 @@ def register(
     return decorate
 
 
+@functools.cache
+def _family_modules() -> tuple[str, ...]:
+    import pkgutil
+
+    import studybuddy.demos as package
+
+    found = {
+        info.name
+        for info in pkgutil.iter_modules(package.__path__)
+        if not info.ispkg and info.name not in _NOT_FAMILIES and not info.name.startswith("_")
+    }
+    return tuple(f for f in _FAMILIES if f in found) + tuple(sorted(found - set(_FAMILIES)))
+
+
 def _load_all() -> None:
     import importlib
 
-    # None of these modules imports torch at module level.
-    for family in _FAMILIES:
+    # No family module imports torch at module level.
+    for family in _family_modules():
         importlib.import_module(f"studybuddy.demos.{family}")
 
 
@@ -60,7 +82,7 @@ def all_demos() -> dict[str, Demo]:
     """Every demo, in the book's order of families (the order modules happened to be imported
     in would make listings differ between runs)."""
     _load_all()
-    rank = {f"studybuddy.demos.{family}": i for i, family in enumerate(_FAMILIES)}
+    rank = {f"studybuddy.demos.{family}": i for i, family in enumerate(_family_modules())}
     ordered = sorted(DEMOS.values(), key=lambda d: rank.get(d.run_fn.__module__, len(rank)))
     return {demo.id: demo for demo in ordered}
 

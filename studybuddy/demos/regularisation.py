@@ -18,7 +18,8 @@ DRAW_BUDGET = 2_000_000
 
 
 class DropoutParams(DemoParams):
-    p: float = Field(0.5, ge=0.0, le=0.95, description="Probability of dropping each entry.")
+    # Not 0.5: there 1/(1-p) and 1/p are both 2, and the classic mix-up cannot show.
+    p: float = Field(0.2, ge=0.0, le=0.95, description="Probability of dropping each entry.")
     size: int = Field(6, ge=2, le=64, description="The input is a size x size matrix.")
     draws: int = Field(10_000, ge=1, le=100_000, description="Dropout draws to average over.")
 
@@ -30,7 +31,7 @@ def _corner(values: Any) -> list[list[Any]]:
 @register(
     "dropout-scaling",
     "Dropout: drop at p, scale the rest by 1/(1-p)",
-    "A dropout mask, survivors scaled by 1/(1-p), the mean kept over draws, eval = identity.",
+    "Survivors scaled by 1/(1-p), not 1/p; eval: as is.",
     DropoutParams,
 )
 def dropout_scaling(p: DropoutParams) -> DemoResult:
@@ -67,26 +68,52 @@ def dropout_scaling(p: DropoutParams) -> DemoResult:
     checkpoints = sorted({min(draws, 10**k) for k in range(6)} | {draws})
 
     shown = "" if p.size <= SHOWN else f" (first {SHOWN} x {SHOWN} of {p.size} x {p.size})"
+    survivors = int(kept.sum())
     notes = [
         f"This draw dropped {int((~kept).sum())} of {p.size * p.size} entries "
-        f"({1 - float(kept.float().mean()):.0%}; p = {p.p:g}). Every survivor was multiplied by "
-        f"1 / (1 - p) = {scale:.4g}: the ratios output / input are {_ratio_text(ratios)}.",
-        f"Over {draws:,} draws {dropped_share:.2%} of entries were dropped, and the output's "
-        f"mean was {mean_over_draws:.4f} against the input's {input_mean:.4f}: scaling the "
-        "survivors keeps the expected value unchanged, so later layers see the same size of "
-        "signal in training and at inference.",
-        "In eval mode the layer returns its input unchanged "
-        f"({'identical' if identity else 'NOT identical'}); dropout only acts while training.",
+        f"({1 - float(kept.float().mean()):.0%}; p = {p.p:g})."
+        + (
+            f" Every survivor was multiplied by 1 / (1 - p) = {scale:.4g}: the ratios output / "
+            f"input are {_ratio_text(ratios)}."
+            if survivors
+            else " Nothing survived, so this draw is all zeros."
+        ),
     ]
+    if 0 < p.p < 1 and abs(p.p - 0.5) > 1e-9:
+        wrong_mean = input_mean * (1 - p.p) / p.p
+        notes.append(
+            f"Not 1 / p = {1 / p.p:.4g}: the scale makes up for the share that is kept, "
+            f"1 - p = {1 - p.p:g}. Scaled by 1 / p the expected mean would be "
+            f"{input_mean:.4f} x {1 - p.p:g} / {p.p:g} = {wrong_mean:.4f} instead of "
+            f"{input_mean:.4f}."
+        )
+    elif abs(p.p - 0.5) <= 1e-9:
+        notes.append(
+            "At p = 0.5, 1 / (1 - p) and 1 / p are both 2, so this rate cannot tell the right "
+            "rule from the wrong one; try p = 0.2 (x1.25, not x5)."
+        )
+    off = abs(mean_over_draws - input_mean) / input_mean
+    if off < 0.02:
+        notes.append(
+            f"Over {draws:,} draws {dropped_share:.2%} of entries were dropped, and the output's "
+            f"mean was {mean_over_draws:.4f} against the input's {input_mean:.4f}: scaling the "
+            "survivors keeps the expected value unchanged, so later layers see the same size of "
+            "signal in training and at inference."
+        )
+    else:
+        notes.append(
+            f"Over {draws:,} draws the output's mean was {mean_over_draws:.4f} against the "
+            f"input's {input_mean:.4f} ({off:.0%} off): the expected value is unchanged, but so "
+            "few draws are still noisy; more bring the average to the input's."
+        )
+    notes.append(
+        "In eval mode the layer returns its input unchanged "
+        f"({'identical' if identity else 'NOT identical'}); dropout only acts while training."
+    )
     if draws < p.draws:
         notes.append(
             f"Averaged over {draws:,} draws, not {p.draws:,}: the demo draws at most "
             f"{DRAW_BUDGET:,} random entries ({p.size} x {p.size} each draw)."
-        )
-    if draws < 100:
-        notes.append(
-            f"With only {draws} draw(s) the average is still noisy; more draws bring it to "
-            f"{input_mean:.4f}."
         )
     return DemoResult(
         "dropout-scaling",
@@ -105,6 +132,7 @@ def dropout_scaling(p: DropoutParams) -> DemoResult:
                 _corner(once),
                 heat=True,
             ),
+            _scale_table(p.p, input_mean),
             Table(
                 "mean of the output over draws",
                 ["draws", "running mean", "input mean"],
@@ -132,6 +160,7 @@ def dropout_scaling(p: DropoutParams) -> DemoResult:
             "output": once.tolist(),
             "kept": kept.tolist(),
             "scale": scale,
+            "wrong_scale_one_over_p": 1 / p.p if p.p > 0 else None,
             "dropped_share_one_draw": 1 - float(kept.float().mean()),
             "dropped_share_all_draws": dropped_share,
             "input_mean": input_mean,
@@ -140,6 +169,17 @@ def dropout_scaling(p: DropoutParams) -> DemoResult:
             "mean_per_entry": (total / draws).tolist(),
             "eval_is_identity": identity,
         },
+    )
+
+
+def _scale_table(p: float, input_mean: float) -> Table:
+    readings = [("1/(1-p) (right)", 1 / (1 - p))] + ([("1/p (wrong)", 1 / p)] if p > 0 else [])
+    return Table(
+        "the scale: 1/(1-p) against the 1/p mix-up",
+        ["scale", "a kept 5 becomes", "expected mean"],
+        # A kept share of (1 - p), each multiplied by the scale, sets the expected mean.
+        [[round(k, 4), round(5 * k, 4), round(input_mean * (1 - p) * k, 4)] for _, k in readings],
+        row_labels=[name for name, _ in readings],
     )
 
 
@@ -156,7 +196,7 @@ class BufferParams(DemoParams):
 @register(
     "register-buffer",
     "register_buffer: state that is not trained",
-    "A buffer moves with .to() and (if persistent) is saved in state_dict, but is no parameter.",
+    "Buffers: moved by .to(), saved, never trained.",
     BufferParams,
 )
 def register_buffer_demo(p: BufferParams) -> DemoResult:
@@ -201,16 +241,22 @@ def register_buffer_demo(p: BufferParams) -> DemoResult:
             lambda m: m.W_query.weight,
         ),
     }
-    columns = list(next(iter(rows.values())))
+    # One column per kind of tensor (short names, explained in the notes), so the table fits
+    # 80 columns; the facts are the rows.
+    short = ["buffer", "buffer, not saved", "attribute", "parameter"]
+    facts_names = list(next(iter(rows.values())))
     table = Table(
         "what nn.Module does with each kind of tensor",
-        columns,
-        [[_yes_no(v) for v in facts_.values()] for facts_ in rows.values()],
-        row_labels=list(rows),
+        short,
+        [[_yes_no(kind[fact]) for kind in rows.values()] for fact in facts_names],
+        row_labels=[_FACT_LABELS.get(f, f) for f in facts_names],
     )
     mask = holder.mask.int()
     n_params = sum(t.numel() for t in engine.parameters())
     notes = [
+        "Columns: buffer = self.register_buffer('mask', ...); buffer, not saved = the engine's "
+        "CausalAttention mask (persistent=False); attribute = a plain self.plain_mask; "
+        "parameter = W_query.weight.",
         "A buffer is listed by buffers(), not parameters(): the optimizer never sees it, so the "
         f"causal mask stays fixed while the {n_params} weights of this attention layer train.",
         "Moving the module moves its buffers with it (the 'meta' device stands in for a GPU here), "
@@ -245,6 +291,12 @@ def register_buffer_demo(p: BufferParams) -> DemoResult:
             "plain_tensor_device": str(torch.device("cpu")),
         },
     )
+
+
+_FACT_LABELS = {
+    "device after .to('meta')": "device after .to(meta)",
+    "trained by an optimizer": "trained",
+}
 
 
 def _yes_no(value: Any) -> str:

@@ -51,6 +51,59 @@ def untrained_model(seed: int) -> Any:
     return fresh.eval()
 
 
+# The share of each study note held out for validation when the shipped model was trained
+# (training.json's recipe says 0.1); the n-gram baseline must be scored on the same tokens.
+VAL_FRACTION = 0.1
+
+
+@functools.cache
+def corpus_texts() -> tuple[tuple[str, str], ...]:
+    """The study notes in data/corpus as (file name, text), in name order."""
+    from studybuddy.locations import data_dir
+
+    folder = data_dir() / "corpus"
+    files = sorted(folder.glob("*.md")) if folder.is_dir() else []
+    if not files:
+        raise DemoError(f"this demo needs the study notes, which are not installed ({folder})")
+    return tuple((f.name, f.read_text(encoding="utf-8")) for f in files)
+
+
+@functools.cache
+def corpus_split() -> Any:
+    """The notes as token ids, split into training and validation exactly as the shipped model
+    was trained (the engine's own `load_corpus`)."""
+    from studybuddy.engine.errors import EngineError
+    from studybuddy.engine.recipe import load_corpus
+    from studybuddy.locations import data_dir
+
+    corpus_texts()  # the same clear error when the notes are missing
+    try:
+        return load_corpus(data_dir() / "corpus", VAL_FRACTION)
+    except EngineError as exc:
+        raise DemoError(str(exc)) from None
+
+
+@functools.cache
+def training_record() -> dict[str, Any]:
+    """data/model/training.json: the shipped model's own record of its training run."""
+    import json
+
+    from studybuddy.engine.pretrained import shipped_model_dir
+
+    path = shipped_model_dir() / "training.json"
+    if not path.is_file():
+        raise DemoError(f"this demo needs the training record, which is not installed ({path})")
+    if path.stat().st_size > 5_000_000:  # bound what is read: the real one is a few kB
+        raise DemoError(f"{path}: too large to be a training record")
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DemoError(f"{path}: not readable as JSON ({exc})") from None
+    if not isinstance(record, dict):
+        raise DemoError(f"{path}: expected a JSON object")
+    return record
+
+
 def encode(text: str) -> list[int]:
     from studybuddy.engine.tokenizer import END_OF_TEXT
 

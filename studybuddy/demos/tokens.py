@@ -3,19 +3,20 @@ embeddings, and the nearest neighbours of a token in the shipped model's embeddi
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from pydantic import Field
 
 from studybuddy.demos import shipped
-from studybuddy.demos.base import DemoParams, DemoResult, Series, Table, rounded
+from studybuddy.demos.base import DemoParams, DemoResult, Series, Table, plural, rounded
 from studybuddy.demos.common import format_shape, seeded
 from studybuddy.demos.registry import DemoError, register
 
 END_OF_TEXT = "<|endoftext|>"
 VOCAB_SIZE = 50257  # GPT-2's BPE vocabulary
 ROWS_SHOWN = 24  # table rows printed; the numbers keep everything
-DIMS_SHOWN = 8  # embedding columns printed
+DIMS_SHOWN = 6  # embedding columns printed (6 fit 80 columns)
 
 
 class BpeParams(DemoParams):
@@ -43,7 +44,7 @@ def _pre_tokens(text: str) -> list[str]:
 @register(
     "bpe-tokens",
     "Byte-pair encoding with GPT-2's tokenizer",
-    "Text -> tokens -> ids; unknown words as sub-words; the <|endoftext|> token.",
+    "Text -> BPE tokens -> ids; unknown words as pieces.",
     BpeParams,
 )
 def bpe_tokens(p: BpeParams) -> DemoResult:
@@ -62,7 +63,7 @@ def bpe_tokens(p: BpeParams) -> DemoResult:
             rows.append([shipped.label(token_id), token_id, piece])
     roundtrip = shipped.decode(ids)
     notes = [
-        f"{len(p.text)} characters became {len(ids)} tokens "
+        f"{plural(len(p.text), 'character')} became {plural(len(ids), 'token')} "
         f"({len(p.text) / len(ids):.2f} characters per token).",
     ]
     spaced = [i for i in ids if len(shipped.decode([i])) > 1 and shipped.decode([i])[0] == " "]
@@ -78,7 +79,8 @@ def bpe_tokens(p: BpeParams) -> DemoResult:
             if c["chunk"] in split_words[:3] and len(c["ids"]) > 1
         )
         notes.append(
-            f"{len(split_words)} word(s) are not in the vocabulary whole and are spelled from "
+            f"{plural(len(split_words), 'word')} {'is' if len(split_words) == 1 else 'are'} not "
+            "in the vocabulary whole and spelled from "
             f"smaller pieces, so nothing is ever unknown: {shown}."
         )
     if END_OF_TEXT in p.text:
@@ -129,7 +131,7 @@ class SlidingWindowParams(DemoParams):
 @register(
     "sliding-window",
     "Sliding windows: input and target pairs",
-    "Input/target pairs for max_length and stride; overlap between windows marked.",
+    "Input/target windows for max_length and stride.",
     SlidingWindowParams,
 )
 def sliding_window(p: SlidingWindowParams) -> DemoResult:
@@ -162,26 +164,49 @@ def sliding_window(p: SlidingWindowParams) -> DemoResult:
         )
     used = {i * p.stride + j for i in range(len(inputs)) for j in range(p.max_length)}
     never_input = len(ids) - len(used)
+    last_start = (len(inputs) - 1) * p.stride
+    # Tokens after the last window's input: the one it predicts last, and any that no window
+    # reached because another full window (plus its target) would not fit.
+    tail = len(ids) - (last_start + p.max_length)
+    starts = ", ".join(str(i * p.stride) for i in range(min(3, len(inputs))))
     notes = [
-        f"{len(ids)} tokens, max_length {p.max_length}, stride {p.stride}: "
-        f"{len(inputs)} windows (starts 0, {p.stride}, {2 * p.stride}, ... while a target token "
-        "is left after the window).",
+        f"{plural(len(ids), 'token')}, max_length {p.max_length}, stride {p.stride}: "
+        f"{plural(len(inputs), 'window')} (starting at {starts}{', ...' if len(inputs) > 3 else ''}"
+        "; a window needs a target token after it).",
         f"Each target is its input shifted one token to the right, so one window holds "
-        f"{p.max_length} next-token predictions: {len(inputs) * p.max_length} in all.",
+        f"{plural(p.max_length, 'next-token prediction')}: {len(inputs) * p.max_length:,} in all.",
     ]
-    if overlap:
+    if len(inputs) == 1:
         notes.append(
-            f"stride < max_length: each window repeats the last {overlap} token(s) of the one "
-            "before (the 'shared' column). More pairs from the same text, but overlapping pairs "
-            "add less new information and can encourage overfitting."
+            "Only one window fits the text, so there is nothing to overlap or skip: stride "
+            "matters once the text is longer than max_length + stride."
+        )
+    elif overlap:
+        notes.append(
+            f"stride < max_length: each window repeats the last {plural(overlap, 'token')} of the "
+            "one before (the 'shared' column). More pairs from the same text, but overlapping "
+            "pairs add less new information and can encourage overfitting."
         )
     elif gap:
-        notes.append(
-            f"stride > max_length: {gap} token(s) between windows are skipped; "
-            f"{never_input} of the {len(ids)} tokens never appear in an input."
-        )
+        notes.append(f"stride > max_length: {plural(gap, 'token')} between windows are skipped.")
     else:
-        notes.append("stride = max_length: the windows tile the text, each token used once.")
+        notes.append(
+            "stride = max_length: the windows tile the text without overlap, so no token is "
+            "an input twice."
+        )
+    if never_input:
+        skipped = never_input - tail
+        parts = ["the last, which is only ever a target"]
+        if tail > 1:
+            parts.append(f"{tail - 1} more at the end, where no further window and its target fit")
+        if skipped:
+            parts.append(f"{skipped} skipped between windows")
+        notes.append(
+            f"{never_input} of the {plural(len(ids), 'token')} "
+            f"{'never appears' if never_input == 1 else 'never appear'} in an input: "
+            + "; ".join(parts)
+            + "."
+        )
     return DemoResult(
         "sliding-window",
         "Sliding-window training pairs",
@@ -190,7 +215,7 @@ def sliding_window(p: SlidingWindowParams) -> DemoResult:
             Table(
                 f"windows ({len(inputs)})"
                 + (f", first {ROWS_SHOWN}" if len(inputs) > ROWS_SHOWN else ""),
-                ["start", "shared with previous", "new input tokens", "target"],
+                ["start", "shared", "new input tokens", "target"],
                 rows[:ROWS_SHOWN],
                 row_labels=[str(i) for i in range(min(len(rows), ROWS_SHOWN))],
             )
@@ -203,12 +228,14 @@ def sliding_window(p: SlidingWindowParams) -> DemoResult:
             "num_windows": len(inputs),
             "overlap": overlap,
             "tokens_never_input": never_input,
+            "starts": [i * p.stride for i in range(len(inputs))],
         },
     )
 
 
 class EmbeddingsParams(DemoParams):
-    num_tokens: int = Field(6, ge=1, le=16, description="How many tokens of the text to embed.")
+    # 11 tokens reach the second " step", so the default shows a word at two positions.
+    num_tokens: int = Field(11, ge=1, le=16, description="How many tokens of the text to embed.")
     output_dim: int = Field(256, ge=1, le=768, description="Embedding width.")
     text: str = Field(
         "Your journey starts with one step, and the next step starts the same way.",
@@ -236,7 +263,7 @@ def _token_rows(ids: list[int], dim: int, seed: int) -> Any:
 @register(
     "embeddings",
     "Token and positional embeddings",
-    "Token ids -> token embeddings + positional embeddings, with every shape.",
+    "Token + position embeddings, with every shape.",
     EmbeddingsParams,
 )
 def embeddings(p: EmbeddingsParams) -> DemoResult:
@@ -245,7 +272,8 @@ def embeddings(p: EmbeddingsParams) -> DemoResult:
     all_ids = shipped.encode(p.text)
     if len(all_ids) < p.num_tokens:
         raise DemoError(
-            f"embeddings: the text has {len(all_ids)} tokens; num_tokens must be at most that"
+            f"embeddings: the text has {plural(len(all_ids), 'token')}; num_tokens must be at "
+            "most that"
         )
     ids = all_ids[: p.num_tokens]
     token_ids = torch.tensor([ids])  # (batch = 1, num_tokens)
@@ -260,16 +288,16 @@ def embeddings(p: EmbeddingsParams) -> DemoResult:
     cut = "" if p.output_dim <= DIMS_SHOWN else f" (first {DIMS_SHOWN} of {p.output_dim} dims)"
     shapes = Table(
         "shapes",
-        ["shape", "parameters of the layer"],
+        ["shape", "parameters of the table"],
         [
             [format_shape(token_ids.shape), ""],
             [
                 format_shape(token_emb.shape),
-                f"{VOCAB_SIZE * p.output_dim:,} (table {VOCAB_SIZE:,} x {p.output_dim})",
+                f"{VOCAB_SIZE * p.output_dim:,} ({VOCAB_SIZE:,} x {p.output_dim})",
             ],
             [
                 format_shape(pos_emb.shape),
-                f"{p.num_tokens * p.output_dim:,} (table {p.num_tokens} x {p.output_dim})",
+                f"{p.num_tokens * p.output_dim:,} ({p.num_tokens} x {p.output_dim})",
             ],
             [format_shape(input_emb.shape), ""],
         ],
@@ -351,7 +379,7 @@ class NeighboursParams(DemoParams):
 @register(
     "embedding-neighbours",
     "Nearest tokens in the shipped model",
-    "The tokens whose learned embeddings are closest (cosine) to a word's.",
+    "Nearest tokens in the shipped model's embeddings.",
     NeighboursParams,
 )
 def embedding_neighbours(p: NeighboursParams) -> DemoResult:
@@ -424,5 +452,140 @@ def embedding_neighbours(p: NeighboursParams) -> DemoResult:
             "query_ids": query_ids,
             "neighbours": neighbours,
             "random_token_mean_cosine": baseline,
+        },
+    )
+
+
+# The book's simple word tokenizer (ch. 2): split on punctuation, "--" and whitespace, keeping
+# the punctuation as tokens of its own.
+WORD_PATTERN = r'([,.:;?_!"()\']|--|\s)'
+UNKNOWN = "<|unk|>"
+
+
+def word_tokens(text: str) -> list[str]:
+    import re
+
+    return [piece.strip() for piece in re.split(WORD_PATTERN, text) if piece.strip()]
+
+
+@functools.cache
+def _corpus_vocabularies() -> tuple[frozenset[str], frozenset[str], int, int]:
+    """Characters and words of the study notes: (chars, words, characters in all, words in all)."""
+    texts = [text for _, text in shipped.corpus_texts()]
+    chars: set[str] = set()
+    words: set[str] = set()
+    n_chars = n_words = 0
+    for text in texts:
+        chars.update(text)
+        pieces = word_tokens(text)
+        words.update(pieces)
+        n_chars += len(text)
+        n_words += len(pieces)
+    return frozenset(chars), frozenset(words), n_chars, n_words
+
+
+class LevelsParams(DemoParams):
+    text: str = Field(
+        "Hello, do you like tea? Tokenizers split text into tokens.",
+        min_length=1,
+        max_length=500,
+        description="Text to tokenize three ways.",
+    )
+
+
+def _visible(pieces: list[str]) -> list[str]:
+    """Spaces as ␣ and newlines as ↵, so that a token's leading space can be seen."""
+    return [piece.replace(" ", "␣").replace("\n", "↵") for piece in pieces]
+
+
+def _preview(pieces: list[str], width: int = 30) -> str:
+    shown = "|".join(pieces)
+    return shown if len(shown) <= width else shown[: width - 1] + "…"
+
+
+@register(
+    "tokenization-levels",
+    "Characters, words and BPE tokens",
+    "Characters, words, BPE: lengths, vocabularies.",
+    LevelsParams,
+)
+def tokenization_levels(p: LevelsParams) -> DemoResult:
+    chars, words, corpus_chars, corpus_words = _corpus_vocabularies()
+    text = p.text
+    char_pieces = list(text)
+    word_pieces = word_tokens(text)
+    bpe_ids = shipped.encode(text)
+    bpe_pieces = [shipped.decode([i]) for i in bpe_ids]
+    unknown_chars = sorted({c for c in char_pieces if c not in chars})
+    unknown_words = list(dict.fromkeys(w for w in word_pieces if w not in words))
+    unknown_word_count = sum(1 for w in word_pieces if w not in words)
+    # Vocabularies: what the study notes contain, plus <|unk|> and <|endoftext|> for words.
+    char_vocab, word_vocab = len(chars), len(words) + 2
+    levels = {
+        "characters": (char_pieces, char_vocab, sum(1 for c in char_pieces if c not in chars)),
+        "words": (word_pieces, word_vocab, unknown_word_count),
+        "BPE (GPT-2)": (bpe_pieces, VOCAB_SIZE, 0),
+    }
+    shown_words = [w if w in words else UNKNOWN for w in word_pieces]
+    table = Table(
+        "one text, three tokenizers",
+        ["tokens", "vocabulary", "unknown", "first tokens"],
+        [
+            [len(pieces), f"{vocab:,}", unknown, _preview(shown)]
+            for (pieces, vocab, unknown), shown in zip(
+                levels.values(),
+                [_visible(char_pieces), shown_words, _visible(bpe_pieces)],
+                strict=True,
+            )
+        ],
+        row_labels=list(levels),
+    )
+    notes = [
+        f"{plural(len(text), 'character')} make {plural(len(word_pieces), 'word-level token')}"
+        f" (words and punctuation) and {plural(len(bpe_ids), 'BPE token')}"
+        + (
+            ": the finer the level, the longer the sequence the model must read, and "
+            "attention's cost grows with its square."
+            if len(text) >= len(bpe_ids) >= len(word_pieces)
+            else "."
+        ),
+        f"Vocabularies from our study notes ({corpus_chars:,} characters, {corpus_words:,} "
+        f"words): {char_vocab:,} distinct characters against {word_vocab:,} words (with "
+        f"{UNKNOWN} and <|endoftext|>); GPT-2's BPE has {VOCAB_SIZE:,} tokens.",
+    ]
+    if unknown_words:
+        listed = ", ".join(repr(w) for w in unknown_words[:4])
+        notes.append(
+            f"A word vocabulary built from the notes has never seen {listed}"
+            f"{' and more' if len(unknown_words) > 4 else ''}: {plural(unknown_word_count, 'word')}"
+            f" of this text become {UNKNOWN}, and what they said is lost. BPE spells any word from "
+            "smaller pieces, down to single bytes, so it needs no unknown token."
+        )
+    else:
+        notes.append(
+            "Every word of this text occurs in the notes, so even the word vocabulary knows them "
+            "all; a word it has never seen would become <|unk|>, while BPE would spell it from "
+            "smaller pieces."
+        )
+    if unknown_chars:
+        notes.append(
+            f"Even characters can be unknown: {', '.join(repr(c) for c in unknown_chars[:4])} "
+            "never occur in the notes. BPE works on bytes, so no character is ever out of its "
+            "vocabulary."
+        )
+    return DemoResult(
+        "tokenization-levels",
+        "Characters, words and BPE tokens",
+        p.model_dump(),
+        tables=[table],
+        notes=notes,
+        values={
+            "lengths": {name: len(pieces) for name, (pieces, _, _) in levels.items()},
+            "vocabulary": {name: vocab for name, (_, vocab, _) in levels.items()},
+            "unknown": {name: unknown for name, (_, _, unknown) in levels.items()},
+            "unknown_words": unknown_words,
+            "unknown_characters": unknown_chars,
+            "words": word_pieces,
+            "bpe_ids": bpe_ids,
         },
     )

@@ -32,15 +32,60 @@ def test_temperature_towards_zero_approaches_argmax():
 
 
 @pytest.mark.parametrize("k", [1, 2, 3, 5])
-def test_top_k_leaves_exactly_k_non_zero_probabilities_even_with_ties(k):
+def test_top_k_keeps_what_the_engine_can_sample_ties_included(k):
     import torch
+
+    from studybuddy.engine.generate import next_token_from_logits
 
     logits = torch.tensor([1.0, 3.0, 3.0, 3.0, 0.5, -2.0])
     probs = top_k_probabilities(logits, k)
-    assert int((probs > 0).sum()) == k
     assert float(probs.sum()) == pytest.approx(1.0)
-    kept = probs > 0
-    assert float(logits[kept].min()) >= float(logits[~kept].max())
+    # The engine's sampler, many times: the ids it ever returns are the ones kept here.
+    generator = torch.Generator().manual_seed(0)
+    drawn = {int(next_token_from_logits(logits[None], 1.0, k, generator)) for _ in range(300)}
+    assert drawn == {int(i) for i in torch.nonzero(probs > 0)}
+    # By hand: the three 3.0s tie, so any k up to 3 keeps all three; k = 5 adds 1.0 and 0.5.
+    expected = {1, 2, 3} if k <= 3 else {0, 1, 2, 3, 4}
+    assert drawn == expected
+
+
+def test_top_k_on_the_issue_example_keeps_four_of_five():
+    import torch
+
+    probs = top_k_probabilities(torch.tensor([3.0, 2.0, 2.0, 2.0, 1.0]), 2)
+    assert int((probs > 0).sum()) == 4
+    assert probs.tolist() == pytest.approx(_softmax([3.0, 2.0, 2.0, 2.0]) + [0.0])
+
+
+def test_book_vocabulary_reproduces_the_books_figures():
+    import torch
+
+    from studybuddy.demos.generation import BOOK_LOGITS
+
+    result = run_demo("temperature", {})  # book vocabulary, T = 1, 0.1, 5, seed 123
+    t1, cold, hot = result.values["by_temperature"]
+    # the book's loop: torch.manual_seed(123), then 1,000 single multinomial draws
+    for row in (t1, cold, hot):
+        probs = torch.softmax(torch.tensor(BOOK_LOGITS) / row["temperature"], dim=0)
+        torch.manual_seed(123)
+        loop = [int(torch.multinomial(probs, num_samples=1)) for _ in range(1000)]
+        assert row["counts"] == torch.bincount(torch.tensor(loop), minlength=9).tolist()
+        assert row["probabilities"] == pytest.approx(probs.tolist(), rel=1e-5)
+    assert t1["counts"] == [73, 0, 0, 582, 2, 0, 0, 343, 0]  # the book's printout
+    assert hot["counts"][6] > 0 == cold["counts"][6]  # "pizza" only when hot
+    top = run_demo("top-k", {"k": 3})
+    assert top.values["probabilities"] == pytest.approx(
+        [0.0615, 0, 0, 0.5775, 0, 0, 0, 0.3610, 0], abs=1e-4
+    )  # the book's top-3 probabilities
+
+
+def test_a_prompt_needs_the_model_vocabulary():
+    from studybuddy.demos import DemoError
+
+    with pytest.raises(DemoError, match="a prompt needs vocab = 'model'"):
+        run_demo("temperature", {"prompt": "Hello"})
+    with pytest.raises(DemoError, match="give logits exactly when vocab is 'custom'"):
+        run_demo("top-k", {"vocab": "custom"})
 
 
 def test_next_token_is_greedy_generation_on_the_engine(stand_in_model):
@@ -65,7 +110,9 @@ def test_next_token_is_greedy_generation_on_the_engine(stand_in_model):
 
 
 def test_sampled_frequencies_approach_the_probabilities(stand_in_model):
-    result = run_demo("temperature", {"temperatures": [0.01, 1.0], "draws": 10_000})
+    result = run_demo(
+        "temperature", {"vocab": "model", "temperatures": [0.01, 1.0], "draws": 10_000}
+    )
     cold, warm = result.values["by_temperature"]
     assert cold["p_argmax"] > warm["p_argmax"]
     for t in (cold, warm):
@@ -78,7 +125,7 @@ def test_top_k_demo_keeps_the_k_best_tokens_of_the_model(stand_in_model):
 
     from studybuddy.engine.tokenizer import encode
 
-    result = run_demo("top-k", {"k": 4, "prompt": "Every effort moves you"})
+    result = run_demo("top-k", {"vocab": "model", "k": 4, "prompt": "Every effort moves you"})
     assert result.values["nonzero_count"] == 4
     assert result.values["zero_count"] == 50257 - 4
     assert result.values["draws_outside_top_k"] == 0
@@ -104,7 +151,9 @@ def test_on_the_shipped_model_greedy_matches_generate(shipped_model):
 
 
 def test_on_the_shipped_model_cold_sampling_is_nearly_greedy(shipped_model):
-    result = run_demo("temperature", {"temperatures": [0.01, 1.0, 5.0], "draws": 2000})
+    result = run_demo(
+        "temperature", {"vocab": "model", "temperatures": [0.01, 1.0, 5.0], "draws": 2000}
+    )
     cold, normal, hot = result.values["by_temperature"]
     assert cold["p_argmax"] > normal["p_argmax"] > hot["p_argmax"]
     assert cold["entropy"] < normal["entropy"] < hot["entropy"]
@@ -122,7 +171,7 @@ def test_on_the_shipped_model_cold_sampling_is_nearly_greedy(shipped_model):
     assert float(torch.softmax(logits / 0.01, dim=0)[logits < logits.max() - 0.2].sum()) < 1e-3
     assert cold["freq_argmax"] == pytest.approx(cold["p_argmax"], abs=0.05)
     assert hot["distinct_tokens_sampled"] > normal["distinct_tokens_sampled"]
-    top = run_demo("top-k", {"k": 7})
+    top = run_demo("top-k", {"vocab": "model", "k": 7})
     assert top.values["nonzero_count"] == 7
 
 

@@ -22,14 +22,31 @@ def _text(renderable, width: int = 100, color: bool = False) -> str:
     return console.export_text(styles=color)
 
 
-@pytest.mark.parametrize("demo_id", sorted(set(all_demos()) - {"train-steps"}))
+STREAMING = {demo_id for demo_id, demo in all_demos().items() if demo.streams_progress}
+QUICK = {"train-steps": {"steps": 2}, "rnn-bottleneck": {"steps": 10, "max_length": 3}}
+
+
+@pytest.mark.parametrize("demo_id", sorted(all_demos()))
 def test_every_demo_renders_its_tables_and_notes(demo_id, stand_in_model):
-    result = run_demo(demo_id, {})
+    result = run_demo(demo_id, QUICK.get(demo_id, {}))
     text = _text(render_result(result))
     assert result.title in text
     for table in result.tables:
         assert table.title[:20] in text
     assert result.notes[0][:30] in " ".join(text.split())
+
+
+@pytest.mark.parametrize("demo_id", sorted(all_demos()))
+def test_every_demo_fits_80_columns_without_cutting_a_table(demo_id, stand_in_model):
+    """As `studybuddy show` prints at 80 columns: charts 78 wide, and no table so wide that
+    Rich must squeeze a column below its longest word."""
+    result = run_demo(demo_id, QUICK.get(demo_id, {}))
+    text = _text(render_result(result, width=78), width=80)
+    assert max(len(line.rstrip()) for line in text.splitlines()) <= 80
+    for table in result.tables:
+        alone = _text(render_table(table), width=400)
+        widest = max(len(line.rstrip()) for line in alone.splitlines())
+        assert widest <= 80, f"{table.title!r} is {widest} columns wide"
 
 
 def test_heat_tables_colour_their_numbers():

@@ -77,3 +77,41 @@ def test_softmax_naive_says_when_divide_by_sum_is_undefined():
     result = run_demo("softmax-naive", {"scores": [1.0, -1.0]})
     assert result.values["divide_by_sum"] is None
     assert any("sum to 0" in note for note in result.notes)
+
+
+def test_softmax_gradient_norm_matches_autograd():
+    import torch
+
+    from studybuddy.demos.softmax import softmax_jacobian_norm
+
+    for scores in ([2.0, 1.0, 0.1], [18.5, 0.8, -1.3, -5.5], [0.0, 0.0]):
+        x = torch.tensor(scores, dtype=torch.float64)
+        jacobian = torch.autograd.functional.jacobian(lambda s: torch.softmax(s, 0), x)
+        expected = float(torch.linalg.matrix_norm(jacobian))  # Frobenius
+        assert float(softmax_jacobian_norm(torch.softmax(x, 0))) == pytest.approx(
+            expected, rel=1e-9
+        )
+
+
+def test_softmax_scaling_sweeps_1_to_1024_on_log_axes_and_rises_steadily():
+    result = run_demo("softmax-scaling", {})
+    v = result.values
+    assert v["sweep_dims"] == [2**i for i in range(11)]
+    assert all(s.log_x for s in result.series) and result.series[1].log_y
+    rising = v["mean_max_weight_unscaled"]
+    assert all(a < b for a, b in zip(rising, rising[1:], strict=False))
+    flat = v["mean_max_weight_scaled"]
+    assert max(flat) - min(flat) < 0.1  # scaled, the peak stays where it was
+    # the book's reason: unscaled, the gradient through the softmax shrinks as d_k grows
+    grads = v["mean_grad_norm_unscaled"]
+    assert grads[-1] < grads[0] / 5
+    assert min(v["mean_grad_norm_scaled"]) > 0.3
+
+
+def test_softmax_naive_json_says_underflow_not_overflow():
+    result = run_demo("softmax-naive", {"scores": [-1000.0, -1000.0, -1000.0]})
+    values = result.to_json_dict()["values"]
+    assert values["naive_overflows"] is False and values["naive_underflows"] is True
+    assert values["naive_float32"] == ["nan", "nan", "nan"]
+    assert values["hand_failure"] == "underflow"
+    assert not any("overflow" in note.lower() for note in result.notes)

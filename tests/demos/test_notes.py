@@ -1,0 +1,636 @@
+"""Every interpretation note is printed only when what it says holds for the numbers it sits
+under: each demo is run with varied parameters, and each conditional note is checked against the
+result (or against an independent computation of the same fact)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from studybuddy.demos import all_demos, run_demo
+
+
+def said(result, phrase: str) -> bool:
+    return any(phrase in note for note in result.notes)
+
+
+def test_every_demo_is_covered_here():
+    covered = {name.removeprefix("test_notes_").replace("_", "-") for name in globals()}
+    missing = {demo_id for demo_id in all_demos() if demo_id not in covered}
+    # Demos whose notes are checked with their other tests, named so that this test finds them.
+    assert not missing, missing
+
+
+# --- softmax ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "scores",
+    [
+        [2.0, 1.0, 0.1],
+        [-1000.0, -1000.0, -1000.0],
+        [1000.0, 999.0, 0.0],
+        [709.0, 709.0, 709.0],
+        [-1.0, -2.0],
+        [1.0, -1.0],
+        [-800.0, 0.0],
+        [100.0, -200.0],
+        [3.0, 3.0],
+    ],
+)
+def test_notes_softmax_naive(scores):
+    import torch
+
+    result = run_demo("softmax-naive", {"scores": scores})
+    exps32 = torch.exp(torch.tensor(scores, dtype=torch.float32))
+    overflow = bool(torch.isinf(exps32).any())
+    underflow = not overflow and float(exps32.sum()) == 0.0
+    assert result.values["naive_overflows"] is overflow
+    assert result.values["naive_underflows"] is underflow
+    assert said(result, "Overflow:") is overflow
+    assert said(result, "Underflow:") is underflow
+    assert said(result, "inf / inf = nan") is overflow
+    assert said(result, "0 / 0 = nan") is underflow
+    big = max(scores) > math.log(1.7976931348623157e308)
+    assert said(result, "raises OverflowError") is big
+    exps64 = [math.exp(s) for s in scores] if not big else None
+    assert said(result, "their sum passes the largest float") is bool(
+        exps64 is not None and math.isinf(sum(exps64))
+    )
+    assert said(result, "Even in float64 every exp(x) underflows") is bool(
+        exps64 is not None and sum(exps64) == 0.0
+    )
+    total = sum(scores)
+    by_sum = None if total == 0 else [s / total for s in scores]
+    assert said(result, "sum to 0") is (by_sum is None)
+    negative = by_sum is not None and any(w < 0 for w in by_sum)
+    assert said(result, "gives negative weights") is negative
+    assert said(result, "turns the order round") is (
+        by_sum is not None and not negative and total < 0 and len(set(scores)) > 1
+    )
+    for note in result.notes:
+        if "softmax depends on differences" in note:
+            first, second = sorted(scores, reverse=True)[:2]
+            assert f"{math.exp(first - second):.2f} : 1" in note
+
+
+@pytest.mark.parametrize(("d_k", "n_keys", "seed"), [(1, 6, 1), (64, 6, 123), (1024, 2, 5)])
+def test_notes_softmax_scaling(d_k, n_keys, seed):
+    result = run_demo("softmax-scaling", {"d_k": d_k, "n_keys": n_keys, "seed": seed})
+    v = result.values
+    dims = v["sweep_dims"]
+    variance = v["qk_variance_by_dim"]
+    growth = (variance[1024] / variance[1]) / 1024
+    assert said(result, "grows in step with d_k") is (0.5 < growth < 2)
+    big = dims.index(1024)
+    assert said(result, "That is the reason for the scaling") is (
+        v["mean_grad_norm_unscaled"][big] < v["mean_grad_norm_scaled"][big] / 2
+    )
+    assert said(result, "scaling changes nothing") is (d_k == 1)
+    assert said(result, "For this draw too") is (
+        d_k > 1
+        and v["grad_norm_unscaled"] != 0
+        and v["grad_norm_unscaled"] < v["grad_norm_scaled"] / 2
+        and v["max_weight_unscaled"] > v["max_weight_scaled"]
+    )
+
+
+# --- attention -------------------------------------------------------------------------------
+
+WORDS = ["Your", "journey", "starts", "with", "one", "step"]
+
+
+@pytest.mark.parametrize("query_index", range(6))
+def test_notes_dot_product_similarity(query_index):
+    result = run_demo("dot-product-similarity", {"query_index": query_index})
+    dots, cosines = result.values["dot_products"], result.values["cosines"]
+    others = [i for i in range(6) if i != query_index]
+    closest = max(others, key=lambda i: dots[i])
+    best_cos = max(others, key=lambda i: cosines[i])
+    assert f"({WORDS[closest]!r})" in result.notes[0]
+    assert f"closest is {WORDS[best_cos]!r}" in result.notes[1]
+
+
+@pytest.mark.parametrize("query_index", range(6))
+def test_notes_self_attention_simple(query_index):
+    result = run_demo("self-attention-simple", {"query_index": query_index})
+    weights = result.values["weights"]
+    top = max(range(6), key=lambda i: weights[i])
+    assert said(result, "wins its own attention") is (top == query_index)
+    assert said(result, "than to itself") is (top != query_index)
+    assert f"to {WORDS[top]!r}" in result.notes[0]
+    if query_index == 3:  # the issue's example: "with" looks hardest at "journey"
+        assert said(result, "'with' attends more to 'journey' (0.2074) than to itself (0.1462)")
+
+
+@pytest.mark.parametrize(("query_index", "d_out"), [(1, 2), (0, 1), (5, 8)])
+def test_notes_self_attention_trainable(query_index, d_out):
+    result = run_demo("self-attention-trainable", {"query_index": query_index, "d_out": d_out})
+    weights = result.values["weights"]
+    top = max(range(6), key=lambda i: weights[i])
+    assert said(result, f"goes to {WORDS[top]!r}")
+    assert said(result, f"sqrt(d_out) = {math.sqrt(d_out):.4f}")
+
+
+@pytest.mark.parametrize(("n_tokens", "seed"), [(6, 789), (2, 789), (12, 3)])
+def test_notes_causal_mask(n_tokens, seed):
+    result = run_demo("causal-mask", {"n_tokens": n_tokens, "seed": seed})
+    weights = result.values["minus_inf"]
+    unmasked = result.values["unmasked"]
+    lost = [1 - sum(row[: i + 1]) for i, row in enumerate(unmasked)]
+    assert said(result, "Zeroing alone leaves row") is (max(lost) > 1e-4)
+    assert said(result, "book's ch. 3 example") is (seed == 789)
+    assert said(result, "Tokens 7 to") is (n_tokens > 6)
+    assert said(result, f"[{weights[1][0]:.4f}, {weights[1][1]:.4f}]")
+
+
+def test_causal_mask_defaults_to_the_books_example():
+    result = run_demo("causal-mask", {})
+    assert result.params["seed"] == 789
+    assert result.values["minus_inf"][1][:2] == pytest.approx([0.5517, 0.4483], abs=1e-4)
+    # the book's unmasked first row (ch. 3, seed 789)
+    assert result.values["unmasked"][0] == pytest.approx(
+        [0.1921, 0.1646, 0.1652, 0.1550, 0.1721, 0.1510], abs=1e-4
+    )
+    longer = run_demo("causal-mask", {"n_tokens": 12})
+    first_six = [w for row in longer.values["minus_inf"][:6] for w in row[:6]]
+    assert first_six == pytest.approx(
+        [w for row in result.values["minus_inf"] for w in row], abs=1e-7
+    )
+
+
+@pytest.mark.parametrize("n_tokens", [2, 6, 12])
+def test_notes_bidirectional_attention(n_tokens):
+    result = run_demo("bidirectional-attention", {"n_tokens": n_tokens})
+    v = result.values
+    assert v["visible_causal"] == list(range(1, n_tokens + 1))
+    assert v["visible_bidirectional"] == [n_tokens] * n_tokens
+    moved_all = all(v["bidirectional_moved"]) and v["causal_moved"] == [False] * (n_tokens - 1) + [
+        True
+    ]
+    assert said(result, f"moved the outputs of {n_tokens} of {n_tokens}") is moved_all
+
+
+def test_notes_multi_head_shapes():
+    result = run_demo("multi-head-shapes", {"d_in": 6, "d_out": 8, "num_heads": 4})
+    assert said(result, "d_out / num_heads = 8 / 4 = 2")
+    assert result.values["parameters"] == 3 * 6 * 8 + 8 * 8 + 8
+    assert said(result, f"= {result.values['parameters']:,}.")
+
+
+@pytest.mark.parametrize(
+    ("d_in", "d_out", "num_heads"), [(3, 2, 2), (3, 1, 2), (3, 3, 2), (768, 64, 12), (5, 4, 1)]
+)
+def test_notes_multi_head_wrapper(d_in, d_out, num_heads):
+    params = {"d_in": d_in, "d_out": d_out, "num_heads": num_heads}
+    result = run_demo("multi-head-wrapper", params)
+    divisible = d_out % num_heads == 0
+    assert said(result, "cannot be built") is (not divisible)
+    assert said(result, "the book's exercise") is (num_heads > 1 and divisible)
+    assert said(result, f"= {num_heads * 3 * d_in * d_out:,}.")
+
+
+# --- positions -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "d_model", "n_tokens"), [("learned", 16, 6), ("sinusoidal", 7, 3), ("learned", 2, 12)]
+)
+def test_notes_positional_encoding(kind, d_model, n_tokens):
+    result = run_demo(
+        "positional-encoding", {"kind": kind, "d_model": d_model, "n_tokens": n_tokens}
+    )
+    v = result.values
+    assert v["max_diff_without_positions"] < 1e-5  # permutation-equivariant
+    assert said(result, "no longer the old ones") is (v["max_diff_with_positions"] > 1e-4)
+    spreads = [max(d) - min(d) for d in v["sinusoidal_dot_by_distance"].values()]
+    assert said(result, "depends only on their distance") is (max(spreads) < 1e-4)
+    if d_model % 2 == 0:  # an even width makes it exact: PE(p) . PE(q) = sum cos(w_i (p - q))
+        assert max(spreads) < 1e-5
+
+
+# --- regularisation --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("p", "draws", "size"),
+    [(0.2, 10_000, 6), (0.5, 10_000, 6), (0.0, 3, 6), (0.8, 2, 2), (0.95, 1, 2)],
+)
+def test_notes_dropout_scaling(p, draws, size):
+    result = run_demo("dropout-scaling", {"p": p, "draws": draws, "size": size, "seed": 1})
+    v = result.values
+    assert said(result, "Not 1 / p") is (0 < p and p != 0.5)
+    assert said(result, "cannot tell the right rule from the wrong one") is (p == 0.5)
+    off = abs(v["mean_over_draws"] - v["input_mean"]) / v["input_mean"]
+    assert said(result, "keeps the expected value unchanged") is (off < 0.02)
+    assert said(result, "Nothing survived") is (not any(any(row) for row in v["kept"]))
+    if 0 < p:
+        scale_table = result.table("the scale: 1/(1-p) against the 1/p mix-up")
+        right, wrong = scale_table.rows
+        assert right[0] == pytest.approx(1 / (1 - p), abs=1e-4)
+        assert wrong[0] == pytest.approx(1 / p, abs=1e-4)
+        # a kept share (1 - p), times 1/p, is what the mix-up would make of the mean
+        assert wrong[2] == pytest.approx(v["input_mean"] * (1 - p) / p, abs=1e-3)
+
+
+def test_dropout_default_is_not_the_rate_that_hides_the_mix_up():
+    result = run_demo("dropout-scaling", {})
+    assert result.params["p"] == 0.2
+    assert said(result, "1 / (1 - p) = 1.25") and said(result, "Not 1 / p = 5")
+
+
+@pytest.mark.parametrize("context_length", [2, 6, 16])
+def test_notes_register_buffer(context_length):
+    result = run_demo("register-buffer", {"context_length": context_length})
+    hidden = context_length * (context_length - 1) // 2
+    assert said(result, f"{hidden} of {context_length**2} (query, key) pairs are hidden")
+    table = result.table("what nn.Module does with each kind of tensor")
+    facts = result.values["facts"]
+    by_kind = list(facts.values())
+    for row, fact in zip(table.rows, next(iter(facts.values())), strict=True):
+        expected = [
+            ("yes" if kind[fact] else "no") if isinstance(kind[fact], bool) else kind[fact]
+            for kind in by_kind
+        ]
+        assert row == expected
+
+
+# --- tokens ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello, do you like tea? <|endoftext|> In the sunlit terraces of someunknownPlace.",
+        "a",
+        "attention",
+        " leading space",
+    ],
+)
+def test_notes_bpe_tokens(text):
+    result = run_demo("bpe-tokens", {"text": text})
+    from studybuddy.engine.tokenizer import decode
+
+    ids = result.values["ids"]
+    assert said(result, "A space belongs to the word after it") is any(
+        len(decode([i])) > 1 and decode([i])[0] == " " for i in ids
+    )
+    assert said(result, "in the vocabulary whole") is bool(result.values["split_words"])
+    assert said(result, "is one special token") is ("<|endoftext|>" in text)
+    assert said(result, "1 character became 1 token") is (text == "a")
+
+
+@pytest.mark.parametrize(
+    ("max_length", "stride", "text"),
+    [
+        (4, 1, None),
+        (4, 4, None),
+        (4, 6, None),
+        (3, 2, None),
+        (4, 1, "one two three four five six"),
+        (4, 4, "one two three four five"),
+    ],
+)
+def test_notes_sliding_window(max_length, stride, text):
+    params = {"max_length": max_length, "stride": stride} | ({"text": text} if text else {})
+    result = run_demo("sliding-window", params)
+    v = result.values
+    n, windows = len(v["token_ids"]), v["num_windows"]
+    # independent count: the positions that some window takes as input
+    starts = list(range(0, n - max_length, stride))
+    assert v["starts"] == starts
+    inputs = {s + j for s in starts for j in range(max_length)}
+    never = n - len(inputs)
+    assert v["tokens_never_input"] == never
+    assert said(result, "Only one window fits") is (windows == 1)
+    assert said(result, "each window repeats") is (windows > 1 and stride < max_length)
+    assert said(result, "tile the text without overlap") is (windows > 1 and stride == max_length)
+    assert said(result, "are skipped") is (windows > 1 and stride > max_length)
+    assert said(result, f"{never} of the {n} tokens never appear in") is (never > 1)
+    assert said(result, f"1 of the {n} tokens never appears in") is (never == 1)
+    assert said(result, ", ...") is (windows > 3)
+
+
+def test_sliding_window_with_stride_equal_to_max_length_counts_the_dropped_tail():
+    result = run_demo("sliding-window", {"max_length": 4, "stride": 4})
+    assert len(result.values["token_ids"]) == 19
+    assert result.values["tokens_never_input"] == 3
+    assert not said(result, "each token used once")
+
+
+@pytest.mark.parametrize("num_tokens", [6, 11, 16])
+def test_notes_embeddings(num_tokens):
+    result = run_demo("embeddings", {"num_tokens": num_tokens, "output_dim": 8})
+    ids = result.values["token_ids"]
+    repeated = len(set(ids)) < len(ids)
+    assert said(result, "appears at positions") is repeated
+    assert said(result, "a repeated token would look identical") is (not repeated)
+
+
+def test_embeddings_default_shows_a_repeated_word():
+    result = run_demo("embeddings", {})
+    ids = result.values["token_ids"]
+    assert len(set(ids)) < len(ids)
+    a, b = [i for i, t in enumerate(ids) if ids.count(t) > 1][:2]
+    token, inputs = result.values["token_embeddings"], result.values["input_embeddings"]
+    assert token[a] == token[b] and inputs[a] != inputs[b]
+
+
+@pytest.mark.parametrize("word", ["model", "attention", "zzqxv"])
+def test_notes_embedding_neighbours(word, stand_in_model):
+    result = run_demo("embedding-neighbours", {"word": word, "k": 3})
+    baseline = result.values["random_token_mean_cosine"]
+    assert said(result, "they crowd together") is (baseline < -0.2)
+    assert said(result, "is not one token") is (len(result.values["query_ids"]) > 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Hello, do you like tea? Tokenizers split text into tokens.", "attention", "tea 🙂 ☕"],
+)
+def test_notes_tokenization_levels(text):
+    import re
+
+    from studybuddy.demos import shipped
+
+    result = run_demo("tokenization-levels", {"text": text})
+    corpus = [t for _, t in shipped.corpus_texts()]
+    words = {w.strip() for t in corpus for w in re.split(r'([,.:;?_!"()\']|--|\s)', t) if w.strip()}
+    chars = {c for t in corpus for c in t}
+    pieces = [w.strip() for w in re.split(r'([,.:;?_!"()\']|--|\s)', text) if w.strip()]
+    unknown = [w for w in pieces if w not in words]
+    assert result.values["lengths"]["characters"] == len(text)
+    assert result.values["lengths"]["words"] == len(pieces)
+    assert result.values["unknown"]["words"] == len(unknown)
+    assert result.values["vocabulary"]["words"] == len(words) + 2
+    assert result.values["vocabulary"]["characters"] == len(chars)
+    assert result.values["unknown"]["BPE (GPT-2)"] == 0
+    assert said(result, "built from the notes has never seen") is bool(unknown)
+    assert said(result, "Even characters can be unknown") is any(c not in chars for c in text)
+
+
+# --- architecture ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("emb_dim", [2, 6, 64])
+def test_notes_layer_norm(emb_dim):
+    result = run_demo("layer-norm", {"emb_dim": emb_dim})
+    assert said(result, f"(= {emb_dim}/{emb_dim - 1})")
+    variances = result.values["variances_after"]
+    # measured with n - 1 a variance-1 row shows n / (n - 1)
+    assert said(
+        result, f"would show {sum(variances) / len(variances) * emb_dim / (emb_dim - 1):.4f}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("x_min", "x_max"), [(-4.0, 4.0), (0.0, 4.0), (-0.05, 1.0), (-10.0, 0.0), (-1.0, 2.0)]
+)
+def test_notes_gelu_vs_relu(x_min, x_max):
+    result = run_demo("gelu-vs-relu", {"x_min": x_min, "x_max": x_max, "points": 41})
+    v = result.values
+    assert said(result, "dips below zero") is (v["gelu_min"] < 0)
+    assert said(result, "small but not zero") is (x_min < -0.1)
+    assert said(result, "no clearly negative x") is (x_min >= -0.1)
+    assert said(result, "the two converge") is (x_max >= 2.0)
+
+
+@pytest.mark.parametrize("emb_dim", [2, 768])
+def test_notes_feed_forward(emb_dim):
+    result = run_demo("feed-forward", {"emb_dim": emb_dim})
+    assert result.values["parameters"] == 8 * emb_dim**2 + 5 * emb_dim
+    assert said(result, f"= {8 * emb_dim**2 + 5 * emb_dim:,}, i.e. 8d^2 + 5d")
+
+
+@pytest.mark.parametrize(("n_layers", "seed"), [(2, 123), (5, 123), (12, 3), (3, 1)])
+def test_notes_shortcut_gradients(n_layers, seed):
+    result = run_demo("shortcut-gradients", {"n_layers": n_layers, "seed": seed})
+    plain, short = result.values["without_shortcuts"], result.values["with_shortcuts"]
+    assert said(result, "the product shrinks") is (plain[0] < plain[-1])
+    assert said(result, "identity path carries") is (short[0] > plain[0])
+    assert result.series[0].log_y
+
+
+@pytest.mark.parametrize("qkv_bias", [False, True])
+def test_notes_param_count(qkv_bias):
+    result = run_demo("param-count", {"qkv_bias": qkv_bias})
+    tied = result.values["parameters_tied"]
+    # OpenAI's released GPT-2 small: 124,439,808 with its biases and the tied head
+    assert tied == (124_439_808 if qkv_bias else 124_412_160)
+    assert result.values["parameters_tied_other_qkv_bias"] == (
+        124_412_160 if qkv_bias else 124_439_808
+    )
+    assert said(result, f"12 layers x 3 projections x 768 biases = {12 * 3 * 768:,} parameters")
+    assert said(result, "fewer" if qkv_bias else "more")
+
+
+# --- generation ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("prompt", "steps"), [("Every effort moves you", 1), ("The", 12)])
+def test_notes_next_token(prompt, steps, stand_in_model):
+    result = run_demo("next-token", {"prompt": prompt, "steps": steps})
+    generated = result.values["generated_ids"]
+    assert said(result, "least sure") is (steps > 1)
+    assert said(result, "repeats itself") is (len(set(generated)) < len(generated))
+    assert not said(result, "in their style")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"temperatures": [2.0]},
+        {"temperatures": [0.5, 3.0], "draws": 500},
+        {"vocab": "custom", "logits": [1.0, 1.0, 0.0], "temperatures": [1.0, 0.1]},
+    ],
+)
+def test_notes_temperature(params):
+    result = run_demo("temperature", params)
+    rows = result.values["by_temperature"]
+    temps = [r["temperature"] for r in rows]
+    assert said(result, "as T -> 0") is (min(temps) < 1)
+    assert said(result, "A higher T flattens") is (len(set(temps)) > 1)
+    assert said(result, "T = 1 leaves") is (1.0 in temps)
+    book_counts = said(result, "drawn like the book's sampling loop")
+    assert book_counts is (params == {})
+    if params == {}:
+        assert said(result, "'pizza', nearly the least likely word, was drawn 32 times at T = 5")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"k": 1},
+        {"vocab": "custom", "logits": [3.0, 2.0, 2.0, 2.0, 1.0], "k": 2},
+        {"vocab": "custom", "logits": [1.0, 1.0], "k": 1},
+        {"k": 9},
+    ],
+)
+def test_notes_top_k(params):
+    result = run_demo("top-k", params)
+    v = result.values
+    k = params.get("k", 3)
+    assert said(result, "more than k") is (v["nonzero_count"] > k)
+    assert said(result, "greedy decoding") is (v["nonzero_count"] == 1)
+    assert said(result, "varies among the good ones") is (v["nonzero_count"] > 1)
+    assert said(result, f"{v['nonzero_count']} token")
+    if params.get("logits") == [3.0, 2.0, 2.0, 2.0, 1.0]:
+        assert v["nonzero_count"] == 4  # the issue's example: the three 2.0s tie
+
+
+# --- training --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["Every effort moves you forward.", "word " * 150])
+def test_notes_loss_perplexity(text, stand_in_model):
+    result = run_demo("loss-perplexity", {"text": text})
+    assert said(result, "it is scored in windows") is (len(result.values["token_ids"]) - 1 > 64)
+
+
+@pytest.mark.parametrize(("steps", "lr"), [(1, 1e-3), (4, 1e-5), (4, 3e-3), (6, 0.1)])
+def test_notes_train_steps(steps, lr):
+    result = run_demo("train-steps", {"steps": steps, "lr": lr})
+    losses = result.values["losses"]
+    rises = sum(1 for a, b in zip(losses, losses[1:], strict=False) if b > a)
+    assert said(result, f"it rose at {rises} of") is (rises > 0)
+    assert said(result, "The loss fell at every one") is (rises == 0 and steps > 1)
+    assert said(result, "overshoot") is (steps > 1 and max(losses[1:]) > losses[0] + 0.5)
+    assert said(result, "barely moved") is (
+        steps > 1 and not max(losses[1:]) > losses[0] + 0.5 and abs(losses[-1] - losses[0]) < 0.05
+    )
+    before, after = result.values["held_out_before"], result.values["held_out_after"]
+    assert said(result, "held-out loss fell too") is (after < before - 0.5)
+
+
+def test_train_steps_default_visibly_learns():
+    result = run_demo("train-steps", {})
+    assert result.values["losses"][-1] < result.values["losses"][0] - 1.0
+    assert result.values["held_out_after"] < result.values["held_out_before"] - 1.0
+
+
+@pytest.mark.parametrize("sizes", [[512], [1, 8, 64, 256], [4, 4]])
+def test_notes_batch_noise(sizes):
+    result = run_demo("batch-noise", {"batch_sizes": sizes})
+    distinct = len(set(sizes))
+    assert said(result, "From B =") is (distinct > 1)
+    assert said(result, "Give several batch sizes") is (distinct == 1)
+    assert not said(result, "512 with 512")
+
+
+@pytest.mark.parametrize("from_step", [0, 600, 850])
+def test_notes_train_val_curves(from_step):
+    from studybuddy.demos import shipped
+
+    record = shipped.training_record()
+    evals = record["evals"]
+    result = run_demo("train-val-curves", {"from_step": from_step})
+    first, last = evals[0], evals[-1]
+    gap_first = first["val_loss"] - first["train_loss"]
+    gap_last = last["val_loss"] - last["train_loss"]
+    assert said(result, "The gap between them grew") is (gap_last > gap_first)
+    third = evals[len(evals) * 2 // 3]
+    train_drop = third["train_loss"] - last["train_loss"]
+    val_drop = third["val_loss"] - last["val_loss"]
+    assert said(result, "validation is stalling") is (0 < train_drop and val_drop < train_drop / 2)
+    lowest = min(evals, key=lambda e: e["val_loss"])
+    assert said(result, "still at its lowest") is (lowest is last)
+    assert result.values["steps"] == [e["step"] for e in evals if e["step"] >= from_step]
+
+
+@pytest.mark.parametrize(
+    ("smoothing", "bigram_weight"), [(0.01, 0.6), (0.01, 0.0), (10.0, 0.99), (1e-4, 0.3)]
+)
+def test_notes_ngram_baseline(smoothing, bigram_weight):
+    result = run_demo("ngram-baseline", {"smoothing": smoothing, "bigram_weight": bigram_weight})
+    losses = {name: math.exp(v["val"]) for name, v in result.values["losses"].items()}
+    train = {name: math.exp(v["train"]) for name, v in result.values["losses"].items()}
+    counting = ["unigram", "bigram (add-k)", "bigram (mixed)"]
+    best = min(counting, key=losses.__getitem__)
+    assert said(result, "mixing in the unigram's guess does better") is (
+        losses["bigram (mixed)"] < losses["bigram (add-k)"]
+    )
+    assert said(result, "counts memorise") is (
+        losses["bigram (mixed)"] > 2 * train["bigram (mixed)"]
+    )
+    assert said(result, f"the {best} beats it") is (losses["shipped GPT"] >= losses[best])
+    assert said(result, "Even one token of context helps") is (
+        losses["bigram (mixed)"] < losses["unigram"]
+    )
+
+
+# --- basics ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("target", "lr"), [(0.0, 5.0), (1.0, 1.0), (0.9, 10.0), (0.5, 0.01)])
+def test_notes_sigmoid_network(target, lr):
+    result = run_demo("sigmoid-network", {"target": target, "lr": lr})
+    v = result.values
+    assert said(result, "(lower, as gradient descent intends)") is (
+        v["cost_after_step"] < v["cost"]
+    )
+    assert said(result, "the step overshot") is (
+        v["cost"] > 0 and v["cost_after_step"] >= v["cost"]
+    )
+    c = v["C"]
+    assert said(result, "C sits where the sigmoid is flat") is (
+        c * (1 - c) < 0.1 and v["cost"] > 1e-6
+    )
+    hidden = max(abs(g) for row in v["gradients"]["w1"] for g in row)
+    output = max(abs(g) for g in v["gradients"]["w2"])
+    assert said(result, "pass through one more sigmoid derivative") is (0 < hidden < output)
+
+
+def test_sigmoid_network_default_moves_the_cost():
+    result = run_demo("sigmoid-network", {})
+    assert result.values["cost_after_step"] < 0.9 * result.values["cost"]
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"learning_rates": [0.5], "steepness": 1.0}, {"learning_rates": [0.001]}]
+)
+def test_notes_gradient_descent(params):
+    result = run_demo("gradient-descent", params)
+    steepness = params.get("steepness", 10.0)
+    for run in result.values["runs"]:
+        lr = run["lr"]
+        diverges = abs(1 - lr * steepness) > 1 or abs(1 - lr) > 1
+        assert (run["verdict"] == "diverges") is diverges
+        assert said(result, f"lr = {lr:g} is too big") is diverges
+        assert said(result, f"lr = {lr:g} works") is (run["verdict"] == "converged")
+        assert said(result, f"lr = {lr:g} is too small") is (run["verdict"] == "still going")
+
+
+@pytest.mark.parametrize("d_in", [3, 512])
+def test_notes_linear_vs_parameter(d_in):
+    result = run_demo("linear-vs-parameter", {"d_in": d_in})
+    assert said(result, "grow with d_in") is (result.values["projection_scale_ratio"] > 2)
+    assert said(result, f"+-{1 / math.sqrt(d_in):.3f}")
+
+
+@pytest.mark.parametrize(
+    "params", [{"steps": 40, "max_length": 5, "hidden": 8}, {"steps": 60, "max_length": 6}]
+)
+def test_notes_rnn_bottleneck(params):
+    result = run_demo("rnn-bottleneck", params)
+    v = result.values
+    plain, attended = v["accuracy_one_vector"], v["accuracy_attention"]
+    assert all(0.0 <= a <= 1.0 for a in plain + attended)
+    assert said(result, "the accuracy falls from") is (plain[0] - plain[-1] > 0.1)
+    assert said(result, "the bottleneck is gone") is (attended[-1] > plain[-1] + 0.1)
+    assert said(result, "attention does not help yet") is (attended[-1] <= plain[-1] + 0.1)
+    diagonal = v["attention_diagonal"]
+    assert said(result, "learned to read the token it copies") is (diagonal > 0.5)
+    assert run_demo("rnn-bottleneck", params).values == v  # deterministic with the seed
+
+
+def test_a_runaway_descent_stops_with_finite_numbers():
+    result = run_demo(
+        "gradient-descent", {"learning_rates": [2.0], "steps": 200, "steepness": 50.0}
+    )
+    (run,) = result.values["runs"]
+    assert run["verdict"] == "diverges"
+    assert all(math.isfinite(x) for x in run["losses"])
+    assert said(result, "stopped once |w| passed")
