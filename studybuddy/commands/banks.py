@@ -106,8 +106,8 @@ def list_banks(
     total = sum(b["questions"] for b in summary)
     if as_json:
         overall: Counter[str] = Counter()
-        for bank in summary:
-            overall.update(bank["by_type"])
+        for entry in summary:
+            overall.update(entry["by_type"])
         totals = {
             "total": total,
             "by_type": dict(overall),
@@ -116,10 +116,12 @@ def list_banks(
         }
         typer.echo(json.dumps({"banks": summary, **totals}, indent=2))
     else:
-        for bank in summary:
-            types = ", ".join(f"{k} {v}" for k, v in sorted(bank["by_type"].items()))
-            typer.echo(f"{bank['id']}  {bank['title']}  ({bank['questions']} questions: {types})")
-            for chapter in bank["chapters"]:
+        for entry in summary:
+            types = ", ".join(f"{k} {v}" for k, v in sorted(entry["by_type"].items()))
+            typer.echo(
+                f"{entry['id']}  {entry['title']}  ({entry['questions']} questions: {types})"
+            )
+            for chapter in entry["chapters"]:
                 typer.echo(f"    {chapter['id']}  {chapter['title']}  ({chapter['questions']})")
         typer.echo(f"{total} questions in {len(summary)} banks")
     for problem in result.problems:

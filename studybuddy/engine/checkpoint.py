@@ -149,7 +149,7 @@ def hf_config_to_gpt(values: dict[str, Any], source: str = "config.json") -> GPT
     try:
         return GPTConfig(
             vocab_size=int(values["vocab_size"]),
-            context_length=int(values.get("n_positions", values.get("n_ctx"))),
+            context_length=int(values.get("n_positions") or values["n_ctx"]),
             emb_dim=int(values["n_embd"]),
             n_heads=int(values["n_head"]),
             n_layers=int(values["n_layer"]),
