@@ -5,6 +5,7 @@ torch is imported inside each command so that `studybuddy --help` and the TUI st
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,6 +20,13 @@ app = typer.Typer(
 
 def _fail(message: str) -> typer.Exit:
     return fail(message, code=2)  # engine commands exit 2 on bad input, like a usage error
+
+
+def machine_cores() -> int:
+    """CPU cores this process may run on (a container or taskset may allow fewer than exist)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _describe(name: str, cfg) -> list[str]:
@@ -78,18 +86,30 @@ def generate(
         Path | None,
         typer.Option("--model", help="Our checkpoint or a Hugging Face GPT-2 folder."),
     ] = None,
+    threads: Annotated[
+        int | None,
+        typer.Option(min=1, max=1024, help="CPU threads for torch (default: every core)."),
+    ] = None,
+    dtype: Annotated[
+        str,
+        typer.Option(
+            help="Weights' number type: fp32, or bf16 (half the memory; faster only where the "
+            "CPU has bf16 units, see benchmarks/engine.py)."
+        ),
+    ] = "fp32",
 ) -> None:
     """Continue PROMPT with the shipped model (or --model)."""
     import torch
 
+    from studybuddy.demos.common import torch_threads
     from studybuddy.engine.errors import EngineError
     from studybuddy.engine.generate import crop_to_context
     from studybuddy.engine.generate import generate as generate_ids
-    from studybuddy.engine.pretrained import load_pretrained
+    from studybuddy.engine.pretrained import dtype_from_name, load_pretrained
     from studybuddy.engine.tokenizer import END_OF_TEXT_ID, decode, encode
 
     try:
-        model = load_pretrained(model_path)
+        model = load_pretrained(model_path, dtype=dtype_from_name(dtype))
     except EngineError as exc:
         raise _fail(str(exc)) from None
     ids = encode(prompt)
@@ -100,16 +120,17 @@ def generate(
         typer.echo(f"note: {notice}", err=True)
     generator = torch.Generator().manual_seed(seed)
     try:
-        out = generate_ids(
-            model,
-            idx,
-            max_new_tokens=max_new_tokens,
-            temperature=temperature,
-            top_k=top_k,
-            eos_id=END_OF_TEXT_ID,
-            use_cache=not no_kv_cache,
-            generator=generator,
-        )
+        with torch_threads(threads or machine_cores()):
+            out = generate_ids(
+                model,
+                idx,
+                max_new_tokens=max_new_tokens,
+                temperature=temperature,
+                top_k=top_k,
+                eos_id=END_OF_TEXT_ID,
+                use_cache=not no_kv_cache,
+                generator=generator,
+            )
     except KeyboardInterrupt:
         raise _fail("stopped: generation interrupted") from None
     typer.echo(decode(out[0].tolist()))

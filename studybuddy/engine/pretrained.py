@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import torch
+
 from studybuddy.engine.errors import EngineError
 from studybuddy.engine.model import GPTModel
 from studybuddy.locations import data_dir
 
 MODEL_FILE = "gpt-study.pt"
 RECORD_FILE = "training.json"
+# Names for `--dtype`. bf16 halves the weights' memory; whether it is also faster depends on the
+# CPU (avx512_bf16 or AMX) or a GPU: benchmarks/engine.py measures it on the machine at hand.
+DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16}
 
 
 def shipped_model_dir() -> Path:
@@ -20,8 +25,18 @@ def shipped_model_path() -> Path:
     return shipped_model_dir() / MODEL_FILE
 
 
-def load_pretrained(path: str | Path | None = None, device: str = "cpu") -> GPTModel:
-    """A ready-to-use `GPTModel` in eval mode.
+def dtype_from_name(name: str) -> torch.dtype:
+    """The torch dtype called `name` in `DTYPES`, or a one-line error listing them."""
+    try:
+        return DTYPES[name]
+    except KeyError:
+        raise EngineError(f"unknown dtype {name!r}; expected one of: {', '.join(DTYPES)}") from None
+
+
+def load_pretrained(
+    path: str | Path | None = None, device: str = "cpu", dtype: torch.dtype | None = None
+) -> GPTModel:
+    """A ready-to-use `GPTModel` in eval mode, its weights in `dtype` (default float32).
 
     No argument: the small GPT trained on our study notes (data/model/gpt-study.pt). A file: a
     checkpoint written by `studybuddy engine train`. A folder: our checkpoint inside it, or a
@@ -29,14 +44,20 @@ def load_pretrained(path: str | Path | None = None, device: str = "cpu") -> GPTM
     """
     from studybuddy.engine.checkpoint import load_checkpoint, load_hf_gpt2
 
+    if dtype is not None and not dtype.is_floating_point:
+        raise EngineError(f"dtype must be a floating-point type, got {dtype}")
     target = Path(path) if path is not None else shipped_model_path()
     if target.is_dir():
         if (target / "config.json").is_file():
-            return load_hf_gpt2(target, device)
-        if (target / MODEL_FILE).is_file():
-            return load_checkpoint(target / MODEL_FILE, device)
-        raise EngineError(
-            f"{target}: expected {MODEL_FILE} or a Hugging Face GPT-2 folder "
-            "(config.json + model.safetensors or pytorch_model.bin)"
-        )
-    return load_checkpoint(target, device)
+            model = load_hf_gpt2(target, device)
+        elif (target / MODEL_FILE).is_file():
+            model = load_checkpoint(target / MODEL_FILE, device)
+        else:
+            raise EngineError(
+                f"{target}: expected {MODEL_FILE} or a Hugging Face GPT-2 folder "
+                "(config.json + model.safetensors or pytorch_model.bin)"
+            )
+    else:
+        model = load_checkpoint(target, device)
+    # Converted after loading: the loaders build float32 models, and a tied matrix stays tied.
+    return model.to(dtype) if dtype is not None else model
