@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from studybuddy.commands.errors import fail, opened_store
+from studybuddy.commands.learner import named_profile
 from studybuddy.locations import default_database
 
 app = typer.Typer(
@@ -16,15 +17,11 @@ app = typer.Typer(
 )
 
 
-def _profile(ctx: typer.Context) -> str:
-    obj = ctx.find_root().obj or {}
-    return obj.get("profile", "me")
-
-
 def _run_app(ctx: typer.Context, entry) -> None:
     from studybuddy.tui.night_app import NightApp
 
-    NightApp(database=default_database(), profile=_profile(ctx), entry=entry).run()
+    # without --profile the app plays as the learner last chosen on this database
+    NightApp(database=default_database(), profile=named_profile(ctx), entry=entry).run()
 
 
 @app.command()
@@ -195,8 +192,7 @@ def serve(
             "studybuddy",
             "--db",
             default_database(),
-            "--profile",
-            _profile(ctx),
+            *(["--profile", name] if (name := named_profile(ctx)) else []),
             "night",
             "play",
         ]

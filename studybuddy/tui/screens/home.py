@@ -59,6 +59,7 @@ class HomeScreen(StudyScreen[None]):
         self.banks_loaded = False
         self.due_ids: list[str] = []
         self.has_open_set = False
+        self.learner_known = False  # confirmed against the database by the first refresh
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -136,7 +137,8 @@ class HomeScreen(StudyScreen[None]):
 
     def _update_status(self) -> None:
         due = len(self.due_ids)
-        parts = [f"Learner [b]{escape(self.app.profile)}[/]"]
+        learner = self.app.profile
+        parts = [f"Learner [b]{escape(learner)}[/]" if learner else "No learner yet"]
         parts.append(f"{due} due for review" if due else "nothing due")
         if self.has_open_set:
             parts.append("[b]c[/] resumes your unfinished set")
@@ -147,6 +149,11 @@ class HomeScreen(StudyScreen[None]):
     def refresh_progress(self) -> None:
         app, session = self.app, self.app.session
         try:
+            if not self.learner_known:
+                if session.choose_learner() is None:  # first launch, or several and none chosen
+                    app.call_from_thread(self._ask_learner, True)
+                    return
+                self.learner_known = True
             due_ids = session.due_question_ids()
             progress = session.chapter_progress(due_ids)
             open_set = session.open_set()
@@ -232,14 +239,18 @@ class HomeScreen(StudyScreen[None]):
         self.app.push_screen(NightSetupScreen())
 
     def action_learner(self) -> None:
+        self._ask_learner(False)
+
+    def _ask_learner(self, first_launch: bool) -> None:
         from studybuddy.tui.screens.settings import LearnerScreen
 
         def switched(name: str | None) -> None:
-            if name:
-                self.app.switch_profile(name)
+            if name and self.app.switch_profile(name):
+                self.learner_known = True
+                self._update_status()
                 self.refresh_progress()
 
-        self.app.push_screen(LearnerScreen(), switched)
+        self.app.push_screen(LearnerScreen(first_launch), switched)
 
     def action_settings(self) -> None:
         from studybuddy.tui.screens.settings import SettingsScreen
