@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from studybuddy.errors import StudyBuddyError
 from studybuddy.study.learners import LastLearner, default_learner
 from studybuddy.study.resume import ResumeStore
+from studybuddy.study.sets import DEFAULT_SET_SIZE
 
 if TYPE_CHECKING:
     from studybuddy.banks.grading import Grade, Rating
@@ -47,6 +48,7 @@ class LearnerSession:
         self.named = profile is not None
         self.profile: str | None = profile or self.last_learner.get(database)
         self.now: datetime | None = None  # None: the real time, for stats and due dates
+        self.set_size: int | None = DEFAULT_SET_SIZE  # None: whole sections, while the app runs
         self._store: Store | None = None
         self._store_lock = threading.Lock()
 
@@ -141,18 +143,23 @@ class LearnerSession:
         )
 
     def save_open_set(self, study: StudySet | None) -> None:
-        if study is None or study.finished:
-            self.resume.clear(self.learner)
-        else:
+        """Keep an unfinished set to resume later; a finished one is forgotten. Other open sets
+        (another section, the review) are kept. None: no set to keep."""
+        if study is not None:
             self.resume.save(self.learner, study)
 
+    def open_sets(self) -> list[StudySet]:
+        """The learner's unfinished sets, the one touched last first, without questions that
+        left the banks since."""
+        if self.profile is None:
+            return []
+        restricted = (s.restricted_to(self.catalog) for s in self.resume.load_all(self.learner))
+        return [study for study in restricted if not study.finished]
+
     def open_set(self) -> StudySet | None:
-        """The learner's unfinished set, without questions that left the banks since."""
-        study = self.resume.load(self.learner)
-        if study is None:
-            return None
-        study = study.restricted_to(self.catalog)
-        return None if study.finished else study
+        """The unfinished set touched last."""
+        sets = self.open_sets()
+        return sets[0] if sets else None
 
     # -- reading progress ----------------------------------------------------------------------
     def seen_question_ids(self) -> set[str]:

@@ -18,6 +18,7 @@ from studybuddy.tui.screens.base import StudyScreen
 if TYPE_CHECKING:
     from studybuddy.banks.loader import LoadResult
     from studybuddy.study.session import ChapterProgress
+    from studybuddy.study.sets import StudySet
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class HomeScreen(StudyScreen[None]):
         self.banks_loaded = False
         self.due_ids: list[str] = []
         self.has_open_set = False
+        self.open_sets = 0
         self.learner_known = False  # confirmed against the database by the first refresh
 
     def compose(self) -> ComposeResult:
@@ -140,8 +142,10 @@ class HomeScreen(StudyScreen[None]):
         learner = self.app.profile
         parts = [f"Learner [b]{escape(learner)}[/]" if learner else "No learner yet"]
         parts.append(f"{due} due for review" if due else "nothing due")
-        if self.has_open_set:
+        if self.open_sets == 1:
             parts.append("[b]c[/] resumes your unfinished set")
+        elif self.open_sets:
+            parts.append(f"[b]c[/] resumes one of {self.open_sets} unfinished sets")
         parts.append("Enter: study · ?: help")
         self.query_one("#home-status", Static).update("  ·  ".join(parts))
 
@@ -156,14 +160,14 @@ class HomeScreen(StudyScreen[None]):
                 self.learner_known = True
             due_ids = session.due_question_ids()
             progress = session.chapter_progress(due_ids)
-            open_set = session.open_set()
+            open_sets = session.open_sets()
         except StudyBuddyError as exc:
             app.call_from_thread(app.notify, str(exc), severity="error", timeout=20)
             return
-        app.call_from_thread(self._show_progress, progress, due_ids, open_set is not None)
+        app.call_from_thread(self._show_progress, progress, due_ids, len(open_sets))
 
     def _show_progress(
-        self, progress: dict[str, ChapterProgress], due_ids: list[str], has_open_set: bool
+        self, progress: dict[str, ChapterProgress], due_ids: list[str], open_sets: int
     ) -> None:
         for key, chapter in progress.items():
             if key in self.rows:
@@ -171,7 +175,8 @@ class HomeScreen(StudyScreen[None]):
                     self.rows[key], right=chapter.right, mastery=chapter.mastery, due=chapter.due
                 )
         self.due_ids = due_ids
-        self.has_open_set = has_open_set
+        self.open_sets = open_sets
+        self.has_open_set = open_sets > 0
         self._fill_table()
         self._update_status()
         self.refresh_bindings()
@@ -200,15 +205,35 @@ class HomeScreen(StudyScreen[None]):
         self.action_study()
 
     def action_study(self) -> None:
+        """A chapter that fits in one set starts at once; a longer one offers its sections."""
         key = self._highlighted_key()
         if key is None:
             return
+        from studybuddy.study.sections import chapter_sections
         from studybuddy.study.sets import study_set
 
-        seen = self.app.read(self.app.session.seen_question_ids, None)
+        session = self.app.session
+        seen = self.app.read(session.seen_question_ids, None)
         if seen is None:  # the database could not be read; the app has said why
             return
-        self.app.start_set(study_set(self.app.session.catalog, key, seen))
+        _, chapter = session.catalog.find_chapter(key)
+        sections = chapter_sections(chapter)
+        if len(sections) == 1 and len(chapter.questions) <= (session.set_size or 1_000_000):
+            self.app.start_set(study_set(session.catalog, key, seen))
+            return
+        from studybuddy.tui.screens.sets import ChapterSetsScreen, SetChoice
+
+        def chosen(choice: SetChoice | None) -> None:
+            if choice is None:
+                return
+            session.set_size = choice.size
+            self.app.start_set(
+                study_set(session.catalog, key, seen, limit=choice.size, section=choice.section)
+            )
+
+        self.app.push_screen(
+            ChapterSetsScreen(chapter.title, sections, seen, session.set_size), chosen
+        )
 
     def action_review(self) -> None:
         from studybuddy.study.sets import review_set
@@ -219,9 +244,18 @@ class HomeScreen(StudyScreen[None]):
         self.app.start_set(review_set(self.app.session.catalog, self.due_ids))
 
     def action_resume(self) -> None:
-        study = self.app.session.open_set()
-        if study is not None:
-            self.app.start_set(study)
+        """The unfinished set, or a choice among them when there are several."""
+        sets = self.app.read(self.app.session.open_sets, [])
+        if len(sets) == 1:
+            self.app.start_set(sets[0])
+        elif sets:
+            from studybuddy.tui.screens.sets import OpenSetsScreen
+
+            def chosen(study: StudySet | None) -> None:
+                if study is not None:
+                    self.app.start_set(study)
+
+            self.app.push_screen(OpenSetsScreen(sets), chosen)
 
     def action_progress(self) -> None:
         from studybuddy.tui.screens.progress import ProgressScreen
