@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import random
 from pathlib import Path
 
 from studybuddy.banks.models import (
@@ -63,16 +62,12 @@ def card_sides(question: AnyQuestion) -> tuple[str, str]:
             back += f" (± {format_number(question.tolerance)})"
         front = prompt
     elif isinstance(question, Cloze):
-        gaps = question.text
-        for number in range(1, len(question.blanks) + 1):
-            gaps = gaps.replace(f"{{{{{number}}}}}", f"[…{number}]")
-        front = f"{prompt}<br><br>{_e(gaps)}"
+        front = f"{prompt}<br><br>{_e(question.gapped(lambda n: f'[…{n}]'))}"
         back = "<br>".join(
             f"{n}: {_e(' / '.join(variants))}" for n, variants in enumerate(question.blanks, 1)
         )
     elif isinstance(question, Ordering):
-        shuffled = list(question.steps)
-        random.Random(question.id).shuffle(shuffled)  # the same order on every export
+        shuffled = [question.steps[i] for i in question.shown_order()]  # as the quiz shows them
         front = f"{prompt}<br><br>{_lettered(shuffled)}"
         back = "<br>".join(f"{n}. {_e(step)}" for n, step in enumerate(question.steps, 1))
     else:

@@ -38,8 +38,6 @@ from studybuddy.banks.numbers import NotANumber, format_number, readings, within
 
 Rating = Literal["again", "hard", "good", "easy"]
 RATINGS: tuple[Rating, ...] = ("again", "hard", "good", "easy")
-_TRUE = frozenset({"true", "t", "yes", "y"})
-_FALSE = frozenset({"false", "f", "no", "n"})
 
 
 @dataclass(frozen=True)
@@ -84,11 +82,11 @@ def grade_mc(question: MultipleChoice, chosen: list[int] | int) -> Grade:
 
 def grade_tf(question: TrueFalse, answer: bool | str) -> Grade:
     if isinstance(answer, str):
-        word = answer.strip().casefold()
-        if word not in _TRUE | _FALSE:
+        read = TrueFalse.read(answer)
+        if read is None:
             shown = repr(answer.strip()) if answer.strip() else "An empty reply"
             return not_an_answer(f"{shown} is not an answer: type true or false")
-        answer = word in _TRUE
+        answer = read
     correct = answer == question.answer
     return Grade(correct, float(correct), "Correct." if correct else f"It is {question.answer}.")
 

@@ -12,8 +12,10 @@ them when another field of the same question is wrong, so an author sees every p
 from __future__ import annotations
 
 import math
+import random
 import re
-from typing import Annotated, Any, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -76,9 +78,16 @@ class _QuestionBase(_Strict):
             raise ValueError("an explanation of why the answer is right (it is empty)")
         return value
 
+    # What the quiz calls questions of this type ("multiple choice"); every type sets it.
+    label: ClassVar[str] = ""
+
     @property
     def auto_gradable(self) -> bool:
         return True
+
+    def answer_text(self) -> str:  # pragma: no cover - every type overrides
+        """The right answer in words, as feedback and the quiz-night reveal show it."""
+        raise NotImplementedError
 
 
 def _no_repeats(values: list[str], what: str) -> list[str]:
@@ -119,14 +128,37 @@ class MultipleChoice(_QuestionBase):
             raise ValueError("each correct option listed once")
         return answer
 
+    label: ClassVar[str] = "multiple choice"
+
     @property
     def several_correct(self) -> bool:
         return len(self.answer) > 1
+
+    def answer_text(self) -> str:
+        return "; ".join(self.options[i] for i in self.answer)
 
 
 class TrueFalse(_QuestionBase):
     type: Literal["tf"] = "tf"
     answer: bool
+
+    label: ClassVar[str] = "true or false"
+    # the words a typed reply may use, for the grader and the quiz night's console alike
+    TRUE_WORDS: ClassVar[frozenset[str]] = frozenset({"true", "t", "yes", "y"})
+    FALSE_WORDS: ClassVar[frozenset[str]] = frozenset({"false", "f", "no", "n"})
+
+    @classmethod
+    def read(cls, text: str) -> bool | None:
+        """A typed true or false (any case, surrounding spaces ignored); None for anything else."""
+        word = text.strip().casefold()
+        if word in cls.TRUE_WORDS:
+            return True
+        if word in cls.FALSE_WORDS:
+            return False
+        return None
+
+    def answer_text(self) -> str:
+        return "True" if self.answer else "False"
 
 
 class Numeric(_QuestionBase):
@@ -148,12 +180,19 @@ class Numeric(_QuestionBase):
             raise ValueError(f"a finite number (got {value})")
         return value
 
+    label: ClassVar[str] = "number"
+
     @field_validator("tolerance")
     @classmethod
     def _tolerance_not_negative(cls, value: float) -> float:
         if not value >= 0 or not math.isfinite(value):
             raise ValueError(f"a tolerance >= 0 (got {value})")
         return value
+
+    def answer_text(self) -> str:
+        unit = f" {self.unit}" if self.unit else ""
+        margin = f" (± {self.tolerance:g})" if self.tolerance else ""
+        return f"{self.value:g}{unit}{margin}"
 
 
 PHRASE_GAP = " ... "  # in a phrase: the parts around it in this order, within one clause
@@ -228,9 +267,14 @@ class ShortAnswer(_QuestionBase):
                 )
         return misconceptions
 
+    label: ClassVar[str] = "short answer"
+
     @property
     def auto_gradable(self) -> bool:
         return False
+
+    def answer_text(self) -> str:
+        return self.model_answer
 
 
 class Cloze(_QuestionBase):
@@ -239,6 +283,17 @@ class Cloze(_QuestionBase):
     type: Literal["cloze"] = "cloze"
     text: str = Field(min_length=1)
     blanks: list[list[str]] = Field(min_length=1)
+
+    label: ClassVar[str] = "fill in the blanks"
+
+    def answer_text(self) -> str:
+        return " · ".join(f"({n}) {variants[0]}" for n, variants in enumerate(self.blanks, 1))
+
+    def gapped(self, gap: Callable[[int], str], text: Callable[[str], str] = str) -> str:
+        """The text with each blank `{{n}}` shown as `gap(n)`; `text` (an escape, say) is
+        applied to the words around the blanks, not to the gaps."""
+        parts = BLANK.split(self.text)  # words, blank number, words, blank number, …, words
+        return "".join(gap(int(part)) if i % 2 else text(part) for i, part in enumerate(parts))
 
     @field_validator("blanks")
     @classmethod
@@ -267,10 +322,24 @@ class Ordering(_QuestionBase):
     type: Literal["ordering"] = "ordering"
     steps: list[str] = Field(min_length=2)
 
+    label: ClassVar[str] = "put in order"
+
     @field_validator("steps")
     @classmethod
     def _steps_differ(cls, steps: list[str]) -> list[str]:
         return _no_repeats(steps, "steps")
+
+    def answer_text(self) -> str:
+        return " → ".join(self.steps)
+
+    def shown_order(self) -> list[int]:
+        """The order the steps are shown in: the same for a question everywhere (quiz, quiz
+        night, Anki), and never already right, which would give the answer away."""
+        order = list(range(len(self.steps)))
+        shuffler = random.Random(self.id)
+        while order == sorted(order):
+            shuffler.shuffle(order)
+        return order
 
 
 Question = Annotated[

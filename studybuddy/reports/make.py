@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
+from typing import Any, TypeVar
 
 from studybuddy.reports import build, html, jsondoc, markdown, tables
 from studybuddy.reports.errors import ReportError
@@ -34,20 +35,26 @@ def _pdf(page: str) -> bytes:
 # One renderer per format and report kind. Attempts (CSV rows, the JSON's answers) are read
 # only by the formats that list them: `attempts` is called on demand.
 Attempts = Callable[[], list[AttemptLine]]
-LEARNER_FORMATS: dict[str, Callable[[LearnerReport, Attempts], str | bytes]] = {
-    "html": lambda report, attempts: html.learner_html(report),
-    "pdf": lambda report, attempts: _pdf(html.learner_html(report)),
-    "md": lambda report, attempts: markdown.learner_md(report),
-    "csv": lambda report, attempts: tables.attempts_csv(attempts()),
-    "json": lambda report, attempts: jsondoc.dumps(jsondoc.learner_document(report, attempts())),
-}
-GROUP_FORMATS: dict[str, Callable[[GroupReport, Attempts], str | bytes]] = {
-    "html": lambda report, attempts: html.group_html(report),
-    "pdf": lambda report, attempts: _pdf(html.group_html(report)),
-    "md": lambda report, attempts: markdown.group_md(report),
-    "csv": lambda report, attempts: tables.attempts_csv(attempts()),
-    "json": lambda report, attempts: jsondoc.dumps(jsondoc.group_document(report, attempts())),
-}
+R = TypeVar("R", LearnerReport, GroupReport)
+
+
+def _history_formats(
+    page: Callable[[R], str],
+    md: Callable[[R], str],
+    document: Callable[[R, list[AttemptLine]], Any],
+) -> dict[str, Callable[[R, Attempts], str | bytes]]:
+    """The formats of a report over answers (a learner's, the group's)."""
+    return {
+        "html": lambda report, attempts: page(report),
+        "pdf": lambda report, attempts: _pdf(page(report)),
+        "md": lambda report, attempts: md(report),
+        "csv": lambda report, attempts: tables.attempts_csv(attempts()),
+        "json": lambda report, attempts: jsondoc.dumps(document(report, attempts())),
+    }
+
+
+LEARNER_FORMATS = _history_formats(html.learner_html, markdown.learner_md, jsondoc.learner_document)
+GROUP_FORMATS = _history_formats(html.group_html, markdown.group_md, jsondoc.group_document)
 NIGHT_FORMATS: dict[str, Callable[[NightResults, datetime, tzinfo], str | bytes]] = {
     "html": lambda night, now, zone: html.night_html(night, tz=zone, generated=now),
     "pdf": lambda night, now, zone: _pdf(html.night_html(night, tz=zone, generated=now)),

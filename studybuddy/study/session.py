@@ -21,7 +21,9 @@ from studybuddy.study.resume import ResumeStore
 from studybuddy.study.sets import DEFAULT_SET_SIZE
 
 if TYPE_CHECKING:
-    from studybuddy.banks.grading import Grade, Rating
+    from fsrs import Rating
+
+    from studybuddy.banks.grading import Grade
     from studybuddy.banks.loader import LoadResult
     from studybuddy.store import LearnerStats, QuestionInfo, Scheduled, Store
     from studybuddy.study.catalog import Catalog, QuestionRef

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from studybuddy.banks.grading import grade
-from studybuddy.commands.night_console import ConsolePlayer, shown_order, typed_response
+from studybuddy.commands.night_console import ConsolePlayer, typed_response
 from studybuddy.night.errors import NightError
 from studybuddy.night.records import NightSettings
 from studybuddy.night.room import Night
@@ -25,7 +25,7 @@ def test_typed_answers_are_graded_as_typed(catalog):
     assert right("night-numeric", "1.25")
     assert right("night-cloze", "Future | tril")
     ordering = catalog["night-ordering"].question
-    shown = shown_order(ordering)
+    shown = ordering.shown_order()
     assert shown != sorted(shown)
     typed = " ".join(str(shown.index(step) + 1) for step in range(len(ordering.steps)))
     assert right("night-ordering", typed)

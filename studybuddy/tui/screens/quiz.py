@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from fsrs import Rating
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
@@ -12,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from studybuddy.banks.grading import RATINGS as RATING_NAMES
-from studybuddy.banks.grading import Grade, Rating, confirm, grade
+from studybuddy.banks.grading import Grade, confirm, grade
 from studybuddy.errors import StudyBuddyError
 from studybuddy.study.sets import StudySet
 from studybuddy.tui.screens.base import StudyScreen
@@ -22,20 +23,10 @@ from studybuddy.tui.widgets.answers import (
     IncompleteAnswer,
     answer_widget_for,
 )
-from studybuddy.tui.widgets.feedback import RATINGS, FeedbackPanel
+from studybuddy.tui.widgets.feedback import FeedbackPanel
 
 if TYPE_CHECKING:
     from studybuddy.banks.models import AnyQuestion
-
-
-TYPE_NAMES = {
-    "mc": "multiple choice",
-    "tf": "true or false",
-    "numeric": "number",
-    "short": "short answer",
-    "cloze": "fill in the blanks",
-    "ordering": "put in order",
-}
 
 
 def _clock(seconds: float) -> str:
@@ -51,8 +42,8 @@ class QuizScreen(StudyScreen[None]):
         Binding("s", "show_me", "Show me", id="quiz.show_me"),
         Binding("n", "next", "Next", id="quiz.next"),
         *[
-            Binding(str(n), f"rate({n})", name, id=f"quiz.rate.{name.lower()}")
-            for n, name in enumerate(RATINGS, start=1)
+            Binding(str(r.value), f"rate({r.value})", r.name, id=f"quiz.rate.{r.name.lower()}")
+            for r in Rating  # fsrs's ratings: 1 Again, 2 Hard, 3 Good, 4 Easy
         ],
     ]
 
@@ -60,9 +51,8 @@ class QuizScreen(StudyScreen[None]):
         super().__init__()
         self.study = study
         self.answered = False
-        self.pending: tuple[AnyQuestion, Any, Grade, float] | None = (
-            None  # short answer awaiting a rating
-        )
+        # a short answer awaiting the learner's rating: question, response, grade, seconds
+        self.pending: tuple[AnyQuestion, Any, Grade, float] | None = None
         self.last_grade: Grade | None = None
         self.question_started = 0.0
         self.set_started = 0.0
@@ -110,7 +100,7 @@ class QuizScreen(StudyScreen[None]):
     def _update_position(self) -> None:
         number = self.study.question_ids.index(self.current_id) + 1
         total = len(self.study.question_ids)
-        kind = TYPE_NAMES.get(self.question.type, self.question.type)
+        kind = self.question.label
         status = (
             f" — {number}/{total} · {kind} · {self.study.correct_count} right · "
             f"⏱ {_clock(self.app.clock() - self.set_started)}"
@@ -183,11 +173,11 @@ class QuizScreen(StudyScreen[None]):
         if self.pending is None:
             return
         question, response, result, seconds = self.pending
-        rating = RATING_NAMES[number - 1]
-        confirmed = confirm(result, rating)
+        rating = Rating(number)
+        confirmed = confirm(result, RATING_NAMES[number - 1])
         self.pending = None
         self._save_attempt(response, confirmed, seconds, rating=rating)
-        self.notify(f"Recorded as {RATINGS[number - 1]}.", timeout=2)
+        self.notify(f"Recorded as {rating.name}.", timeout=2)
         self.refresh_bindings()
 
     def _save_attempt(

@@ -6,8 +6,6 @@ it. `response()` raises `IncompleteAnswer` with a hint when there is nothing to 
 
 from __future__ import annotations
 
-import random
-import re
 from typing import Any
 
 from rich.markup import escape
@@ -219,19 +217,16 @@ class ShortAnswerInput(AnswerWidget):
         return text
 
 
-_BLANK = re.compile(r"\{\{(\d+)\}\}")
-
-
 class ClozeAnswer(AnswerWidget):
     hint = "fill each blank · Enter moves on, Enter on the last submits"
 
-    def __init__(self, text: str, blanks: int, **kwargs: Any) -> None:
+    def __init__(self, question: Cloze, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.text = text
-        self.blank_count = blanks
+        self.question = question
+        self.blank_count = len(question.blanks)
 
     def compose(self) -> ComposeResult:
-        shown = _BLANK.sub(lambda m: f"[b]__({m.group(1)})__[/b]", escape(self.text))
+        shown = self.question.gapped(lambda n: f"[b]__({n})__[/b]", escape)
         yield Label(shown, id="cloze-text")
         for number in range(1, self.blank_count + 1):
             yield Input(placeholder=f"blank ({number})", id=f"blank-{number}")
@@ -277,14 +272,10 @@ class _StepList(ListView):
 class OrderingAnswer(AnswerWidget):
     hint = "↑↓ select · u/d (or Shift+↑↓) move · Enter submits"
 
-    def __init__(self, steps: list[str], seed: str, **kwargs: Any) -> None:
+    def __init__(self, question: Ordering, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.steps = steps
-        order = list(range(len(steps)))
-        shuffler = random.Random(seed)  # the same question shows the same shuffle
-        while order == sorted(order) and len(order) > 1:
-            shuffler.shuffle(order)
-        self.order = order
+        self.steps = question.steps
+        self.order = question.shown_order()
 
     def compose(self) -> ComposeResult:
         yield Label("Put the steps in order.", classes="hint")
@@ -324,9 +315,9 @@ def answer_widget_for(question: AnyQuestion) -> AnswerWidget:
     if isinstance(question, ShortAnswer):
         return ShortAnswerInput(id="answer")
     if isinstance(question, Cloze):
-        return ClozeAnswer(question.text, len(question.blanks), id="answer")
+        return ClozeAnswer(question, id="answer")
     if isinstance(question, Ordering):
-        return OrderingAnswer(question.steps, seed=question.id, id="answer")
+        return OrderingAnswer(question, id="answer")
     raise TypeError(f"no answer widget for {type(question).__name__}")
 
 

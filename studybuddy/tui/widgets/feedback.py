@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fsrs import Rating
 from rich.markup import escape
 from textual.widgets import Static
 
@@ -9,33 +10,15 @@ from studybuddy.banks.grading import Grade
 from studybuddy.banks.models import (
     AnyQuestion,
     Cloze,
-    MultipleChoice,
     Numeric,
     Ordering,
     ShortAnswer,
-    TrueFalse,
 )
-
-RATINGS = ("Again", "Hard", "Good", "Easy")
 
 
 def correct_answer_text(question: AnyQuestion) -> str:
-    """The right answer in words, whatever the question type."""
-    if isinstance(question, MultipleChoice):
-        return "; ".join(question.options[i] for i in question.answer)
-    if isinstance(question, TrueFalse):
-        return "True" if question.answer else "False"
-    if isinstance(question, Numeric):
-        unit = f" {question.unit}" if question.unit else ""
-        margin = f" (± {question.tolerance:g})" if question.tolerance else ""
-        return f"{question.value:g}{unit}{margin}"
-    if isinstance(question, Cloze):
-        return " · ".join(f"({n}) {variants[0]}" for n, variants in enumerate(question.blanks, 1))
-    if isinstance(question, Ordering):
-        return " → ".join(question.steps)
-    if isinstance(question, ShortAnswer):
-        return question.model_answer
-    return "?"
+    """The right answer in words, whatever the question type (each type says it)."""
+    return question.answer_text()
 
 
 def feedback_markup(question: AnyQuestion, grade: Grade, suggested: str | None = None) -> str:
@@ -73,8 +56,9 @@ def feedback_markup(question: AnyQuestion, grade: Grade, suggested: str | None =
         lines.append(f"[dim]Source: {escape(question.source)}[/]")
     if grade.needs_confirmation:
         keys = "  ".join(
-            f"[b]{n}[/] {name}" + (" [dim](suggested)[/]" if name.lower() == suggested else "")
-            for n, name in enumerate(RATINGS, start=1)
+            f"[b]{rating.value}[/] {rating.name}"
+            + (" [dim](suggested)[/]" if rating.name.lower() == suggested else "")
+            for rating in Rating  # fsrs's Again, Hard, Good, Easy, numbered 1-4 as the keys
         )
         lines.append(f"How well did you know it?  {keys}")
     return "\n\n".join(lines)

@@ -6,7 +6,6 @@ one-screen game draw the night the same way.
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 from rich.console import Group
@@ -35,13 +34,9 @@ def question_markup(question: AnyQuestion, number: int, total: int) -> str:
         unit = f" in {escape(question.unit)}" if question.unit else ""
         lines.append(f"  [dim]Answer with a number{unit}.[/]")
     elif isinstance(question, Cloze):
-        lines.append("  " + escape(question.text).replace("{{", "__(").replace("}}", ")__"))
+        lines.append("  " + question.gapped(lambda n: f"__({n})__", escape))
     elif isinstance(question, Ordering):
-        order = list(range(len(question.steps)))
-        shuffler = random.Random(question.id)
-        while order == sorted(order):  # shown in order, the list would give the answer away
-            shuffler.shuffle(order)
-        lines += [f"  • {escape(question.steps[i])}" for i in order]
+        lines += [f"  • {escape(question.steps[i])}" for i in question.shown_order()]
         lines.append("  [dim]Put the steps in order.[/]")
     return "\n".join(lines)
 
