@@ -245,7 +245,8 @@ class HomeScreen(StudyScreen[None]):
 
     def action_resume(self) -> None:
         """The unfinished set, or a choice among them when there are several."""
-        sets = self.app.read(self.app.session.open_sets, [])
+        no_sets: list[StudySet] = []
+        sets = self.app.read(self.app.session.open_sets, no_sets)
         if len(sets) == 1:
             self.app.start_set(sets[0])
         elif sets:
