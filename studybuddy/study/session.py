@@ -35,7 +35,7 @@ class ChapterProgress:
     """One chapter's line on the home screen."""
 
     right: int  # questions answered right at least once
-    mastery: float  # share of its questions recalled with >= 90 % today
+    mastery: float  # share of its questions recalled today with >= the desired retention
     due: int  # questions due for review now
 
 
@@ -210,7 +210,12 @@ class LearnerSession:
         return [learner.name for learner in self.store.learners()]
 
     def desired_retention(self) -> float:
-        return self.store.settings(self.learner).desired_retention
+        """The learner's (the default before a learner is chosen)."""
+        if self.profile is None:
+            from studybuddy.store.scheduling import DEFAULT_RETENTION
+
+            return DEFAULT_RETENTION
+        return self.store.settings(self.profile).desired_retention
 
     def set_desired_retention(self, value: float) -> float:
         return self.store.set_desired_retention(self.learner, value).desired_retention

@@ -152,3 +152,32 @@ def test_profile_rename_moves_the_remembered_learner(database):
     result = CliRunner().invoke(cli, ["--db", database, "profile", "rename", "Dana", "Dee"])
     assert result.exit_code == 0, result.output
     assert LastLearner().get(database) == "Dee"
+
+
+async def test_help_and_progress_follow_the_retention_the_learner_set(app_factory):
+    from studybuddy.tui.screens.help import HelpScreen
+    from studybuddy.tui.screens.settings import SettingsScreen
+
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "at least 90 %" in str(app.screen.query_one("#help-text").render())
+        await pilot.press("escape", "o")
+        await _settle(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        field = app.screen.query_one("#retention")
+        field.value = "0.85"
+        field.focus()
+        await pilot.press("enter")
+        await _settle(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "at least 85 %" in str(app.screen.query_one("#help-text").render())
+        await pilot.press("escape", "p")
+        await _settle(pilot)
+        assert "≥ 85 %" in str(app.screen.query_one("#mastery-heading").render())

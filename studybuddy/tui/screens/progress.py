@@ -45,10 +45,7 @@ class ProgressScreen(StudyScreen[None]):
         yield LoadingIndicator(id="progress-loading")
         with VerticalScroll(id="progress-body"):
             yield Static(id="progress-summary")
-            yield Static(
-                "[b]Mastery by chapter[/] [dim](share recalled with ≥ 90 % today)[/]",
-                classes="section",
-            )
+            yield Static("[b]Mastery by chapter[/]", id="mastery-heading", classes="section")
             yield PlotextPlot(id="mastery-chart", classes="chart")
             yield Static("[b]Accuracy by day[/]", classes="section")
             yield PlotextPlot(id="accuracy-chart", classes="chart")
@@ -86,6 +83,10 @@ class ProgressScreen(StudyScreen[None]):
             f"streak {streak.current} day{'s' if streak.current != 1 else ''} "
             f"(longest {streak.longest}) · studied {_duration(stats.seconds_studied)} · "
             f"{stats.due_now} due now"
+        )
+        self.query_one("#mastery-heading", Static).update(
+            "[b]Mastery by chapter[/] [dim](share recalled with ≥ "
+            f"{round(100 * stats.mastery_threshold)} % today: your desired retention)[/]"
         )
         self._mastery_chart(stats)
         self._accuracy_chart(stats)
