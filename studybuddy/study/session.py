@@ -224,4 +224,11 @@ class LearnerSession:
         """The learner's HTML report, written into `folder`; returns its path."""
         from studybuddy.reports import write_learner_report
 
-        return write_learner_report(self.store, self.learner, self.question_info(), folder)
+        return write_learner_report(
+            self.store,
+            self.learner,
+            self.question_info(),
+            folder,
+            catalog=self.catalog,
+            now=self.now,
+        )

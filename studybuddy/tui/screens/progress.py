@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
@@ -14,19 +13,12 @@ from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static
 from textual_plotext import PlotextPlot
 
 from studybuddy.errors import StudyBuddyError
+from studybuddy.locations import reports_dir
+from studybuddy.reports.formatting import duration, plural
 from studybuddy.tui.screens.base import StudyScreen
 
 if TYPE_CHECKING:
     from studybuddy.store import LearnerStats
-
-
-SESSIONS_SHOWN = 8
-
-
-def _duration(seconds: float) -> str:
-    minutes = round(seconds / 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
 class ProgressScreen(StudyScreen[None]):
@@ -55,7 +47,7 @@ class ProgressScreen(StudyScreen[None]):
                 "[b]Weakest topics[/] [dim](w practises their questions)[/]", classes="section"
             )
             yield DataTable(id="weakest", cursor_type="row", show_cursor=False)
-            yield Static("[b]Recent sessions[/]", classes="section")
+            yield Static("[b]Recent sessions[/]", id="sessions-heading", classes="section")
             yield DataTable(id="sessions", show_cursor=False)
         yield Footer()
 
@@ -77,11 +69,12 @@ class ProgressScreen(StudyScreen[None]):
         self.query_one("#progress-loading").display = False
         self.query_one("#progress-body").display = True
         streak = stats.streak
+        # the same figures, worded the same, as the report `e` exports (reports.formatting)
         self.query_one("#progress-summary", Static).update(
             f"[b]{escape(stats.learner)}[/] · {stats.questions_seen} of {stats.questions_total} "
-            f"questions seen · accuracy {stats.accuracy:.0%} over {stats.attempts} answers · "
-            f"streak {streak.current} day{'s' if streak.current != 1 else ''} "
-            f"(longest {streak.longest}) · studied {_duration(stats.seconds_studied)} · "
+            f"questions seen · accuracy {stats.accuracy:.0%} over "
+            f"{plural(stats.attempts, 'answer')} · streak {plural(streak.current, 'day')} "
+            f"(longest {streak.longest}) · studied {duration(stats.seconds_studied)} · "
             f"{stats.due_now} due now"
         )
         self.query_one("#mastery-heading", Static).update(
@@ -92,6 +85,10 @@ class ProgressScreen(StudyScreen[None]):
         self._accuracy_chart(stats)
         self._forecast_chart(stats)
         self._tables(stats)
+        if stats.sessions:
+            self.query_one("#sessions-heading", Static).update(
+                f"[b]Recent sessions[/] [dim](the last {plural(len(stats.sessions), 'session')})[/]"
+            )
 
     def _mastery_chart(self, stats: LearnerStats) -> None:
         plot = self.query_one("#mastery-chart", PlotextPlot)
@@ -147,13 +144,13 @@ class ProgressScreen(StudyScreen[None]):
             )
         sessions = self.query_one("#sessions", DataTable)
         sessions.clear(columns=True)
-        sessions.add_columns("Started", "Answers", "Right", "Time", "Mode")
-        for session in stats.sessions[:SESSIONS_SHOWN]:  # newest first, as the store gives them
+        sessions.add_columns("Started", "Answers", "Right", "Time answering", "Mode")
+        for session in stats.sessions:  # newest first, as many as the report lists
             sessions.add_row(
                 session.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
                 str(session.attempts),
                 f"{session.accuracy:.0%}",
-                _duration(session.seconds),
+                duration(session.seconds),
                 ", ".join(session.modes),
             )
 
@@ -171,13 +168,15 @@ class ProgressScreen(StudyScreen[None]):
     @work(thread=True, exclusive=True, group="export", description="writing report")
     def export(self) -> None:
         try:
-            path = self.app.session.export_report(Path.cwd())
+            path = self.app.session.export_report(reports_dir())
         except Exception as exc:  # shown, never raised into the UI
             self.app.call_from_thread(
                 self.app.notify, f"Could not write the report: {exc}", severity="error", timeout=10
             )
             return
-        self.app.call_from_thread(self.app.notify, f"Report saved to {path}", timeout=10)
+        self.app.call_from_thread(
+            self.app.notify, f"Report written to {path}", title="Report", timeout=15
+        )
 
     @on(DataTable.RowSelected, "#weakest")
     def _weak_row(self, event: DataTable.RowSelected) -> None:
