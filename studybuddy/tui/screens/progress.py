@@ -16,9 +16,13 @@ from studybuddy.errors import StudyBuddyError
 from studybuddy.locations import reports_dir
 from studybuddy.reports.formatting import duration, plural
 from studybuddy.tui.screens.base import StudyScreen
+from studybuddy.tui.screens.home import mastery_bar
 
 if TYPE_CHECKING:
     from studybuddy.store import LearnerStats
+
+BAR_WIDTH = 20
+MIN_SLOTS = 7  # a chart of days is at least a week wide
 
 
 class ProgressScreen(StudyScreen[None]):
@@ -38,7 +42,7 @@ class ProgressScreen(StudyScreen[None]):
         with VerticalScroll(id="progress-body"):
             yield Static(id="progress-summary")
             yield Static("[b]Mastery by chapter[/]", id="mastery-heading", classes="section")
-            yield PlotextPlot(id="mastery-chart", classes="chart")
+            yield Static(id="mastery-chart")
             yield Static("[b]Accuracy by day[/]", classes="section")
             yield PlotextPlot(id="accuracy-chart", classes="chart")
             yield Static("[b]Reviews due in the next 14 days[/]", classes="section")
@@ -91,20 +95,35 @@ class ProgressScreen(StudyScreen[None]):
             )
 
     def _mastery_chart(self, stats: LearnerStats) -> None:
-        plot = self.query_one("#mastery-chart", PlotextPlot)
-        plt = plot.plt
-        plt.clear_figure()
-        rows = [m for m in stats.mastery if m.questions]
-        # two text rows per chapter bar plus the axes
-        plot.styles.height = min(5 + 2 * max(1, len(rows)), 30)
-        if rows:
-            rows.reverse()  # plotext stacks horizontal bars bottom-up; read them top-down
-            titles = [self.app.session.chapter_title(m.chapter)[:28] for m in rows]
-            shares = [round(100 * m.share) for m in rows]
-            plt.bar(titles, shares, orientation="horizontal", width=0.4)
-            plt.xlim(0, 100)
-            plt.xlabel("% mastered")
-        plot.refresh()
+        """One line per chapter begun: its whole title beside its bar, nothing drawn across
+        another chapter's row (a text table, not a plot)."""
+        from rich.table import Table
+
+        table = Table.grid(padding=(0, 1), expand=True)
+        table.add_column("chapter", ratio=1, overflow="fold")
+        table.add_column("bar", width=BAR_WIDTH + 5, no_wrap=True)
+        table.add_column("count", justify="right", no_wrap=True)
+        rows = [m for m in stats.mastery if m.seen]
+        for m in rows:
+            table.add_row(
+                self.app.session.chapter_title(m.chapter),
+                mastery_bar(m.share, BAR_WIDTH),
+                f"[dim]{m.mastered}/{m.questions}[/]",
+            )
+        untouched = sum(1 for m in stats.mastery if m.questions and not m.seen)
+        chart = self.query_one("#mastery-chart", Static)
+        if not rows:
+            chart.update("[dim]No chapter begun yet.[/]")
+            return
+        chart.update(table)
+        if untouched:
+            chart.tooltip = f"{plural(untouched, 'chapter')} not begun yet"
+
+    def _day_slots(self, count: int) -> tuple[list[int], tuple[float, float]]:
+        """x positions for `count` bars and the x range: at least MIN_SLOTS slots wide, so a
+        single day of history is one narrow bar, not the whole width."""
+        slots = max(count, MIN_SLOTS)
+        return list(range(count)), (-0.75, slots - 0.25)
 
     def _accuracy_chart(self, stats: LearnerStats) -> None:
         plot = self.query_one("#accuracy-chart", PlotextPlot)
@@ -112,9 +131,13 @@ class ProgressScreen(StudyScreen[None]):
         plt.clear_figure()
         days = stats.by_day[-30:]
         if days:
-            labels = [d.day.strftime("%d %b") for d in days]
-            plt.bar(labels, [round(100 * d.accuracy) for d in days], width=0.5)
+            xs, (low, high) = self._day_slots(len(days))
+            plt.bar(xs, [round(100 * d.accuracy) for d in days], width=0.5)
+            step = max(1, len(days) // 8)  # about eight dates fit under the bars
+            plt.xticks(xs[::step], [d.day.strftime("%d %b") for d in days][::step])
+            plt.xlim(low, high)
             plt.ylim(0, 100)
+            plt.yticks([0, 25, 50, 75, 100])
             plt.ylabel("% right")
         else:
             plt.title("No answers yet")
@@ -125,9 +148,19 @@ class ProgressScreen(StudyScreen[None]):
         plt = plot.plt
         plt.clear_figure()
         if stats.forecast:
-            plt.bar(
-                [d.day.strftime("%d %b") for d in stats.forecast], [d.due for d in stats.forecast]
-            )
+            xs, (low, high) = self._day_slots(len(stats.forecast))
+            dues = [d.due for d in stats.forecast]
+            plt.bar(xs, dues, width=0.5)
+            step = max(1, len(xs) // 7)
+            labels = [
+                "now" if i == 0 else d.day.strftime("%d %b") for i, d in enumerate(stats.forecast)
+            ]
+            plt.xticks(xs[::step], labels[::step])
+            plt.xlim(low, high)
+            top = max(1, *dues)
+            tick = max(1, -(-top // 4))  # whole reviews: at most five ticks
+            plt.ylim(0, top)
+            plt.yticks(list(range(0, top + tick, tick)))
             plt.ylabel("reviews")
         plot.refresh()
 
