@@ -93,3 +93,12 @@ def test_seats(catalog):
         check_seats([("Ada", "Red"), ("Bo", None)], NightSettings(teams=True))
     with pytest.raises(NightError, match="at most 6"):
         check_seats([(str(n), None) for n in range(7)], NightSettings(answering="keys"))
+
+
+def test_a_plan_must_name_something_to_ask(store, catalog):
+    with pytest.raises(NightError, match="pick at least one chapter"):
+        NightPlan(count=3).check()
+    NightPlan(weakest=True).check()
+    NightPlan(chapters=(ATTENTION,)).check()
+    with pytest.raises(NightError, match="pick at least one chapter"):
+        create_night(store, catalog, NightPlan(count=3))

@@ -128,3 +128,35 @@ def test_several_sets_stay_open_and_a_review_keeps_the_chapter_set(tmp_path):
     chapter.position = 2  # saved again: newest first
     store.save("ada", chapter)
     assert store.load("ada").current == "c"
+
+
+def test_the_weakest_set_takes_each_question_once_weakest_topic_first():
+    from studybuddy.store.records import WeakTopic
+    from studybuddy.study.sets import WEAKEST_SET_SIZE, weakest_set
+
+    weakest = [
+        WeakTopic("softmax", 6, 1, ("tui-numeric", "tui-mc")),
+        WeakTopic("masking", 4, 2, ("tui-mc", "gone-from-banks", "tui-tf")),
+    ]
+    study = weakest_set(_catalog(), weakest)
+    assert study.mode == "practice"
+    assert study.question_ids == ["tui-numeric", "tui-mc", "tui-tf"]
+    from studybuddy.banks.loader import load_bundled_banks
+
+    bundled = Catalog(load_bundled_banks().banks)
+    ids = [ref.question.id for ref in bundled.refs()][: WEAKEST_SET_SIZE + 5]
+    many = [WeakTopic(f"topic-{n}", 3, 0, (qid,)) for n, qid in enumerate(ids)]
+    assert weakest_set(bundled, many).question_ids == ids[:WEAKEST_SET_SIZE] != ids
+
+
+def test_banks_are_shelved_book_course_notes_then_by_title():
+    from studybuddy.study.catalog import shelf_order
+
+    bank = _catalog().banks[0]
+    banks = [
+        bank.model_copy(update={"id": "n", "title": "A notes", "source": "notes"}),
+        bank.model_copy(update={"id": "c2", "title": "Z course", "source": "course"}),
+        bank.model_copy(update={"id": "b", "title": "The book", "source": "book"}),
+        bank.model_copy(update={"id": "c1", "title": "B course", "source": "course"}),
+    ]
+    assert [b.id for b in shelf_order(banks)] == ["b", "c1", "c2", "n"]

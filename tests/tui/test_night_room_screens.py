@@ -185,3 +185,21 @@ async def test_a_team_night_shows_each_team_at_its_members_mean(database):
         podium = plain(app.screen.query_one(Podium))
         assert podium.index("Blue") < podium.index("Red")  # 750 beats 500
     store.close()
+
+
+def test_a_slow_read_never_draws_over_a_newer_one():
+    from studybuddy.tui.screens.night_host import PolledNightScreen
+
+    class Recording(PolledNightScreen):
+        def __init__(self) -> None:
+            super().__init__()
+            self.drawn: list[str] = []
+
+        def draw(self, state) -> None:
+            self.drawn.append(state)
+
+    screen = Recording()
+    screen._settle(2, "second read", None)
+    screen._settle(1, "first read, answered late", None)  # the worker's slow read
+    screen._settle(3, "third read", None)
+    assert screen.drawn == ["second read", "third read"]

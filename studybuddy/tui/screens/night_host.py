@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from studybuddy.errors import StudyBuddyError
-from studybuddy.night.records import NightState
+from studybuddy.night.records import NightState, Phase
 from studybuddy.tui.screens.base import StudyScreen
 from studybuddy.tui.widgets.feedback import correct_answer_text
 from studybuddy.tui.widgets.night_board import Countdown, Podium, Scoreboard, question_markup
@@ -32,6 +32,13 @@ if TYPE_CHECKING:
 
 
 TICK_SECONDS = 0.25
+# what the scoreboard under the question shows in each phase
+BOARD_TITLES: dict[Phase, str] = {
+    "lobby": "Players",
+    "question": "Who has answered",
+    "reveal": "Leaderboard",
+    "finished": "Final standings",
+}
 NIGHT_CSS = Path(__file__).parent.parent / "night.tcss"
 
 
@@ -108,6 +115,9 @@ class PolledNightScreen(StudyScreen[None]):
     def compose_answering(self) -> ComposeResult:
         """Where answers are given: a player's input, the one-screen game's rows of keys."""
         yield from ()
+
+    def title_board(self, state: NightState) -> None:
+        self.query_one("#night-board-title", Static).update(f"[b]{BOARD_TITLES[state.phase]}[/]")
 
     def poll(self) -> NightState:  # pragma: no cover - every subclass overrides
         raise NotImplementedError
@@ -229,13 +239,7 @@ class NightStageScreen(PolledNightScreen):
 
     def draw_board(self, state: NightState) -> None:
         live = state.phase in ("lobby", "question")
-        titles = {
-            "lobby": "Players",
-            "question": "Who has answered",
-            "reveal": "Leaderboard",
-            "finished": "Final standings",
-        }
-        self.query_one("#night-board-title", Static).update(f"[b]{titles[state.phase]}[/]")
+        self.title_board(state)
         self.query_one(Scoreboard).show(state, live=live)
 
     def lobby_markup(self, state: NightState) -> str:

@@ -105,13 +105,7 @@ class NightPlayerScreen(PolledNightScreen):
         reveal.display = state.phase == "reveal"
         podium.display = state.phase == "finished"
         status.update("")
-        titles = {
-            "lobby": "Players",
-            "question": "Who has answered",
-            "reveal": "Leaderboard",
-            "finished": "Final standings",
-        }
-        self.query_one("#night-board-title", Static).update(f"[b]{titles[state.phase]}[/]")
+        self.title_board(state)
         if state.phase == "lobby":
             question.update("Waiting for the host to start the night…")
         elif state.phase == "question":
