@@ -102,15 +102,19 @@ def study_set(
     else:
         chosen = chapter_sections(chapter)[section - 1]
         groups = list(chosen.families)
-        title, key = f"{chapter.title} · {chosen.label}", f"{key}#{section}"
+        # the section first: a narrow quiz header cuts the title from the right
+        title, key = f"§{chosen.number} {chosen.name} · {chapter.title}", f"{key}#{section}"
     seen_ids = set(seen)
-    fresh = [f for f in groups if any(q not in seen_ids for q in f.question_ids)]
-    ordered = fresh + [f for f in groups if f not in fresh]
+    # New questions first, family by family; then families tried in full. A tried variant of a
+    # family still partly new is left for its review: asked after the open question it would
+    # break the rule above.
+    fresh = [[q for q in f.question_ids if q not in seen_ids] for f in groups]
+    tried = [list(f.question_ids) for f in groups if all(q in seen_ids for q in f.question_ids)]
     ids: list[str] = []
-    for family in ordered:
-        if limit and ids and len(ids) + len(family.question_ids) > limit:
+    for family in [f for f in fresh if f] + tried:
+        if limit and ids and len(ids) + len(family) > limit:
             break
-        ids.extend(family.question_ids)
+        ids.extend(family)
     return StudySet("study", title, ids, key=key)
 
 

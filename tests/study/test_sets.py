@@ -102,7 +102,7 @@ def test_a_set_is_bite_size_mixes_types_and_never_asks_a_variant_after_its_open_
         # interleaved: an open question comes before the last auto-graded one
         assert kinds.index(False) < len(kinds) - 1 - kinds[::-1].index(True)
     study = study_set(catalog, CH3, seen=set(), limit=12, section=1)
-    assert study.key == f"study:{CH3}#1" and "1. " in study.title
+    assert study.key == f"study:{CH3}#1" and study.title.startswith("§1 rnn")
 
 
 def test_seen_questions_come_after_new_ones_in_a_section():
@@ -110,6 +110,10 @@ def test_seen_questions_come_after_new_ones_in_a_section():
     everything = study_set(catalog, CH3, seen=set(), section=2).question_ids
     study = study_set(catalog, CH3, seen=set(everything[:4]), limit=12, section=2)
     assert not set(study.question_ids[:4]) & set(everything[:4])
+    # a tried variant whose open question is still new is not asked again here
+    assert everything[0] == "ch3-cornerstone-cloze" and everything[1] == "ch3-cornerstone"
+    partly = study_set(catalog, CH3, seen={"ch3-cornerstone-cloze"}, section=2).question_ids
+    assert "ch3-cornerstone" in partly and "ch3-cornerstone-cloze" not in partly
 
 
 def test_several_sets_stay_open_and_a_review_keeps_the_chapter_set(tmp_path):

@@ -60,7 +60,9 @@ class HelpScreen(StudyModalScreen[None]):
                 continue
             seen.add((binding.action, binding.description))
             shown = binding.key_display or self.app.get_key_display(binding)
-            lines.append(f"[b]{escape(shown.ljust(10))}[/]  {escape(binding.description)}")
+            # the footer's word, or the longer tooltip where a binding has one
+            said = binding.tooltip or binding.description
+            lines.append(f"[b]{escape(shown.ljust(10))}[/]  {escape(said)}")
         text = SCREEN_HELP.get(name, "")
         if "{retention}" in text:
             retention = self.app.read(self.app.session.desired_retention, 0.9)

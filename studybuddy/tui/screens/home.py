@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from studybuddy.errors import StudyBuddyError
-from studybuddy.tui.screens.base import StudyScreen
+from studybuddy.tui.screens.base import NARROW, StudyScreen
 
 if TYPE_CHECKING:
     from studybuddy.banks.loader import LoadResult
@@ -26,6 +26,7 @@ class ChapterRow:
     key: str
     bank_title: str
     title: str
+    bank_short_title: str
     total: int
     right: int | None = None
     mastery: float | None = None
@@ -44,13 +45,22 @@ def mastery_bar(share: float | None, width: int = 10) -> Text:
 
 class HomeScreen(StudyScreen[None]):
     BINDINGS = [
-        Binding("enter", "study", "Study chapter", id="home.study", priority=True),
-        Binding("r", "review", "Review due", id="home.review"),
-        Binding("c", "resume", "Resume", id="home.resume"),
+        Binding(
+            "enter",
+            "study",
+            "Study",
+            tooltip="Study the chapter, a section at a time",
+            id="home.study",
+            priority=True,
+        ),
+        Binding("r", "review", "Review", tooltip="Review due questions", id="home.review"),
+        # c and l are told on the status line (when there is a set to resume, beside the
+        # learner's name), which leaves the footer room for the rest at 80 columns
+        Binding("c", "resume", "Resume", show=False, id="home.resume"),
         Binding("p", "progress", "Progress", id="home.progress"),
         Binding("d", "demos", "Demos", id="home.demos"),
         Binding("g", "night", "Quiz night", id="home.night"),
-        Binding("l", "learner", "Learner", id="home.learner"),
+        Binding("l", "learner", "Learner", show=False, id="home.learner"),
         Binding("o", "settings", "Settings", id="home.settings"),
     ]
 
@@ -91,7 +101,13 @@ class HomeScreen(StudyScreen[None]):
         for bank in shelf_order(result.banks):
             for chapter in bank.chapters:
                 key = f"{bank.id}/{chapter.id}"
-                self.rows[key] = ChapterRow(key, bank.title, chapter.title, len(chapter.questions))
+                self.rows[key] = ChapterRow(
+                    key,
+                    bank.title,
+                    chapter.title,
+                    bank.short_title or bank.title,
+                    len(chapter.questions),
+                )
         self.banks_loaded = True
         self._fill_table()
         self.table.focus()
@@ -107,29 +123,36 @@ class HomeScreen(StudyScreen[None]):
 
     def on_resize(self) -> None:
         self._fill_table()
+        if self.banks_loaded:
+            self._update_status()
 
     def _fill_table(self) -> None:
         table = self.table
         cursor = table.cursor_row
         table.clear(columns=True)
-        # Bank and chapter titles share what the fixed columns leave of the width.
-        free = max(30, self.size.width - 50)
+        # Bank and chapter titles share what the fixed columns leave of the width; a narrow
+        # terminal gets a shorter mastery bar so the titles keep some room.
+        bar = 10 if self.size.width >= NARROW else 5
+        free = max(30, self.size.width - 40 - bar)
         bank_width, chapter_width = free * 2 // 5, free - free * 2 // 5
         table.add_column("Bank", width=bank_width)
         table.add_column("Chapter", width=chapter_width)
         table.add_column("Qs", width=4)
-        table.add_column("Mastery", width=15)
+        table.add_column("Mastery", width=bar + 5)
         table.add_column("Right", width=7)
         table.add_column("Due", width=4)
         previous_bank = None
         for key, row in self.rows.items():
-            bank = "" if row.bank_title == previous_bank else row.bank_title
+            # a bank's title where it fits, else its short title (each bank's its own words,
+            # not six "Build an LLM from Scratch: …" cut alike)
+            shown = row.bank_title if len(row.bank_title) <= bank_width else row.bank_short_title
+            bank = "" if row.bank_title == previous_bank else shown
             previous_bank = row.bank_title
             table.add_row(
                 Text(bank, overflow="ellipsis", no_wrap=True, style="bold"),
                 Text(row.title, overflow="ellipsis", no_wrap=True),
                 str(row.total),
-                mastery_bar(row.mastery),
+                mastery_bar(row.mastery, bar),
                 "…" if row.right is None else f"{row.right}/{row.total}",
                 "…" if row.due is None else (str(row.due) if row.due else "-"),
                 key=key,
@@ -140,13 +163,18 @@ class HomeScreen(StudyScreen[None]):
     def _update_status(self) -> None:
         due = len(self.due_ids)
         learner = self.app.profile
-        parts = [f"Learner [b]{escape(learner)}[/]" if learner else "No learner yet"]
+        parts = [
+            f"Learner [b]{escape(learner)}[/] ([b]l[/] switches)"
+            if learner
+            else "No learner yet ([b]l[/] picks one)"
+        ]
         parts.append(f"{due} due for review" if due else "nothing due")
         if self.open_sets == 1:
             parts.append("[b]c[/] resumes your unfinished set")
         elif self.open_sets:
             parts.append(f"[b]c[/] resumes one of {self.open_sets} unfinished sets")
-        parts.append("Enter: study · ?: help")
+        if self.size.width >= NARROW:  # the footer says as much where the line is short
+            parts.append("Enter: study · ?: help")
         self.query_one("#home-status", Static).update("  ·  ".join(parts))
 
     @work(thread=True, exclusive=True, group="progress", description="loading progress")
