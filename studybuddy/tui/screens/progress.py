@@ -119,11 +119,11 @@ class ProgressScreen(StudyScreen[None]):
         if untouched:
             chart.tooltip = f"{plural(untouched, 'chapter')} not begun yet"
 
-    def _day_slots(self, count: int) -> tuple[list[int], tuple[float, float]]:
+    def _day_slots(self, count: int) -> tuple[list[float], tuple[float, float]]:
         """x positions for `count` bars and the x range: at least MIN_SLOTS slots wide, so a
         single day of history is one narrow bar, not the whole width."""
         slots = max(count, MIN_SLOTS)
-        return list(range(count)), (-0.75, slots - 0.25)
+        return [float(x) for x in range(count)], (-0.75, slots - 0.25)
 
     def _accuracy_chart(self, stats: LearnerStats) -> None:
         plot = self.query_one("#accuracy-chart", PlotextPlot)
