@@ -160,3 +160,36 @@ def test_learner_picker(snap_compare, snapshot_app, size):
         await pilot.pause()
 
     assert snap_compare(snapshot_app(with_history=True), terminal_size=size, run_before=open_picker)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_first_launch_asks_a_name(snap_compare, snapshot_app, size):
+    async def welcome(pilot):
+        from studybuddy.tui.screens.settings import LearnerScreen
+
+        await _settle(pilot)
+        pilot.app.push_screen(LearnerScreen(first_launch=True))  # no learner in this database
+        await _settle(pilot)
+        pilot.app.screen.set_focus(None)
+        await pilot.pause()
+
+    assert snap_compare(snapshot_app(), terminal_size=size, run_before=welcome)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_chapter_sets(snap_compare, snapshot_app, size):
+    async def open_sets(pilot):
+        from studybuddy.study.sections import Section, families
+        from studybuddy.tui.screens.sets import ChapterSetsScreen
+
+        await _settle(pilot)
+        _, chapter = pilot.app.session.catalog.find_chapter("tui-sample/every-type")
+        found = families(chapter.questions)  # the layout of two sections, cut by hand
+        sections = [
+            Section(1, "softmax, attention", "pp. 59-60", tuple(found[:4])),
+            Section(2, "causal mask, dropout", "", tuple(found[4:])),
+        ]
+        pilot.app.push_screen(ChapterSetsScreen(chapter.title, sections, {"tui-mc"}, 3))
+        await _settle(pilot)
+
+    assert snap_compare(snapshot_app(), terminal_size=size, run_before=open_sets)

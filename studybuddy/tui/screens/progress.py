@@ -99,8 +99,9 @@ class ProgressScreen(StudyScreen[None]):
         another chapter's row (a text table, not a plot)."""
         from rich.table import Table
 
-        table = Table.grid(padding=(0, 1), expand=True)
-        table.add_column("chapter", ratio=1, overflow="fold")
+        # the bar right after the longest title, the title folded rather than cut when narrow
+        table = Table.grid(padding=(0, 2))
+        table.add_column("chapter", overflow="fold", max_width=max(20, self.size.width - 40))
         table.add_column("bar", width=BAR_WIDTH + 5, no_wrap=True)
         table.add_column("count", justify="right", no_wrap=True)
         rows = [m for m in stats.mastery if m.seen]

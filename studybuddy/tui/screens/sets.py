@@ -87,13 +87,14 @@ class ChapterSetsScreen(StudyModalScreen[SetChoice | None]):
                     id=str(section.number),
                 )
             )
-        asked = total if self.set_size is None else min(self.set_size, total)
-        options.add_option(
-            Option(
-                f"The whole chapter  [dim]{asked} of {total}, {new} new first[/]",
-                id=WHOLE_CHAPTER,
+        if len(self.sections) > 1:  # one section is the whole chapter already
+            asked = total if self.set_size is None else min(self.set_size, total)
+            options.add_option(
+                Option(
+                    f"The whole chapter  [dim]{asked} of {total}, {new} new first[/]",
+                    id=WHOLE_CHAPTER,
+                )
             )
-        )
         options.highlighted = min(highlighted, options.option_count - 1)
         self.query_one("#set-size", Label).update(
             f"Set size [b]{_size_name(self.set_size)}[/] ([b]+[/]/[b]-[/] change) · "

@@ -118,6 +118,7 @@ class LearnerScreen(StudyModalScreen[str | None]):
         learners.display = bool(names)
         if names:
             question.update("[b]Who is studying?[/] Enter picks a learner, or type a new name.")
+            self.query_one("#new-learner", Input).placeholder = "a new learner's name"
             current = self.app.session.profile
             learners.highlighted = names.index(current) if current in names else 0
             learners.focus()
