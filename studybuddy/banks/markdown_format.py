@@ -1,6 +1,6 @@
 """The Markdown bank format: a bank that reads like notes.
 
-    ---                          optional YAML front matter: id, title, source, version
+    ---                          optional YAML front matter: id, title, short_title, source, version
     id: my-notes
     ---
     # Title of the bank          (or `title:` in the front matter)
@@ -55,7 +55,7 @@ FIELDS = {
     "show_me": "show_me",
     "show me": "show_me",
 }
-META_KEYS = ("id", "title", "source", "version", "description")
+META_KEYS = ("id", "title", "short_title", "source", "version", "description")
 
 
 def _paragraphs(lines: list[str]) -> str:
@@ -216,7 +216,9 @@ def _text(value: str) -> str:
 
 
 def write_markdown(bank: Bank) -> str:
-    meta = {"id": bank.id, "source": bank.source, "version": bank.version}
+    meta: dict[str, object] = {"id": bank.id, "source": bank.source, "version": bank.version}
+    if bank.short_title:
+        meta["short_title"] = bank.short_title
     out = ["---", yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).strip(), "---"]
     out += [f"# {_text(bank.title)}", ""]
     if bank.description:
