@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
-from textual import events
+from textual import events, on
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
 
@@ -27,7 +27,8 @@ class StudyScreen(Screen[ResultType]):
         # it at run time would make a cycle)
         app = getters.app(StudyBuddyApp)
 
-    def on_resize(self, event: events.Resize) -> None:
+    @on(events.Resize)
+    def _fit_footer(self, event: events.Resize) -> None:
         narrow = event.size.width < NARROW
         for footer in self.query(Footer):
             footer.compact = narrow
