@@ -24,7 +24,7 @@ def learner_for(ctx: typer.Context, store: Store, given: str | None = None) -> s
     from studybuddy.locations import default_database
     from studybuddy.study.learners import LastLearner, default_learner
 
-    wanted = given or named_profile(ctx)
+    wanted = given if given is not None else named_profile(ctx)
     if wanted is not None:
         return store.learner(wanted).name  # a typo is an error listing the profiles
     names = [learner.name for learner in store.learners()]

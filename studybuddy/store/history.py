@@ -181,7 +181,7 @@ class History(StoreCore):
         tz: tzinfo | None = None,
         since: datetime | None = None,
         forecast_days: int = 14,
-        sessions: int = 10,
+        sessions: int = stats.RECENT_SESSIONS,
         weakest: int = 5,
     ) -> LearnerStats:
         """Everything a learner report shows, from one consistent read.

@@ -37,6 +37,10 @@ class AttemptRow(NamedTuple):
     answered_at: datetime
 
 
+# the sessions a learner report and the Progress screen list, newest first
+RECENT_SESSIONS = 10
+
+
 def local_tz() -> tzinfo:
     zone = datetime.now().astimezone().tzinfo
     assert zone is not None

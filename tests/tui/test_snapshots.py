@@ -105,6 +105,7 @@ def test_quiz_short_answer_rating(snap_compare, snapshot_app, size):
         quiz.study.position = quiz.study.question_ids.index("tui-short")
         quiz.current_id = "tui-short"
         await quiz.show_question()
+        await _settle(pilot)  # the text box has the focus: "s" is typed, not Show me
         await pilot.press(*"softmax saturates", "ctrl+s")
         await pilot.pause()
 

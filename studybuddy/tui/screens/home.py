@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from studybuddy.errors import StudyBuddyError
 from studybuddy.tui.screens.base import NARROW, StudyScreen
+from studybuddy.tui.widgets.bars import mastery_bar
 
 if TYPE_CHECKING:
     from studybuddy.banks.loader import LoadResult
@@ -31,16 +32,6 @@ class ChapterRow:
     right: int | None = None
     mastery: float | None = None
     due: int | None = None
-
-
-def mastery_bar(share: float | None, width: int = 10) -> Text:
-    if share is None:
-        return Text("…", style="dim")
-    filled = round(share * width)
-    bar = Text("█" * filled, style="green")
-    bar.append("░" * (width - filled), style="dim")
-    bar.append(f" {share:4.0%}")
-    return bar
 
 
 class HomeScreen(StudyScreen[None]):

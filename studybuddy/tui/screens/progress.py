@@ -15,12 +15,14 @@ from textual_plotext import PlotextPlot
 from studybuddy.errors import StudyBuddyError
 from studybuddy.locations import reports_dir
 from studybuddy.reports.formatting import duration, plural
+from studybuddy.store.stats import RECENT_SESSIONS
 from studybuddy.tui.screens.base import StudyScreen
-from studybuddy.tui.screens.home import mastery_bar
+from studybuddy.tui.widgets.bars import mastery_bar
 
 if TYPE_CHECKING:
     from studybuddy.store import LearnerStats
 
+SESSIONS_SHOWN = RECENT_SESSIONS  # the same sessions as the report
 BAR_WIDTH = 20
 MIN_SLOTS = 7  # a chart of days is at least a week wide
 
