@@ -162,7 +162,7 @@ def _short_feedback(found: Coverage, total: int, rating: Rating) -> str:
     if found.missing:
         parts.append("Missing: " + "; ".join(p.point for p in found.missing) + ".")
     if found.negated:
-        parts.append("Only found negated: " + "; ".join(found.negated) + ".")
+        parts.append("Found only under a negation: " + "; ".join(found.negated) + ".")
     parts.append(f"Suggested rating: {rating} (confirm or change it).")
     return " ".join(parts)
 

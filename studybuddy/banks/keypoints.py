@@ -43,7 +43,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from itertools import islice
 
 from studybuddy.banks.models import PHRASE_GAP, KeyPoint, Misconception
@@ -88,6 +88,7 @@ def _stemmer():
     return snowballstemmer.stemmer("english")
 
 
+@lru_cache(maxsize=1 << 16)  # the same words and joined windows come back answer after answer
 def _stem(word: str) -> str:
     return str(_stemmer().stemWord(word))
 
@@ -251,7 +252,12 @@ class Text:
                 if len({self.tokens[i].clause for i in window}) > 1:
                     break
                 joined = "".join(self.tokens[i].raw for i in window)
-                if joined == part.joined or (len(joined) > 3 and _stem(joined) == part.joined_stem):
+                # stemming only trims endings, so the first letters decide most windows cheaply
+                if joined == part.joined or (
+                    len(joined) > 3
+                    and joined[:2] == part.joined[:2]
+                    and _stem(joined) == part.joined_stem
+                ):
                     spans.append(window)
                     break
         return spans

@@ -128,6 +128,7 @@ class Quantity:
     word: str  # the multiple or byte unit as typed, casefolded ("mb", "billion"); "" if none
     percent: bool
     nouns: tuple[str, ...]
+    scientific: bool = False  # written with a power of ten ("3.15e23", "3.15 × 10²³")
 
     @property
     def bytes(self) -> bool:
@@ -185,7 +186,8 @@ def parse_quantity(text: str, byte_question: bool = False) -> Quantity:
     if not math.isfinite(number):
         raise NotANumber(f"{shown!r} is not a finite number")
     scale, word, percent, nouns = _suffix(match.group("rest"), shown, byte_question)
-    return Quantity(number, scale, word, percent, nouns)
+    scientific = bool(power) or "e" in mantissa
+    return Quantity(number, scale, word, percent, nouns, scientific)
 
 
 def _suffix(rest: str, shown: str, byte_question: bool) -> tuple[float, str, bool, tuple[str, ...]]:
@@ -212,9 +214,12 @@ def _suffix(rest: str, shown: str, byte_question: bool) -> tuple[float, str, boo
 
 
 def parse_number(text: str) -> tuple[float, bool]:
-    """The number in `text` (with any multiple applied) and whether it carried a percent sign.
-    Raises NotANumber."""
+    """The plain number in `text` and whether it carried a percent sign; a multiple or unit
+    ('163M', '622 MB') is refused, since without the question's unit it cannot be read (the
+    importers decide with it whether a CSV answer is a number). Raises NotANumber."""
     quantity = parse_quantity(text)
+    if quantity.word or quantity.nouns:
+        raise NotANumber(f"{text.strip()!r} is not a plain number")
     return quantity.value, quantity.percent
 
 
@@ -292,10 +297,11 @@ def readings(text: str, unit: str | None) -> list[Reading]:
         found = [Reading(typed.number, "as written")]
         if wanted.scale >= 1000 and abs(typed.number) >= wanted.scale:
             converted = typed.number / wanted.scale
-            found.append(Reading(converted, f"as a full count: {_shown(converted, wanted)}"))
+            how = "as" if typed.scientific else "as a full count:"
+            found.append(Reading(converted, f"{how} {_shown(converted, wanted)}"))
         return found
     if typed.bytes != wanted.bytes:
-        asked = f"in {wanted.text}" if wanted.text else "as a plain number"
+        asked = f"in {wanted.text}" if wanted.text else "a plain number (type it without a unit)"
         what = "bytes" if typed.bytes else f"a count ({typed.word})"
         raise NotANumber(f"{text.strip()!r} is in {what}; the answer is {asked}")
     converted = typed.value / wanted.scale

@@ -210,7 +210,7 @@ def trial_lines(out: dict[str, object]) -> list[str]:
         for point in out["missing"]:  # type: ignore[attr-defined]
             lines.append(f"  missing:      {point}")
     if "read" in out:
-        lines.append(f"  read as {out['value']} ({out['read']})")
+        lines.append(f"  read as {out['value']:.6g} ({out['read']})")
     lines.append(f"  {out['feedback']}")
     return lines
 

@@ -70,7 +70,7 @@ def test_the_text_output_names_covered_and_missing_points():
 
 def test_a_number_shows_how_it_was_read():
     result = CliRunner().invoke(app, ["banks", "try", "s-num", "0.65"])
-    assert "read as 65.0 (as a fraction)" in result.stdout
+    assert "read as 65 (as a fraction)" in result.stdout
 
 
 @pytest.mark.parametrize(

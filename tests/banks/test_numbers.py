@@ -158,3 +158,14 @@ def test_parse_errors_are_not_a_number_not_crashes():
     for text in ["10^99999", "1e999", "nan", "1/0", "^", "x10^", "3.15 x 10"]:
         with pytest.raises(NotANumber):
             readings(text, "million")
+
+
+def test_parse_number_takes_plain_numbers_only():
+    # the importers ask it whether a CSV answer is a number before they know the unit
+    from studybuddy.banks.numbers import parse_number
+
+    assert parse_number("1,024") == (1024, False)
+    assert parse_number("3.15 × 10²³") == (pytest.approx(3.15e23), False)
+    for text in ["163M", "622 MB", "12 layers"]:
+        with pytest.raises(NotANumber):
+            parse_number(text)

@@ -39,3 +39,33 @@ async def test_text_that_is_not_a_number_is_asked_again_not_recorded(app_factory
     attempts = Store(database).attempts("ada")
     assert [(a.question_id, a.correct) for a in attempts][-1] == ("tui-numeric", True)
     assert len(attempts) == 4
+
+
+def test_the_feedback_panel_names_a_contradicted_point_and_why():
+    from rich.text import Text as RichText
+
+    from studybuddy.banks.grading import grade
+    from studybuddy.banks.models import KeyPoint, Misconception, ShortAnswer
+    from studybuddy.tui.widgets.feedback import feedback_markup
+
+    question = ShortAnswer(
+        id="q",
+        prompt="Why does nn.Dropout scale up the values it keeps?",
+        explanation="e",
+        model_answer="They are divided by (1 - p) [sic: 1/(1-p)].",
+        key_points=[KeyPoint(point="divided by (1 - p)", accept=["divid* ... 1 p"])],
+        misconceptions=[
+            Misconception(
+                point="divided by (1 - p)",
+                match=["multipl* by 1 p"],
+                why="multiplying by (1 - p) shrinks the values [it does not scale them up]",
+            )
+        ],
+    )
+    result = grade(question, "They are multiplied by (1 - p)")
+    shown = RichText.from_markup(feedback_markup(question, result, "again")).plain
+    assert (
+        "Contradicted: divided by (1 - p): you wrote “multiplied by (1 - p)”, but multiplying by "
+        "(1 - p) shrinks the values [it does not scale them up]"
+    ) in shown
+    assert "Key points to add: divided by (1 - p)" not in shown
