@@ -51,7 +51,13 @@ def main_callback(
             help=f"Database path or SQLAlchemy URL (default: ${DB_ENV} or the user data folder).",
         ),
     ] = None,
-    profile: Annotated[str, typer.Option(help="Learner profile to study as.")] = "me",
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME",
+            help="Learner to study as (default: the one you last studied as, or the only one).",
+        ),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,

@@ -46,6 +46,11 @@ def user_data_dir() -> Path:
     return base / APP_NAME
 
 
+def reports_dir() -> Path:
+    """Where the TUI writes the reports it exports (the CLI writes where it is told)."""
+    return user_data_dir() / "reports"
+
+
 def default_database() -> str:
     """The database the app opens when no --db flag is given: $STUDYBUDDY_DB or the user's file.
 

@@ -1,9 +1,9 @@
 """The CSV bank format: one question per row, for authors who think in spreadsheets.
 
-Optional `# key: value` lines before the header set the bank's id, title, source, version,
-description and pages_from. Column names are case-insensitive and may come in any order; only
-`prompt` and `explanation` are required. An empty `chapter` cell continues the chapter of the row
-above.
+Optional `# key: value` lines before the header set the bank's id, title, short_title, source,
+version, description and pages_from. Column names are case-insensitive and may come in any order;
+only `prompt` and `explanation` are required. An empty `chapter` cell continues the chapter of
+the row above.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ COLUMNS = (
     "show_me",
 )
 REQUIRED = ("prompt", "explanation")
-META_KEYS = ("id", "title", "source", "version", "description", "pages_from")
+META_KEYS = ("id", "title", "short_title", "source", "version", "description", "pages_from")
 _ALIASES = {"steps": "options", "question": "prompt", "show": "show_me"}
 
 

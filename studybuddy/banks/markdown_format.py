@@ -1,7 +1,7 @@
 """The Markdown bank format: a bank that reads like notes.
 
-    ---                          optional YAML front matter: id, title, source, version,
-                                 description, pages_from
+    ---                          optional YAML front matter: id, title, short_title, source,
+                                 version, description, pages_from
     id: my-notes
     ---
     # Title of the bank          (or `title:` in the front matter)
@@ -61,7 +61,7 @@ FIELDS = {
     "show me": "show_me",
 }
 _LIST_FIELDS = ("key_points", "misconceptions")  # a field line followed by one bullet per item
-META_KEYS = ("id", "title", "source", "version", "description", "pages_from")
+META_KEYS = ("id", "title", "short_title", "source", "version", "description", "pages_from")
 
 
 def _paragraphs(lines: list[str]) -> str:
@@ -225,6 +225,8 @@ def write_markdown(bank: Bank) -> str:
     meta: dict[str, object] = {"id": bank.id, "source": bank.source, "version": bank.version}
     if bank.pages_from:
         meta["pages_from"] = bank.pages_from
+    if bank.short_title:
+        meta["short_title"] = bank.short_title
     out = ["---", yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).strip(), "---"]
     out += [f"# {_text(bank.title)}", ""]
     if bank.description:

@@ -368,6 +368,12 @@ class Chapter(_Strict):
 class Bank(_Strict):
     id: QuestionId
     title: str = Field(min_length=1)
+    short_title: str | None = Field(
+        None,
+        min_length=1,
+        max_length=16,
+        description="A few words for narrow lists, e.g. 'Book ch. 1-3'.",
+    )
     source: Literal["book", "course", "notes"]
     version: int = Field(1, ge=1, description="Bump when questions change meaning.")
     description: str | None = None

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from studybuddy.commands.errors import fail, opened_store
+from studybuddy.commands.learner import named_profile
 from studybuddy.locations import default_database
 
 app = typer.Typer(
@@ -17,15 +18,11 @@ app = typer.Typer(
 )
 
 
-def _profile(ctx: typer.Context) -> str:
-    obj = ctx.find_root().obj or {}
-    return obj.get("profile", "me")
-
-
 def _run_app(ctx: typer.Context, entry) -> None:
     from studybuddy.tui.night_app import NightApp
 
-    NightApp(database=default_database(), profile=_profile(ctx), entry=entry).run()
+    # without --profile the app plays as the learner last chosen on this database
+    NightApp(database=default_database(), profile=named_profile(ctx), entry=entry).run()
 
 
 @app.command()
@@ -108,12 +105,14 @@ def join(
     from studybuddy.night.errors import NightError
     from studybuddy.night.room import Night
     from studybuddy.night.tokens import join_keeping_token
+    from studybuddy.study.learners import LastLearner
 
     with opened_store() as store:
         night = Night.open(store, code)
         if night.settings.kind != "room":
             raise NightError(f"night {night.code} is played on one screen; it has no room")
-        learner = (ctx.obj or {}).get("profile")
+        # the learner this terminal studies as (never merely the only one in a shared database)
+        learner = named_profile(ctx) or LastLearner().get(default_database())
         player = join_keeping_token(night, name, team, learner=learner)
         if plain:
             from studybuddy.commands.night_console import ConsolePlayer
@@ -200,9 +199,8 @@ def serve(
     # goes to them in the environment: on the command line `ps` (and the server's banner)
     # would show its password. `exec` makes the app the process the server ends, not a shell.
     os.environ[DB_ENV] = default_database()
-    command = "exec " + shlex.join(
-        [sys.executable, "-m", "studybuddy", "--profile", _profile(ctx), "night", "play"]
-    )
+    profile = ["--profile", name] if (name := named_profile(ctx)) else []
+    command = "exec " + shlex.join([sys.executable, "-m", "studybuddy", *profile, "night", "play"])
     NightServer(
         command, host=host, port=port, max_players=max_players, title="StudyBuddy quiz night"
     ).serve()

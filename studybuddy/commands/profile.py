@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from studybuddy.commands.errors import fail, opened_store
-from studybuddy.locations import user_data_dir
+from studybuddy.locations import default_database, user_data_dir
+from studybuddy.study.learners import LastLearner
 
 app = typer.Typer(help="List, add, rename and remove learner profiles.", no_args_is_help=True)
 
@@ -43,7 +44,10 @@ def rename(
 ) -> None:
     """Rename a profile; its history moves with it."""
     with opened_store() as store:
+        old_name = store.learner(old).name
         learner = store.rename_learner(old, new)
+    # the TUI and reports keep following this learner under the new name
+    LastLearner().renamed(default_database(), old_name, learner.name)
     typer.echo(f"renamed {old!r} to {learner.name!r}")
 
 

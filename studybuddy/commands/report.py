@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from studybuddy.commands.errors import fail, failing_cleanly, opened_store
+from studybuddy.commands.learner import learner_for
 from studybuddy.reports.formats import FORMATS
 
 
@@ -38,7 +39,10 @@ def report(
     ctx: typer.Context,
     profile: Annotated[
         str | None,
-        typer.Option(metavar="NAME", help="Whose report (default: the profile you study as)."),
+        typer.Option(
+            metavar="NAME",
+            help="Whose report (default: the learner you last studied as, or the only one).",
+        ),
     ] = None,
     group: Annotated[
         bool, typer.Option("--group", help="Everyone in the database: leaderboard and mastery.")
@@ -87,8 +91,7 @@ def report(
                 content = make.group_report(store, fmt.value, catalog=catalog, now=now, since=start)
                 kind, name = "group", ""
             else:
-                wanted = profile if profile is not None else (ctx.obj or {}).get("profile", "me")
-                name = store.learner(wanted).name
+                name = learner_for(ctx, store, profile)
                 catalog = make.bundled_catalog()
                 content = make.learner_report(
                     store, name, fmt.value, catalog=catalog, now=now, since=start

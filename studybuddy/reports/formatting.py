@@ -42,4 +42,9 @@ def moment(value: datetime, tz: tzinfo) -> str:
 
 
 def days(count: int) -> str:
-    return f"{count} day" if count == 1 else f"{count} days"
+    return plural(count, "day")
+
+
+def plural(count: int, thing: str, things: str | None = None) -> str:
+    """`plural(1, "study day")` is "1 study day", `plural(3, "study day")` "3 study days"."""
+    return f"{count:,} {thing}" if count == 1 else f"{count:,} {things or thing + 's'}"

@@ -29,6 +29,7 @@ def _environment() -> Environment:
         duration=formatting.duration,
         day=formatting.day,
         days=formatting.days,
+        plural=formatting.plural,
         shell=shlex.quote,
         moment=_moment,
     )

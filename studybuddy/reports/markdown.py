@@ -69,7 +69,11 @@ def learner_md(report: LearnerReport) -> str:
         ["", ""],
         [
             ["Questions seen", f"{s.questions_seen} of {s.questions_total}"],
-            ["Accuracy", f"{pct(s.accuracy)} ({s.correct} of {s.attempts} answers right)"],
+            [
+                "Accuracy",
+                f"{pct(s.accuracy)} ({s.correct} of "
+                f"{formatting.plural(s.attempts, 'answer')} right)",
+            ],
             ["Study streak", f"{days(s.streak.current)} (longest {days(s.streak.longest)})"],
             ["Time answering", formatting.duration(s.seconds_studied)],
             ["Reviews due now", s.due_now],
@@ -121,11 +125,11 @@ def learner_md(report: LearnerReport) -> str:
         lines.append("")
     lines += ["## Recent sessions", ""]
     lines += _table(
-        ["Started", "Length", "Answers", "Right", "Mode"],
+        ["Started", "Time answering", "Answers", "Right", "Mode"],
         [
             [
                 formatting.moment(x.started_at, report.tz),
-                formatting.duration((x.ended_at - x.started_at).total_seconds()),
+                formatting.duration(x.seconds),  # adds up to the total time answering
                 x.attempts,
                 pct(x.accuracy),
                 text(", ".join(x.modes)),

@@ -9,6 +9,8 @@ from urllib.parse import quote
 
 from studybuddy.store.errors import StoreError
 
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
+
 
 def _read_only(path: Path, timeout: float = 30) -> sqlite3.Connection:
     """A connection that cannot write. Not `mode=ro`: a read-only open of a WAL database fails
@@ -78,8 +80,6 @@ SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 def _check_backup(backup: Path) -> None:
-    from studybuddy.store.opening import SQLITE_HEADER
-
     if not backup.is_file():
         raise StoreError(f"{backup}: no such backup file")
     with backup.open("rb") as handle:

@@ -88,11 +88,14 @@ class History(StoreCore):
         *,
         now: datetime | None = None,
     ) -> dict[str, ChapterMastery]:
-        """For each chapter key -> its question ids: how many are mastered (recall >= 0.9)."""
+        """For each chapter key -> its question ids: how many are mastered (recalled today
+        with at least the learner's desired retention)."""
         learner_id = self._read_id(learner)
         with self.engine.connect() as connection:
             cards = queries.cards(connection, learner_id)
-        return {m.chapter: m for m in stats.chapter_mastery(chapters, cards, aware(now))}
+            threshold = queries.desired_retention(connection, learner_id)
+        found = stats.chapter_mastery(chapters, cards, aware(now), threshold)
+        return {m.chapter: m for m in found}
 
     @guarded
     def accuracy_by(
@@ -148,8 +151,16 @@ class History(StoreCore):
         with self.engine.connect() as connection:
             rows = queries.attempt_rows(connection, learner_id)
             cards = queries.cards(connection, learner_id)
+            threshold = queries.desired_retention(connection, learner_id)
         return stats.weakest_topics(
-            rows, catalog, cards, aware(now), by=by, min_attempts=min_attempts, limit=limit
+            rows,
+            catalog,
+            cards,
+            aware(now),
+            by=by,
+            min_attempts=min_attempts,
+            limit=limit,
+            threshold=threshold,
         )
 
     @guarded
@@ -170,7 +181,7 @@ class History(StoreCore):
         tz: tzinfo | None = None,
         since: datetime | None = None,
         forecast_days: int = 14,
-        sessions: int = 10,
+        sessions: int = stats.RECENT_SESSIONS,
         weakest: int = 5,
     ) -> LearnerStats:
         """Everything a learner report shows, from one consistent read.
@@ -185,6 +196,7 @@ class History(StoreCore):
         with self.engine.connect() as connection:
             rows = queries.attempt_rows(connection, learner_id, since)
             cards = queries.cards(connection, learner_id)
+            threshold = queries.desired_retention(connection, learner_id)
         chapters: dict[str, list[str]] = {}
         for question_id, info in catalog.items():
             chapters.setdefault(info.chapter, []).append(question_id)
@@ -200,12 +212,15 @@ class History(StoreCore):
             seconds_studied=sum(r.seconds for r in rows),
             due_now=sum(card.due <= now for card in current.values()),
             streak=stats.streak([d.day for d in by_day], now.astimezone(zone).date()),
-            mastery=stats.chapter_mastery(chapters, current, now),
+            mastery=stats.chapter_mastery(chapters, current, now, threshold),
             by_chapter=stats.accuracy_by(rows, catalog, "chapter"),
             by_type=stats.accuracy_by(rows, catalog, "type"),
             by_tag=stats.accuracy_by(rows, catalog, "tag"),
             by_day=by_day,
-            weakest=stats.weakest_topics(rows, catalog, current, now, limit=weakest),
+            weakest=stats.weakest_topics(
+                rows, catalog, current, now, limit=weakest, threshold=threshold
+            ),
             sessions=stats.sessions(rows)[::-1][:sessions],
             forecast=stats.forecast([c.due for c in current.values()], now, zone, forecast_days),
+            mastery_threshold=threshold,
         )

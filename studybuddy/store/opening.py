@@ -8,11 +8,10 @@ from urllib.parse import quote
 
 from sqlalchemy.engine import Engine
 
+from studybuddy.store.backup import SQLITE_HEADER
 from studybuddy.store.db import display_name, make_engine, sqlite_path
 from studybuddy.store.errors import StoreError, translated_errors
 from studybuddy.store.migrations import SCHEMA_VERSION, database_version, migrate
-
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def open_database(target: str, *, busy_timeout: float = 5.0, read_only: bool = False) -> Engine:

@@ -41,6 +41,14 @@ def learner_id(connection: Connection, name: str) -> int | None:
     return connection.execute(select(_L.id).where(_L.name == name)).scalar_one_or_none()
 
 
+def desired_retention(connection: Connection, learner_id: int) -> float:
+    """The learner's desired retention (the default for a learner not created yet)."""
+    found = connection.execute(
+        select(_L.desired_retention).where(_L.id == learner_id)
+    ).scalar_one_or_none()
+    return scheduling.DEFAULT_RETENTION if found is None else float(found)
+
+
 def correctly_answered(connection: Connection, learner_id: int, ids: list[str]) -> set[str]:
     """Which of `ids` the learner has answered correctly at least once."""
     query = (

@@ -170,6 +170,8 @@ class LearnerStats:
     weakest: list[WeakTopic] = field(default_factory=list)
     sessions: list[StudySession] = field(default_factory=list)
     forecast: list[ForecastDay] = field(default_factory=list)
+    # recall probability counted as mastered: the learner's desired retention
+    mastery_threshold: float = 0.9
 
     @property
     def accuracy(self) -> float:

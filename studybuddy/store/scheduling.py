@@ -132,13 +132,14 @@ def retrievability(card: Card, now: datetime) -> float:
     return float(scheduler().get_card_retrievability(card, now))
 
 
-def is_mastered(card: Card, now: datetime) -> bool:
-    """Recall probability today >= 0.9, for a card that has left the learning steps.
+def is_mastered(card: Card, now: datetime, threshold: float = MASTERY_RETRIEVABILITY) -> bool:
+    """Recall probability today >= `threshold` (the learner's desired retention), for a card
+    that has left the learning steps.
 
     The state condition matters: fsrs counts elapsed time in whole days, so a question answered
     wrongly an hour ago still has retrievability 1.0; it is in (re)learning, not mastered.
     """
-    return card.state == State.Review and retrievability(card, now) >= MASTERY_RETRIEVABILITY
+    return card.state == State.Review and retrievability(card, now) >= threshold
 
 
 def replay(

@@ -37,6 +37,10 @@ class AttemptRow(NamedTuple):
     answered_at: datetime
 
 
+# the sessions a learner report and the Progress screen list, newest first
+RECENT_SESSIONS = 10
+
+
 def local_tz() -> tzinfo:
     zone = datetime.now().astimezone().tzinfo
     assert zone is not None
@@ -132,14 +136,18 @@ def sessions(rows: Sequence[AttemptRow], gap: timedelta = SESSION_GAP) -> list[S
 
 
 def chapter_mastery(
-    chapters: Mapping[str, Iterable[str]], cards: Mapping[str, Card], now: datetime
+    chapters: Mapping[str, Iterable[str]],
+    cards: Mapping[str, Card],
+    now: datetime,
+    threshold: float = scheduling.MASTERY_RETRIEVABILITY,
 ) -> list[ChapterMastery]:
-    """Per chapter: its questions, how many were ever answered, how many are mastered now."""
+    """Per chapter: its questions, how many were ever answered, how many are mastered now
+    (recalled with at least `threshold`, the learner's desired retention)."""
     result = []
     for chapter, question_ids in chapters.items():
         ids = list(dict.fromkeys(question_ids))
         seen = [cards[q] for q in ids if q in cards]
-        mastered = sum(scheduling.is_mastered(card, now) for card in seen)
+        mastered = sum(scheduling.is_mastered(card, now, threshold) for card in seen)
         result.append(ChapterMastery(chapter, len(ids), len(seen), mastered))
     return result
 
@@ -153,6 +161,7 @@ def weakest_topics(
     by: TopicKind = "tag",
     min_attempts: int = 3,
     limit: int = 5,
+    threshold: float = scheduling.MASTERY_RETRIEVABILITY,
 ) -> list[WeakTopic]:
     """Topics by lowest accuracy, each with its questions worth revisiting.
 
@@ -185,7 +194,9 @@ def weakest_topics(
         revisit = [
             q
             for q in members[topic]
-            if not latest[q].correct or q not in cards or not scheduling.is_mastered(cards[q], now)
+            if not latest[q].correct
+            or q not in cards
+            or not scheduling.is_mastered(cards[q], now, threshold)
         ]
         if revisit:
             revisit.sort(key=lambda q: (recall(q), q))

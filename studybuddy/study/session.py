@@ -15,7 +15,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from studybuddy.errors import StudyBuddyError
+from studybuddy.study.learners import LastLearner, default_learner
 from studybuddy.study.resume import ResumeStore
+from studybuddy.study.sets import DEFAULT_SET_SIZE
 
 if TYPE_CHECKING:
     from fsrs import Rating
@@ -32,19 +35,50 @@ class ChapterProgress:
     """One chapter's line on the home screen."""
 
     right: int  # questions answered right at least once
-    mastery: float  # share of its questions recalled with >= 90 % today
+    mastery: float  # share of its questions recalled today with >= the desired retention
     due: int  # questions due for review now
 
 
 class LearnerSession:
-    def __init__(self, database: str, profile: str, banks_dir: Path, data_dir: Path) -> None:
+    def __init__(self, database: str, profile: str | None, banks_dir: Path, data_dir: Path) -> None:
         self.database = database
-        self.profile = profile
         self.banks_dir = banks_dir
         self.resume = ResumeStore(data_dir, database)
+        self.last_learner = LastLearner(data_dir)
+        # a name given by the caller (--profile) is used as given; otherwise the one remembered
+        # for this database, confirmed (or replaced) by choose_learner once the store is open
+        self.named = profile is not None
+        self.profile: str | None = profile or self.last_learner.get(database)
         self.now: datetime | None = None  # None: the real time, for stats and due dates
+        self.set_size: int | None = DEFAULT_SET_SIZE  # None: whole sections, while the app runs
         self._store: Store | None = None
         self._store_lock = threading.Lock()
+
+    @property
+    def learner(self) -> str:
+        """The learner studying; asking before one is chosen is a mistake of the caller."""
+        if self.profile is None:
+            raise StudyBuddyError("no learner chosen yet: pick or create one first")
+        return self.profile
+
+    def choose_learner(self) -> str | None:
+        """The learner to study as: the remembered one if it is still in the database, else
+        the only one there; None when the learner must be asked (no learner, or several)."""
+        if self.named and self.profile is not None:
+            chosen: str | None = self.profile  # a new name is created with its first answer
+        else:
+            chosen = default_learner(self.learner_names(), self.profile)
+        self.profile = chosen
+        if chosen is not None:
+            self.last_learner.remember(self.database, chosen)
+        return chosen
+
+    def switch_learner(self, name: str) -> str:
+        """Study as `name` from now on, creating the learner if new; remembered for next time."""
+        self.store.learner_id(name)  # creates it, so it is in the picker from now on
+        self.profile = self.store.learner(name).name
+        self.last_learner.remember(self.database, self.profile)
+        return self.profile
 
     # -- what it reads from ------------------------------------------------------------------
     @cached_property
@@ -97,7 +131,7 @@ class LearnerSession:
         """Committed to the database before this returns. If the database is locked the store
         keeps the attempt in memory and raises StoreError; it is saved with the next one."""
         return self.store.record_attempt(
-            self.profile,
+            self.learner,
             question_id=ref.question.id,
             bank_id=ref.bank.id,
             bank_version=ref.bank.version,
@@ -111,28 +145,33 @@ class LearnerSession:
         )
 
     def save_open_set(self, study: StudySet | None) -> None:
-        if study is None or study.finished:
-            self.resume.clear(self.profile)
-        else:
-            self.resume.save(self.profile, study)
+        """Keep an unfinished set to resume later; a finished one is forgotten. Other open sets
+        (another section, the review) are kept. None: no set to keep."""
+        if study is not None:
+            self.resume.save(self.learner, study)
+
+    def open_sets(self) -> list[StudySet]:
+        """The learner's unfinished sets, the one touched last first, without questions that
+        left the banks since."""
+        if self.profile is None:
+            return []
+        restricted = (s.restricted_to(self.catalog) for s in self.resume.load_all(self.learner))
+        return [study for study in restricted if not study.finished]
 
     def open_set(self) -> StudySet | None:
-        """The learner's unfinished set, without questions that left the banks since."""
-        study = self.resume.load(self.profile)
-        if study is None:
-            return None
-        study = study.restricted_to(self.catalog)
-        return None if study.finished else study
+        """The unfinished set touched last."""
+        sets = self.open_sets()
+        return sets[0] if sets else None
 
     # -- reading progress ----------------------------------------------------------------------
     def seen_question_ids(self) -> set[str]:
         """Questions this learner has tried."""
-        return {a.question_id for a in self.store.attempts(self.profile)}
+        return {a.question_id for a in self.store.attempts(self.learner)}
 
     def due_question_ids(self) -> list[str]:
         """Questions of the current banks due for review, most overdue first."""
         items = self.store.due_queue(
-            self.profile, now=self.now, among=[r.question.id for r in self.catalog.refs()]
+            self.learner, now=self.now, among=[r.question.id for r in self.catalog.refs()]
         )
         return [item.question_id for item in items]
 
@@ -140,9 +179,9 @@ class LearnerSession:
         """Chapter key -> how far the learner is with it (`due_ids` from due_question_ids)."""
         chapters = self.catalog.chapter_questions()
         due = set(due_ids)
-        mastery = self.store.chapter_mastery(self.profile, chapters, now=self.now)
+        mastery = self.store.chapter_mastery(self.learner, chapters, now=self.now)
         right = self.store.correctly_answered(
-            self.profile, [q for ids in chapters.values() for q in ids]
+            self.learner, [q for ids in chapters.values() for q in ids]
         )
         return {
             key: ChapterProgress(
@@ -157,7 +196,7 @@ class LearnerSession:
         return self.catalog.question_info()
 
     def learner_stats(self) -> LearnerStats:
-        return self.store.learner_stats(self.profile, self.question_info(), now=self.now)
+        return self.store.learner_stats(self.learner, self.question_info(), now=self.now)
 
     def chapter_title(self, key: str) -> str:
         """The chapter's title, or the key itself for a chapter no bank has any more."""
@@ -171,13 +210,25 @@ class LearnerSession:
         return [learner.name for learner in self.store.learners()]
 
     def desired_retention(self) -> float:
+        """The learner's (the default before a learner is chosen)."""
+        if self.profile is None:
+            from studybuddy.store.scheduling import DEFAULT_RETENTION
+
+            return DEFAULT_RETENTION
         return self.store.settings(self.profile).desired_retention
 
     def set_desired_retention(self, value: float) -> float:
-        return self.store.set_desired_retention(self.profile, value).desired_retention
+        return self.store.set_desired_retention(self.learner, value).desired_retention
 
     def export_report(self, folder: Path) -> Path:
         """The learner's HTML report, written into `folder`; returns its path."""
         from studybuddy.reports import write_learner_report
 
-        return write_learner_report(self.store, self.profile, self.question_info(), folder)
+        return write_learner_report(
+            self.store,
+            self.learner,
+            self.question_info(),
+            folder,
+            catalog=self.catalog,
+            now=self.now,
+        )

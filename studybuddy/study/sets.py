@@ -13,6 +13,10 @@ if TYPE_CHECKING:
 Mode = Literal["study", "review", "practice"]
 
 
+DEFAULT_SET_SIZE = 12
+SET_SIZES = (6, 12, 20, 30)  # the sizes the learner cycles through; None is the whole section
+
+
 @dataclass
 class StudySet:
     mode: Mode
@@ -20,6 +24,13 @@ class StudySet:
     question_ids: list[str]
     position: int = 0
     outcomes: dict[str, bool] = field(default_factory=dict)  # question id -> correct
+    # what the set is of ("study:bank/chapter#2", "review"): an unfinished set is kept per key,
+    # so a review or another section never throws away the chapter set left half done
+    key: str = ""
+
+    @property
+    def resume_key(self) -> str:
+        return self.key or f"{self.mode}:{self.title}"
 
     @property
     def finished(self) -> bool:
@@ -46,6 +57,7 @@ class StudySet:
             "question_ids": self.question_ids,
             "position": self.position,
             "outcomes": self.outcomes,
+            "key": self.key,
         }
 
     @classmethod
@@ -56,6 +68,7 @@ class StudySet:
             question_ids=list(data["question_ids"]),
             position=int(data["position"]),
             outcomes=dict(data.get("outcomes", {})),
+            key=str(data.get("key", "")),
         )
 
     def restricted_to(self, catalog: Catalog) -> StudySet:
@@ -63,35 +76,57 @@ class StudySet:
         kept = [q for q in self.question_ids if q in catalog]
         answered_before = [q for q in self.question_ids[: self.position] if q in catalog]
         outcomes = {q: ok for q, ok in self.outcomes.items() if q in catalog}
-        return StudySet(self.mode, self.title, kept, len(answered_before), outcomes)
+        return StudySet(self.mode, self.title, kept, len(answered_before), outcomes, self.key)
 
 
 def study_set(
-    catalog: Catalog, chapter_key: str, seen: Iterable[str], limit: int | None = None
+    catalog: Catalog,
+    chapter_key: str,
+    seen: Iterable[str],
+    limit: int | None = None,
+    section: int | None = None,
 ) -> StudySet:
-    """A chapter's questions, those never attempted first.
+    """Up to `limit` questions of a chapter, or of one of its sections (numbered from 1, see
+    study.sections): questions never attempted first, in reading order.
 
-    Within each group the auto-graded questions come before the open ones: a bank often puts a
-    multiple-choice variant right after the open question it checks, and asked in that order
-    the model answer just shown would give the variant away.
+    Questions are taken in whole families, an open question with its auto-graded variants,
+    and a variant is always asked before its open question: asked after it, the model answer
+    just shown would give the variant away. Reading order mixes the question types.
     """
+    from studybuddy.study.sections import chapter_sections, families
+
     _, chapter = catalog.find_chapter(chapter_key)
+    title, key = chapter.title, f"study:{chapter_key}"
+    if section is None:
+        groups = families(chapter.questions)
+    else:
+        chosen = chapter_sections(chapter)[section - 1]
+        groups = list(chosen.families)
+        # the section first: a narrow quiz header cuts the title from the right
+        title, key = f"§{chosen.number} {chosen.name} · {chapter.title}", f"{key}#{section}"
     seen_ids = set(seen)
-    questions = sorted(chapter.questions, key=lambda q: not q.auto_gradable)  # stable sort
-    ids = [q.id for q in questions]
-    ordered = [q for q in ids if q not in seen_ids] + [q for q in ids if q in seen_ids]
-    return StudySet("study", chapter.title, ordered[:limit] if limit else ordered)
+    # New questions first, family by family; then families tried in full. A tried variant of a
+    # family still partly new is left for its review: asked after the open question it would
+    # break the rule above.
+    fresh = [[q for q in f.question_ids if q not in seen_ids] for f in groups]
+    tried = [list(f.question_ids) for f in groups if all(q in seen_ids for q in f.question_ids)]
+    ids: list[str] = []
+    for family in [f for f in fresh if f] + tried:
+        if limit and ids and len(ids) + len(family) > limit:
+            break
+        ids.extend(family)
+    return StudySet("study", title, ids, key=key)
 
 
 def review_set(catalog: Catalog, due_ids: Iterable[str], limit: int | None = None) -> StudySet:
     """The due queue (most overdue first, as the store gives it), skipping retired questions."""
     ids = [q for q in due_ids if q in catalog]
-    return StudySet("review", "Review due questions", ids[:limit] if limit else ids)
+    return StudySet("review", "Review due questions", ids[:limit] if limit else ids, key="review")
 
 
 def practice_set(catalog: Catalog, question_ids: Iterable[str], title: str) -> StudySet:
     ids = [q for q in question_ids if q in catalog]
-    return StudySet("practice", title, ids)
+    return StudySet("practice", title, ids, key=f"practice:{title}")
 
 
 WEAKEST_SET_SIZE = 15

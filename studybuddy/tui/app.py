@@ -39,7 +39,9 @@ class StudyBuddyApp(App[None]):
         Binding("ctrl+t", "toggle_dark", "Theme", show=False, id="app.theme"),
     ]
 
-    def __init__(self, database: str, profile: str = "me", banks_dir: Path | None = None) -> None:
+    def __init__(
+        self, database: str, profile: str | None = None, banks_dir: Path | None = None
+    ) -> None:
         super().__init__()
         self.session = LearnerSession(
             database, profile, banks_dir or question_banks_dir(), user_data_dir()
@@ -51,7 +53,8 @@ class StudyBuddyApp(App[None]):
     # -- the session: the screens ask self.app.session; these few are shared with the tests --
     @property
     def profile(self) -> str:
-        return self.session.profile
+        """The learner's name, or "" before one is known (first launch)."""
+        return self.session.profile or ""
 
     @property
     def now(self) -> datetime | None:
@@ -104,9 +107,14 @@ class StudyBuddyApp(App[None]):
             return
         self.push_screen(QuizScreen(study))
 
-    def switch_profile(self, name: str) -> None:
-        self.session.profile = name
-        self.notify(f"Studying as {name}.", timeout=3)
+    def switch_profile(self, name: str) -> bool:
+        """Study as `name` (created if new, remembered for the next launch); False if the
+        database refused, after saying why."""
+        chosen = self.read(lambda: self.session.switch_learner(name), None)
+        if chosen is None:
+            return False
+        self.notify(f"Studying as {chosen}.", timeout=3)
+        return True
 
     def action_help(self) -> None:
         from studybuddy.tui.screens.help import HelpScreen
@@ -157,6 +165,9 @@ class StudyBuddyApp(App[None]):
         self.session.close()
 
 
-def make_app(database: str, profile: str = "me", banks_dir: Path | None = None) -> StudyBuddyApp:
-    """The one way to build the app, used by the CLI and by the tests."""
+def make_app(
+    database: str, profile: str | None = None, banks_dir: Path | None = None
+) -> StudyBuddyApp:
+    """The one way to build the app, used by the CLI and by the tests. Without `profile` it
+    studies as the learner last chosen on this database (or its only one), or asks."""
     return StudyBuddyApp(database=database, profile=profile, banks_dir=banks_dir)

@@ -16,7 +16,7 @@ class NightApp(StudyBuddyApp):
     def __init__(
         self,
         database: str,
-        profile: str,
+        profile: str | None,
         entry: Callable[[StudyBuddyApp], Screen],
         banks_dir: Path | None = None,
     ) -> None:

@@ -19,7 +19,7 @@ async def test_a_broken_bank_is_named_and_the_others_still_load(tmp_path):
         "      - id: bad-mc\n        type: mc\n        prompt: P\n        options: [a, b]\n"
         "        answer: [5]\n        explanation: E\n"
     )
-    app = make_app(database=str(tmp_path / "db.sqlite3"), banks_dir=banks)
+    app = make_app(database=str(tmp_path / "db.sqlite3"), profile="ada", banks_dir=banks)
     async with app.run_test(size=(100, 30)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -32,7 +32,7 @@ async def test_a_file_that_is_not_a_database_is_reported_and_left_alone(tmp_path
     not_a_db = tmp_path / "notes.sqlite3"
     not_a_db.write_bytes(b"these are my notes, not a database\n" * 20)
     before = not_a_db.read_bytes()
-    app = make_app(database=str(not_a_db), banks_dir=FIXTURE_BANKS)
+    app = make_app(database=str(not_a_db), profile="ada", banks_dir=FIXTURE_BANKS)
     async with app.run_test(size=(100, 30)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -45,7 +45,7 @@ async def test_a_file_that_is_not_a_database_is_reported_and_left_alone(tmp_path
 async def test_every_screen_survives_a_database_that_cannot_be_opened(tmp_path):
     not_a_db = tmp_path / "notes.sqlite3"
     not_a_db.write_bytes(b"not a database\n" * 50)
-    app = make_app(database=str(not_a_db), banks_dir=FIXTURE_BANKS)
+    app = make_app(database=str(not_a_db), profile="ada", banks_dir=FIXTURE_BANKS)
     async with app.run_test(size=(100, 30)) as pilot:
         await app.workers.wait_for_complete()
         for keys in (["enter"], ["r"], ["p"], ["o"], ["l"], ["c"], ["d"], ["g"]):

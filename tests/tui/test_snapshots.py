@@ -105,6 +105,7 @@ def test_quiz_short_answer_rating(snap_compare, snapshot_app, size):
         quiz.study.position = quiz.study.question_ids.index("tui-short")
         quiz.current_id = "tui-short"
         await quiz.show_question()
+        await _settle(pilot)  # the text box has the focus: "s" is typed, not Show me
         await pilot.press(*"softmax saturates", "ctrl+s")
         await pilot.pause()
 
@@ -160,3 +161,36 @@ def test_learner_picker(snap_compare, snapshot_app, size):
         await pilot.pause()
 
     assert snap_compare(snapshot_app(with_history=True), terminal_size=size, run_before=open_picker)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_first_launch_asks_a_name(snap_compare, snapshot_app, size):
+    async def welcome(pilot):
+        from studybuddy.tui.screens.settings import LearnerScreen
+
+        await _settle(pilot)
+        pilot.app.push_screen(LearnerScreen(first_launch=True))  # no learner in this database
+        await _settle(pilot)
+        pilot.app.screen.set_focus(None)
+        await pilot.pause()
+
+    assert snap_compare(snapshot_app(), terminal_size=size, run_before=welcome)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_chapter_sets(snap_compare, snapshot_app, size):
+    async def open_sets(pilot):
+        from studybuddy.study.sections import Section, families
+        from studybuddy.tui.screens.sets import ChapterSetsScreen
+
+        await _settle(pilot)
+        _, chapter = pilot.app.session.catalog.find_chapter("tui-sample/every-type")
+        found = families(chapter.questions)  # the layout of two sections, cut by hand
+        sections = [
+            Section(1, "softmax, attention", "pp. 59-60", tuple(found[:4])),
+            Section(2, "causal mask, dropout", "", tuple(found[4:])),
+        ]
+        pilot.app.push_screen(ChapterSetsScreen(chapter.title, sections, {"tui-mc"}, 3))
+        await _settle(pilot)
+
+    assert snap_compare(snapshot_app(), terminal_size=size, run_before=open_sets)

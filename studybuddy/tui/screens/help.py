@@ -13,7 +13,8 @@ from studybuddy.tui.screens.base import StudyModalScreen
 
 SCREEN_HELP = {
     "HomeScreen": "Your banks and chapters. Mastery is the share of a chapter's questions you "
-    "would recall today with at least 90 % probability; 'due' counts questions whose review "
+    "would recall today with at least {retention} probability (your desired retention, set "
+    "in Settings); 'due' counts questions whose review "
     "date has come.",
     "QuizScreen": "Answer with the keys below. Every graded answer is saved at once; leave with "
     "Esc at any time and resume the set later from the home screen. Short answers are "
@@ -59,10 +60,16 @@ class HelpScreen(StudyModalScreen[None]):
                 continue
             seen.add((binding.action, binding.description))
             shown = binding.key_display or self.app.get_key_display(binding)
-            lines.append(f"[b]{escape(shown.ljust(10))}[/]  {escape(binding.description)}")
+            # the footer's word, or the longer tooltip where a binding has one
+            said = binding.tooltip or binding.description
+            lines.append(f"[b]{escape(shown.ljust(10))}[/]  {escape(said)}")
+        text = SCREEN_HELP.get(name, "")
+        if "{retention}" in text:
+            retention = self.app.read(self.app.session.desired_retention, 0.9)
+            text = text.replace("{retention}", f"{round(100 * retention)} %")
         with VerticalScroll():
             yield Static(f"[b]{escape(name.removesuffix('Screen'))}[/]\n")
-            yield Static(escape(SCREEN_HELP.get(name, "")) + "\n")
+            yield Static(escape(text) + "\n", id="help-text")
             yield Static("\n".join(lines), id="help-keys")
             yield Static(
                 "\n[dim]Ctrl+P opens the command palette: every action is there too. "

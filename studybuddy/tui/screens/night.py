@@ -103,7 +103,7 @@ class NightSetupScreen(StudyScreen[None]):
             for chapter in bank.chapters:
                 count = sum(playable(q) for q in chapter.questions)
                 if count:
-                    label = f"{bank.title} · {chapter.title} ({count})"
+                    label = f"{bank.short_title or bank.title} · {chapter.title} ({count})"
                     chapters.add_option((escape(label), f"{bank.id}/{chapter.id}"))
         self.query_one("#join-name", Input).value = self.app.profile
         self._show_mode()

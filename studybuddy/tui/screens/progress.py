@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
@@ -14,19 +13,18 @@ from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static
 from textual_plotext import PlotextPlot
 
 from studybuddy.errors import StudyBuddyError
+from studybuddy.locations import reports_dir
+from studybuddy.reports.formatting import duration, plural
+from studybuddy.store.stats import RECENT_SESSIONS
 from studybuddy.tui.screens.base import StudyScreen
+from studybuddy.tui.widgets.bars import mastery_bar
 
 if TYPE_CHECKING:
     from studybuddy.store import LearnerStats
 
-
-SESSIONS_SHOWN = 8
-
-
-def _duration(seconds: float) -> str:
-    minutes = round(seconds / 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+SESSIONS_SHOWN = RECENT_SESSIONS  # the same sessions as the report
+BAR_WIDTH = 20
+MIN_SLOTS = 7  # a chart of days is at least a week wide
 
 
 class ProgressScreen(StudyScreen[None]):
@@ -45,11 +43,8 @@ class ProgressScreen(StudyScreen[None]):
         yield LoadingIndicator(id="progress-loading")
         with VerticalScroll(id="progress-body"):
             yield Static(id="progress-summary")
-            yield Static(
-                "[b]Mastery by chapter[/] [dim](share recalled with ≥ 90 % today)[/]",
-                classes="section",
-            )
-            yield PlotextPlot(id="mastery-chart", classes="chart")
+            yield Static("[b]Mastery by chapter[/]", id="mastery-heading", classes="section")
+            yield Static(id="mastery-chart")
             yield Static("[b]Accuracy by day[/]", classes="section")
             yield PlotextPlot(id="accuracy-chart", classes="chart")
             yield Static("[b]Reviews due in the next 14 days[/]", classes="section")
@@ -58,7 +53,7 @@ class ProgressScreen(StudyScreen[None]):
                 "[b]Weakest topics[/] [dim](w practises their questions)[/]", classes="section"
             )
             yield DataTable(id="weakest", cursor_type="row", show_cursor=False)
-            yield Static("[b]Recent sessions[/]", classes="section")
+            yield Static("[b]Recent sessions[/]", id="sessions-heading", classes="section")
             yield DataTable(id="sessions", show_cursor=False)
         yield Footer()
 
@@ -80,33 +75,58 @@ class ProgressScreen(StudyScreen[None]):
         self.query_one("#progress-loading").display = False
         self.query_one("#progress-body").display = True
         streak = stats.streak
+        # the same figures, worded the same, as the report `e` exports (reports.formatting)
         self.query_one("#progress-summary", Static).update(
             f"[b]{escape(stats.learner)}[/] · {stats.questions_seen} of {stats.questions_total} "
-            f"questions seen · accuracy {stats.accuracy:.0%} over {stats.attempts} answers · "
-            f"streak {streak.current} day{'s' if streak.current != 1 else ''} "
-            f"(longest {streak.longest}) · studied {_duration(stats.seconds_studied)} · "
+            f"questions seen · accuracy {stats.accuracy:.0%} over "
+            f"{plural(stats.attempts, 'answer')} · streak {plural(streak.current, 'day')} "
+            f"(longest {streak.longest}) · studied {duration(stats.seconds_studied)} · "
             f"{stats.due_now} due now"
+        )
+        self.query_one("#mastery-heading", Static).update(
+            "[b]Mastery by chapter[/] [dim](share recalled with ≥ "
+            f"{round(100 * stats.mastery_threshold)} % today: your desired retention)[/]"
         )
         self._mastery_chart(stats)
         self._accuracy_chart(stats)
         self._forecast_chart(stats)
         self._tables(stats)
+        if stats.sessions:
+            self.query_one("#sessions-heading", Static).update(
+                f"[b]Recent sessions[/] [dim](the last {plural(len(stats.sessions), 'session')})[/]"
+            )
 
     def _mastery_chart(self, stats: LearnerStats) -> None:
-        plot = self.query_one("#mastery-chart", PlotextPlot)
-        plt = plot.plt
-        plt.clear_figure()
-        rows = [m for m in stats.mastery if m.questions]
-        # two text rows per chapter bar plus the axes
-        plot.styles.height = min(5 + 2 * max(1, len(rows)), 30)
-        if rows:
-            rows.reverse()  # plotext stacks horizontal bars bottom-up; read them top-down
-            titles = [self.app.session.chapter_title(m.chapter)[:28] for m in rows]
-            shares = [round(100 * m.share) for m in rows]
-            plt.bar(titles, shares, orientation="horizontal", width=0.4)
-            plt.xlim(0, 100)
-            plt.xlabel("% mastered")
-        plot.refresh()
+        """One line per chapter begun: its whole title beside its bar, nothing drawn across
+        another chapter's row (a text table, not a plot)."""
+        from rich.table import Table
+
+        # the bar right after the longest title, the title folded rather than cut when narrow
+        table = Table.grid(padding=(0, 2))
+        table.add_column("chapter", overflow="fold", max_width=max(20, self.size.width - 40))
+        table.add_column("bar", width=BAR_WIDTH + 5, no_wrap=True)
+        table.add_column("count", justify="right", no_wrap=True)
+        rows = [m for m in stats.mastery if m.seen]
+        for m in rows:
+            table.add_row(
+                self.app.session.chapter_title(m.chapter),
+                mastery_bar(m.share, BAR_WIDTH),
+                f"[dim]{m.mastered}/{m.questions}[/]",
+            )
+        untouched = sum(1 for m in stats.mastery if m.questions and not m.seen)
+        chart = self.query_one("#mastery-chart", Static)
+        if not rows:
+            chart.update("[dim]No chapter begun yet.[/]")
+            return
+        chart.update(table)
+        if untouched:
+            chart.tooltip = f"{plural(untouched, 'chapter')} not begun yet"
+
+    def _day_slots(self, count: int) -> tuple[list[float], tuple[float, float]]:
+        """x positions for `count` bars and the x range: at least MIN_SLOTS slots wide, so a
+        single day of history is one narrow bar, not the whole width."""
+        slots = max(count, MIN_SLOTS)
+        return [float(x) for x in range(count)], (-0.75, slots - 0.25)
 
     def _accuracy_chart(self, stats: LearnerStats) -> None:
         plot = self.query_one("#accuracy-chart", PlotextPlot)
@@ -114,9 +134,13 @@ class ProgressScreen(StudyScreen[None]):
         plt.clear_figure()
         days = stats.by_day[-30:]
         if days:
-            labels = [d.day.strftime("%d %b") for d in days]
-            plt.bar(labels, [round(100 * d.accuracy) for d in days], width=0.5)
+            xs, (low, high) = self._day_slots(len(days))
+            plt.bar(xs, [round(100 * d.accuracy) for d in days], width=0.5)
+            step = max(1, len(days) // 8)  # about eight dates fit under the bars
+            plt.xticks(xs[::step], [d.day.strftime("%d %b") for d in days][::step])
+            plt.xlim(low, high)
             plt.ylim(0, 100)
+            plt.yticks([0, 25, 50, 75, 100])
             plt.ylabel("% right")
         else:
             plt.title("No answers yet")
@@ -127,9 +151,19 @@ class ProgressScreen(StudyScreen[None]):
         plt = plot.plt
         plt.clear_figure()
         if stats.forecast:
-            plt.bar(
-                [d.day.strftime("%d %b") for d in stats.forecast], [d.due for d in stats.forecast]
-            )
+            xs, (low, high) = self._day_slots(len(stats.forecast))
+            dues = [d.due for d in stats.forecast]
+            plt.bar(xs, dues, width=0.5)
+            step = max(1, len(xs) // 7)
+            labels = [
+                "now" if i == 0 else d.day.strftime("%d %b") for i, d in enumerate(stats.forecast)
+            ]
+            plt.xticks(xs[::step], labels[::step])
+            plt.xlim(low, high)
+            top = max(1, *dues)
+            tick = max(1, -(-top // 4))  # whole reviews: at most five ticks
+            plt.ylim(0, top)
+            plt.yticks(list(range(0, top + tick, tick)))
             plt.ylabel("reviews")
         plot.refresh()
 
@@ -146,13 +180,13 @@ class ProgressScreen(StudyScreen[None]):
             )
         sessions = self.query_one("#sessions", DataTable)
         sessions.clear(columns=True)
-        sessions.add_columns("Started", "Answers", "Right", "Time", "Mode")
-        for session in stats.sessions[:SESSIONS_SHOWN]:  # newest first, as the store gives them
+        sessions.add_columns("Started", "Answers", "Right", "Time answering", "Mode")
+        for session in stats.sessions:  # newest first, as many as the report lists
             sessions.add_row(
                 session.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
                 str(session.attempts),
                 f"{session.accuracy:.0%}",
-                _duration(session.seconds),
+                duration(session.seconds),
                 ", ".join(session.modes),
             )
 
@@ -170,13 +204,15 @@ class ProgressScreen(StudyScreen[None]):
     @work(thread=True, exclusive=True, group="export", description="writing report")
     def export(self) -> None:
         try:
-            path = self.app.session.export_report(Path.cwd())
+            path = self.app.session.export_report(reports_dir())
         except Exception as exc:  # shown, never raised into the UI
             self.app.call_from_thread(
                 self.app.notify, f"Could not write the report: {exc}", severity="error", timeout=10
             )
             return
-        self.app.call_from_thread(self.app.notify, f"Report saved to {path}", timeout=10)
+        self.app.call_from_thread(
+            self.app.notify, f"Report written to {path}", title="Report", timeout=15
+        )
 
     @on(DataTable.RowSelected, "#weakest")
     def _weak_row(self, event: DataTable.RowSelected) -> None:

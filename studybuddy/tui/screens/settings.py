@@ -77,26 +77,32 @@ class SettingsScreen(StudyScreen[None]):
 
 
 class LearnerScreen(StudyModalScreen[str | None]):
-    """Pick an existing learner or type a new name."""
+    """Pick an existing learner or type a new name; with no learner yet, a welcome asking for
+    a name (never an empty list)."""
 
     DEFAULT_CSS = """
     LearnerScreen { align: center middle; }
     LearnerScreen > Vertical {
-        width: 60; height: auto; max-height: 80%;
+        width: 60; max-width: 100%; height: auto; max-height: 80%;
         border: round $primary; background: $panel; padding: 1 2;
     }
     LearnerScreen OptionList { height: auto; max-height: 12; }
     LearnerScreen Label { width: 1fr; }
     """
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, first_launch: bool = False) -> None:
+        super().__init__()
+        self.first_launch = first_launch
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("[b]Who is studying?[/] Enter picks a learner, or type a new name.")
+            yield Label("Loading learners…", id="learner-question")
             yield OptionList(id="learners")
-            yield Input(placeholder="new learner name", id="new-learner", max_length=40)
+            yield Input(placeholder="your name", id="new-learner", max_length=40)
 
     def on_mount(self) -> None:
+        self.query_one("#learners", OptionList).display = False
         self.load()
 
     @work(thread=True, exclusive=True, group="learners")
@@ -105,14 +111,29 @@ class LearnerScreen(StudyModalScreen[str | None]):
         self.app.call_from_thread(self._show, names)
 
     def _show(self, names: list[str]) -> None:
+        question = self.query_one("#learner-question", Label)
         learners = self.query_one("#learners", OptionList)
         learners.clear_options()
         learners.add_options([Option(escape(n), id=n) for n in names])
+        learners.display = bool(names)
         if names:
-            learners.highlighted = 0
+            question.update("[b]Who is studying?[/] Enter picks a learner, or type a new name.")
+            self.query_one("#new-learner", Input).placeholder = "a new learner's name"
+            current = self.app.session.profile
+            learners.highlighted = names.index(current) if current in names else 0
             learners.focus()
         else:
+            question.update(
+                "[b]Welcome to StudyBuddy![/] What is your name? It keeps your progress "
+                "apart from other learners' on this computer."
+            )
             self.query_one("#new-learner", Input).focus()
+
+    def action_cancel(self) -> None:
+        if self.first_launch:
+            self.notify("Type a name and press Enter (Ctrl+Q quits).", timeout=4)
+            return
+        self.dismiss(None)
 
     @on(OptionList.OptionSelected, "#learners")
     def _picked(self, event: OptionList.OptionSelected) -> None:
