@@ -4,10 +4,17 @@ Reading an answer
   The answer is split into words (Snowball (Porter 2) stems, case and the articles a/an/the
   ignored; `@ * × ÷ /` are kept as words of their own, so "attn_weights @ inputs" can be told from
   "attn_weights * inputs") and into clauses. A clause ends at `;`, `!`, `?`, a line break, and
-  a `.` or `,` followed by a space (not in "nn.Module" or "1,024"); a new one starts at a
-  joining word: and, but, while, whilst, whereas, although,
-  though, however, because, so, then, nor. Contractions are read out first ("isn't" is "is not",
-  "can't" "can not", "won't" "will not").
+  a `.` or `,` followed by a space (not in "nn.Module" or "1,024"), at "vs"/"versus"; a new one
+  starts at a joining word: and, but, while, whilst, whereas, although, though, however,
+  because, so, nor, and "then" where it opens a clause anyway (at the start, after a comma or
+  "and"; "the decoder then produces" stays one clause). Contractions are read out first
+  ("isn't" is "is not", "can't" and "cannot" "can not", "they're" "they are"), in answers and
+  phrases alike.
+  A gloss, one to six words in brackets after a word and a space ("encoder (BERT)"), is attached
+  to that word: the word is read again after it, so "BERT ... encoder" is found as well as
+  "encoder ... BERT"; the repeated word only starts a run of words, and a negation inside the
+  brackets stays there ("GPT (not BERT) uses the decoder"). A call or a formula in brackets
+  ("softmax(x)", "by (1 - p)") is read as it stands.
 
 Phrases (`KeyPoint.accept`, `Misconception.match`)
   A phrase is found when its words appear in a row, stem for stem ("scaled the scores" matches
@@ -21,8 +28,10 @@ Phrases (`KeyPoint.accept`, `Misconception.match`)
 
 A found phrase is evidence only when
   - it is not negated in its clause: not, no, never, without, neither, nor, none, nothing,
-    "rather than" and "instead of" negate what follows them in the clause; a "not" or "never"
-    after a verb such as is/does/can/need ("is not needed", "doesn't") negates the whole clause.
+    unlike, "rather than", "instead of", "as opposed to", "in contrast to/with" and "contrary
+    to" negate what follows them in the clause ("not X but Y": "but" opens a new clause); a
+    "not" or "never" after a verb such as is/does/can/need ("is not needed", "doesn't")
+    negates the whole clause.
     The phrase's own words do not count, so "no ... training" is found in "needs no further
     training". "without it", "not only" negate nothing, and a negation does not reach past a
     `:` or `—` ("random: it has not been trained");
@@ -42,7 +51,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property, lru_cache
 from itertools import islice
 
@@ -60,8 +69,18 @@ _MOST_MATCHES = 64  # ways of matching one phrase that are checked for negation 
 _JOINERS = frozenset(
     "and but while whilst whereas although though however because so then nor".split()
 )
-_NEGATIONS = frozenset("not no never without neither nor none nothing".split())
-_PAIRED_NEGATIONS = {"than": "rather", "of": "instead"}  # "rather than", "instead of"
+# "the decoder then produces" is one clause: "then" opens a new one only where a clause starts
+# anyway (at the start, after a comma or "and"), which is where it means "the next step"
+_LEADING_ONLY_JOINERS = frozenset({"then"})
+_CONTRASTS = frozenset({"vs", "versus"})  # "encoder (BERT) vs decoder (GPT)": two claims
+_NEGATIONS = frozenset("not no never without neither nor none nothing unlike".split())
+# cues of several words, by their last word: "rather than", "as opposed to", "in contrast to"
+_PHRASE_NEGATIONS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "than": (("rather",),),
+    "of": (("instead",),),
+    "to": (("as", "opposed"), ("in", "contrast"), ("contrary",)),
+    "with": (("in", "contrast"),),
+}
 _VERBS = frozenset(
     "is are was were be been being am do does did can could will would shall should may might "
     "must has have had need needs ought".split()
@@ -74,11 +93,31 @@ _FUNCTION_WORDS = frozenset(
     "when where then also about".split()
 )
 _CONTRACTIONS = [
+    (re.compile(r"\bcannot\b", re.I), "can not"),
     (re.compile(r"\bcan['’]t\b", re.I), "can not"),
     (re.compile(r"\bwon['’]t\b", re.I), "will not"),
     (re.compile(r"\bshan['’]t\b", re.I), "shall not"),
     (re.compile(r"n['’]t\b", re.I), " not"),
+    # only the unambiguous ones: "'s" and "'d" may be is/has/possessive, would/had
+    (re.compile(r"(?<=[a-z])['’]re\b", re.I), " are"),
+    (re.compile(r"(?<=[a-z])['’]ve\b", re.I), " have"),
+    (re.compile(r"(?<=[a-z])['’]ll\b", re.I), " will"),
+    (re.compile(r"\bI['’]m\b", re.I), "I am"),
 ]
+# "encoder (BERT)": a gloss on the word before it, of one to six words; not a call
+# ("softmax(x)", no space before the bracket) nor a formula ("by (1 - p)", no word inside)
+_GLOSS = re.compile(r"(?<=[^\W_])\s+\(([^()\n]{1,60})\)")
+_GLOSS_WORD = re.compile(r"[^\W\d_]{2,}")
+_GLOSS_MOST_WORDS = 6
+
+
+def _is_gloss(inside: str) -> bool:
+    words = re.findall(r"[^\W_]+", inside)
+    return (
+        0 < len(words) <= _GLOSS_MOST_WORDS
+        and _GLOSS_WORD.search(inside) is not None
+        and not any(op in inside for op in _OPERATORS)
+    )
 
 
 @cache
@@ -105,9 +144,11 @@ class _Token:
     stem: str
     clause: int
     scope: int  # what a negation reaches: the clause, also cut at ':' ("random: it is not …")
+    outer: int  # in a gloss "(…)" the scope around it (a negation there reaches in), else scope
     leads: bool  # a joining word at the start of its clause ("then" in "…, then pretrain")
     start: int  # where it stands in the text, for quoting the evidence
     end: int
+    again: bool = False  # a gloss's word read again after it: "encoder (BERT) [encoder]"
 
     @property
     def operator(self) -> bool:
@@ -120,31 +161,60 @@ class Text:
     def __init__(self, text: str) -> None:
         self.text = text
         expanded = expand_contractions(text)
+        folded = expanded.casefold()
+        glosses = [m.span(1) for m in _GLOSS.finditer(folded) if _is_gloss(m.group(1))]
         tokens: list[_Token] = []
         clause, fresh = 0, True  # fresh: nothing in the current clause yet
-        scope = 0
+        scope = last_scope = 0
         leading = True  # still among the joining words that open the clause
-        for match in _TOKEN.finditer(expanded.casefold()):
-            raw = match.group()
+        g, inner, head = 0, None, None  # the next gloss, its scope once in it, the word before
+
+        def close_gloss() -> None:
+            # the gloss relates to its word both ways: "encoder (BERT)" is read as
+            # "encoder BERT encoder", so both "BERT ... encoder" and "encoder ... BERT" match
+            if head is not None:
+                tokens.append(
+                    replace(head, clause=clause, scope=scope, outer=scope, leads=False, again=True)
+                )
+
+        for match in _TOKEN.finditer(folded):
+            raw, at = match.group(), match.start()
+            while g < len(glosses) and at >= glosses[g][1]:
+                if inner is not None:
+                    close_gloss()
+                g, inner, head = g + 1, None, None
+            if inner is None and g < len(glosses) and at >= glosses[g][0]:
+                last_scope += 1
+                inner = last_scope
+                last = tokens[-1] if tokens else None
+                if last and last.clause == clause and last.raw not in _FUNCTION_WORDS:
+                    head = last if not last.operator and not last.raw.isdigit() else None
             if raw in _SCOPE_BREAKS:
-                scope += 1
+                last_scope += 1
+                scope = last_scope
                 continue
-            if raw in _BREAKS:
+            if raw in _BREAKS or raw in _CONTRASTS:
                 if not fresh:
                     clause, fresh, leading = clause + 1, True, True
-                    scope += 1
+                    last_scope += 1
+                    scope = last_scope
                 continue
             if raw in _ARTICLES:
                 continue
             joiner = raw in _JOINERS
-            if joiner and not fresh and not leading:
+            if joiner and not fresh and not leading and raw not in _LEADING_ONLY_JOINERS:
                 clause, fresh, leading = clause + 1, True, True
-                scope += 1
+                last_scope += 1
+                scope = last_scope
             leads = joiner and leading
             leading = leading and joiner
             fresh = False
+            own = scope if inner is None else inner
             # offsets into the expanded text: close enough to quote (contractions only grow it)
-            tokens.append(_Token(raw, _stem(raw), clause, scope, leads, match.start(), match.end()))
+            token = _Token(raw, _stem(raw), clause, own, scope, leads, at, match.end())
+            tokens.append(token)
+        if inner is not None:
+            close_gloss()
         self.expanded = expanded
         self.tokens = tokens
         self.words_only = [i for i, t in enumerate(tokens) if not t.operator]
@@ -156,15 +226,15 @@ class Text:
         return {t.stem for t in chosen if t.raw not in _FUNCTION_WORDS}
 
     def quote(self, indices: Sequence[int]) -> str:
-        first, last = self.tokens[min(indices)], self.tokens[max(indices)]
-        end = last.end
+        # by offsets, not order: a gloss's word is read again after it ("encoder (BERT)")
+        start = min(self.tokens[i].start for i in indices)
+        end = max(self.tokens[i].end for i in indices)
         while (
-            self.expanded[first.start : end].count("(")
-            > self.expanded[first.start : end].count(")")
+            self.expanded[start:end].count("(") > self.expanded[start:end].count(")")
             and self.expanded[end : end + 1] == ")"
         ):
             end += 1  # "multiplied by (1 - p)", not "multiplied by (1 - p"
-        return " ".join(self.expanded[first.start : end].split())
+        return " ".join(self.expanded[start:end].split())
 
     # --- negation -------------------------------------------------------------------------
 
@@ -189,9 +259,16 @@ class Text:
                     continue  # "without it, …": the cue's object is the pronoun
                 whole = token.raw in {"not", "never"} and before in _VERBS
                 cues.append((i, whole))
-            elif _PAIRED_NEGATIONS.get(token.raw) == before and before is not None:
+            elif any(self._preceded_by(i, words) for words in _PHRASE_NEGATIONS.get(token.raw, ())):
                 cues.append((i, False))
         return cues
+
+    def _preceded_by(self, i: int, words: tuple[str, ...]) -> bool:
+        n, scope = len(words), self.tokens[i].scope
+        if i < n:
+            return False
+        before = self.tokens[i - n : i]
+        return all(t.scope == scope for t in before) and tuple(t.raw for t in before) == words
 
     @cached_property
     def cues(self) -> list[tuple[int, bool]]:
@@ -203,7 +280,10 @@ class Text:
             if cue in mine:
                 continue
             scope = self.tokens[cue].scope
-            if any(self.tokens[t].scope == scope and (whole or t > cue) for t in matched):
+            if any(
+                scope in (self.tokens[t].scope, self.tokens[t].outer) and (whole or t > cue)
+                for t in matched
+            ):
                 return True
         return False
 
@@ -234,13 +314,20 @@ class Text:
         a, b = self.tokens[last], self.tokens[first]
         return b.clause == a.clause or (b.clause == a.clause + 1 and b.leads)
 
+    def _run(self, window: list[int]) -> bool:
+        """Whether the words may be read as a run: a word read again after its gloss starts
+        one, never continues one ("tokens (causal mask)" says nothing of "mask tokens")."""
+        return not any(self.tokens[i].again for i in window[1:])
+
     def _spans(self, part: _Part, view: list[int]) -> list[list[int]]:
         spans = []
         n = len(part.words)
         for at in range(len(view)):
             window = view[at : at + n]
-            if len(window) == n and all(
-                w.matches(self.tokens[i]) for w, i in zip(part.words, window, strict=True)
+            if (
+                len(window) == n
+                and self._run(window)
+                and all(w.matches(self.tokens[i]) for w, i in zip(part.words, window, strict=True))
             ):
                 if all(self._may_follow(a, b) for a, b in zip(window, window[1:], strict=False)):
                     spans.append(window)
@@ -249,7 +336,7 @@ class Text:
                 window = view[at : at + size]
                 if len(window) < size:
                     break
-                if len({self.tokens[i].clause for i in window}) > 1:
+                if len({self.tokens[i].clause for i in window}) > 1 or not self._run(window):
                     break
                 joined = "".join(self.tokens[i].raw for i in window)
                 # stemming only trims endings, so the first letters decide most windows cheaply
@@ -295,6 +382,8 @@ class Phrase:
     def of(cls, text: str) -> Phrase:
         parts = []
         for piece in text.strip().split(PHRASE_GAP):
+            # read like an answer, or "isn't moved" could never match ("is not moved")
+            piece = expand_contractions(piece)
             raws = re.findall(r"[^\W_]+\*?|[@*×÷/]", piece.casefold())
             found = []
             for raw in raws:
