@@ -125,7 +125,7 @@ def test_no_import_cycles() -> None:
 
 # The engine's type-only cycle (attention, generate, model: the KV cache lives in generate) is
 # broken on another branch; once that is merged this is empty and every domain package is checked.
-NOT_YET_CHECKED = ("studybuddy.engine",)
+NOT_YET_CHECKED: tuple[str, ...] = ()
 
 
 def test_no_type_level_cycles_in_the_domain() -> None:

@@ -59,12 +59,13 @@ def register(
 @functools.cache
 def _family_modules() -> tuple[str, ...]:
     import pkgutil
+    from pathlib import Path
 
-    import studybuddy.demos as package
-
+    # the family modules beside this one (listed from the folder: importing the package here
+    # would run back up the import graph)
     found = {
         info.name
-        for info in pkgutil.iter_modules(package.__path__)
+        for info in pkgutil.iter_modules([str(Path(__file__).parent)])
         if not info.ispkg and info.name not in _NOT_FAMILIES and not info.name.startswith("_")
     }
     return tuple(f for f in _FAMILIES if f in found) + tuple(sorted(found - set(_FAMILIES)))
