@@ -4,7 +4,7 @@ nn.Linear against a bare nn.Parameter."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field
 
@@ -20,6 +20,9 @@ from studybuddy.demos.base import (
 from studybuddy.demos.common import seeded
 from studybuddy.demos.registry import register
 
+if TYPE_CHECKING:  # torch is imported when a demo runs, never with the module
+    import torch
+
 # Two inputs feed hidden neurons A and B; C combines them with weights 2 and 1 and bias 1.
 # The hidden weights are chosen so A's and B's weighted inputs are the exercise's 0.6 and -0.3.
 INPUTS = [1.0, 0.5]
@@ -33,6 +36,12 @@ class SigmoidNetworkParams(DemoParams):
     # C is 0.938, so a target of 1 leaves almost nothing to learn; 0 makes the step visible.
     target: float = Field(0.0, ge=0.0, le=1.0, description="Desired output of C.")
     lr: float = Field(5.0, ge=0.01, le=10.0, description="Learning rate of the one step.")
+
+
+def _grad(tensor: torch.Tensor) -> torch.Tensor:
+    """The gradient backward() left on `tensor` (set for every leaf these demos differentiate)."""
+    assert tensor.grad is not None, "backward() has not reached this tensor"
+    return tensor.grad
 
 
 def _forward(w1, b1, w2, b2, x):  # type: ignore[no-untyped-def]
@@ -64,7 +73,7 @@ def sigmoid_network(p: SigmoidNetworkParams) -> DemoResult:
     cost = cost.detach()
     parameters = {"w1": w1, "b1": b1, "w2": w2, "b2": b2}
     with torch.no_grad():
-        updated = {name: t - p.lr * t.grad for name, t in parameters.items()}
+        updated = {name: t - p.lr * _grad(t) for name, t in parameters.items()}
         *_, new_out = _forward(updated["w1"], updated["b1"], updated["w2"], updated["b2"], x)
         new_cost = float((new_out - p.target) ** 2)
     a, b, c = float(hidden[0].detach()), float(hidden[1].detach()), float(out.detach())
@@ -97,7 +106,7 @@ def sigmoid_network(p: SigmoidNetworkParams) -> DemoResult:
             [
                 label,
                 round(float(tensor.detach()[index]), 4),
-                round(float(tensor.grad[index]), 5),
+                round(float(_grad(tensor)[index]), 5),
                 round(float(updated[name][index]), 4),
             ]
         )
@@ -112,7 +121,7 @@ def sigmoid_network(p: SigmoidNetworkParams) -> DemoResult:
         "between 0 and 1.",
         f"Cost (C - {p.target:g})^2 = {float(cost):.5f}. By the chain rule dCost/d(weight A->C) "
         f"= 2(C - target) * C(1 - C) * A = 2 * {c - p.target:.4f} * {sigma_prime:.4f} * {a:.4f} "
-        f"= {float(w2.grad[0]):.5f}.",
+        f"= {float(_grad(w2)[0]):.5f}.",
         f"Stepping every parameter by -lr x gradient (lr = {p.lr:g}) changes the cost from "
         f"{float(cost):.5f} to "
         f"{new_cost:.5f}"
@@ -124,7 +133,7 @@ def sigmoid_network(p: SigmoidNetworkParams) -> DemoResult:
             else " (the output already equals the target: nothing to learn)."
         ),
     ]
-    hidden_top, output_top = float(w1.grad.abs().max()), float(w2.grad.abs().max())
+    hidden_top, output_top = float(_grad(w1).abs().max()), float(_grad(w2).abs().max())
     if 0 < hidden_top < output_top:
         notes.insert(
             2,
@@ -150,7 +159,7 @@ def sigmoid_network(p: SigmoidNetworkParams) -> DemoResult:
             "B": b,
             "C": c,
             "cost": float(cost),
-            "gradients": {name: t.grad.tolist() for name, t in parameters.items()},
+            "gradients": {name: _grad(t).tolist() for name, t in parameters.items()},
             "updated": {name: t.tolist() for name, t in updated.items()},
             "cost_after_step": new_cost,
         },

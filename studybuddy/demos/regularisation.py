@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 from pydantic import Field
@@ -251,7 +252,7 @@ def register_buffer_demo(p: BufferParams) -> DemoResult:
         [[_yes_no(kind[fact]) for kind in rows.values()] for fact in facts_names],
         row_labels=[_FACT_LABELS.get(f, f) for f in facts_names],
     )
-    mask = holder.mask.int()
+    mask = typing.cast(torch.Tensor, holder.mask).int()  # a buffer: nn.Module types it loosely
     n_params = sum(t.numel() for t in engine.parameters())
     notes = [
         "Columns: buffer = self.register_buffer('mask', ...); buffer, not saved = the engine's "

@@ -49,8 +49,8 @@ def render_table(table: Table) -> RichTable:
     if table.row_labels is not None:
         rich_table.add_column("", style="bold")
     for index, column in enumerate(table.columns):
-        cells = [row[index] for row in table.rows if index < len(row) and row[index] != ""]
-        numeric = all(_is_number(v) for v in cells)
+        present = [row[index] for row in table.rows if index < len(row) and row[index] != ""]
+        numeric = all(_is_number(v) for v in present)
         rich_table.add_column(column, justify="right" if numeric else "left")
     numbers = [
         float(v) for row in table.rows for v in row if _is_number(v) and math.isfinite(float(v))

@@ -66,7 +66,7 @@ def bpe_tokens(p: BpeParams) -> DemoResult:
         f"{plural(len(p.text), 'character')} became {plural(len(ids), 'token')} "
         f"({len(p.text) / len(ids):.2f} characters per token).",
     ]
-    spaced = [i for i in ids if len(shipped.decode([i])) > 1 and shipped.decode([i])[0] == " "]
+    spaced = [int(i) for i in ids if len(shipped.decode([i])) > 1 and shipped.decode([i])[0] == " "]
     if spaced:
         notes.append(
             f"A space belongs to the word after it: {shipped.label(spaced[0])} is one token "
@@ -74,7 +74,7 @@ def bpe_tokens(p: BpeParams) -> DemoResult:
         )
     if split_words:
         shown = "; ".join(
-            f"{c['chunk']!r} -> " + " + ".join(shipped.label(i) for i in c["ids"])
+            f"{c['chunk']!r} -> " + " + ".join(shipped.label(int(i)) for i in c["ids"])
             for c in by_chunk
             if c["chunk"] in split_words[:3] and len(c["ids"]) > 1
         )
@@ -399,7 +399,7 @@ def embedding_neighbours(p: NeighboursParams) -> DemoResult:
         generator = torch.Generator().manual_seed(p.seed)
         sample = torch.randint(0, table.shape[0], (2000,), generator=generator)
         baseline = float(cosines[sample].mean())
-    neighbours = [
+    neighbours: list[dict[str, Any]] = [
         {"id": int(i), "token": shipped.label(int(i)), "cosine": float(c)}
         for c, i in zip(best.values, best.indices, strict=True)
     ]

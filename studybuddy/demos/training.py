@@ -146,7 +146,7 @@ class TrainStepsParams(DemoParams):
 
 
 # A GPT with the engine's architecture, small enough that a step takes tens of milliseconds.
-TINY = {
+TINY: dict[str, Any] = {
     "context_length": 32,
     "emb_dim": 64,
     "n_heads": 4,
@@ -199,7 +199,8 @@ def train_steps(p: TrainStepsParams, on_progress: ProgressFn | None = None) -> D
         def held_out_loss() -> float:
             model.eval()
             with torch.no_grad():
-                value = float(calc_loss_batch(*held_out, model))
+                inputs, targets = held_out
+                value = float(calc_loss_batch(inputs, targets, model))
             model.train()
             return value
 
