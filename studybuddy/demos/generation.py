@@ -68,8 +68,6 @@ class NextTokenParams(DemoParams):
 def next_token(p: NextTokenParams) -> DemoResult:
     import torch
 
-    from studybuddy.engine.generate import KVCache
-
     model = shipped.model()
     context = model.cfg.context_length
     encoded = shipped.encode(p.prompt)
@@ -78,7 +76,7 @@ def next_token(p: NextTokenParams) -> DemoResult:
     ids = list(prompt_ids)
     steps = []
     # Keys and values of earlier tokens are cached, so each step runs the model on one token.
-    cache = KVCache(len(model.trf_blocks))
+    cache = model.new_cache(1, len(prompt_ids) + p.steps)
     new = ids
     for _ in range(p.steps):
         with torch.no_grad():

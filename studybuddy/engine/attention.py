@@ -5,8 +5,12 @@
 3. `SelfAttentionV2`: the same with `nn.Linear` layers (better initialisation, optional bias).
 4. `CausalAttention`: a token may not look ahead (mask), plus dropout on the attention weights.
 5. `MultiHeadAttentionWrapper`: several causal heads side by side, outputs concatenated.
-6. `MultiHeadAttention`: the same idea with one projection split into heads (what GPTModel uses);
-   it can also read and extend a KV cache during generation.
+6. `MultiHeadAttention`: the same idea with one projection split into heads, every step written
+   out (scores, mask, softmax, weights @ values); it can also read and extend a KV cache.
+7. `FusedMultiHeadAttention`: what GPTModel runs. The same weights and the same numbers, but steps
+   4-6 of the head computation are one call to `F.scaled_dot_product_attention`, which never
+   stores the (tokens x tokens) score matrix. Its `attention_weights` still computes the weights
+   step by step for anyone who wants to look at them.
 
 Inputs to 1-3 are (num_tokens, d_in) like the book's examples (a batch dimension in front also
 works); 4-6 take (batch, num_tokens, d_in).
@@ -14,13 +18,11 @@ works); 4-6 take (batch, num_tokens, d_in).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import torch
 from torch import nn
+from torch.nn import functional as F
 
-if TYPE_CHECKING:
-    from studybuddy.engine.generate import LayerKVCache
+from studybuddy.engine.kv_cache import KVCache
 
 
 def causal_mask(context_length: int) -> torch.Tensor:
@@ -99,6 +101,7 @@ class CausalAttention(nn.Module):
         self.W_value = nn.Linear(d_in, d_out, bias=qkv_bias)
         self.dropout = nn.Dropout(dropout)
         # A buffer moves with .to(device) but is not trained; not saved, since it is derived.
+        self.mask: torch.Tensor
         self.register_buffer("mask", causal_mask(context_length), persistent=False)
 
     def weights(self, x: torch.Tensor) -> torch.Tensor:
@@ -141,8 +144,8 @@ class MultiHeadAttention(nn.Module):
 
     One d_in -> d_out projection each for queries, keys and values is viewed as `num_heads` heads
     of `d_out // num_heads` features; the heads attend in parallel, are put back side by side and
-    mixed by `out_proj`. Given a `LayerKVCache`, the keys and values of earlier tokens come from
-    the cache and only the new tokens are projected.
+    mixed by `out_proj`. Given a `KVCache` (and this layer's index in it), the keys and values
+    of earlier tokens come from the cache and only the new tokens are projected.
     """
 
     def __init__(
@@ -164,6 +167,7 @@ class MultiHeadAttention(nn.Module):
         self.W_value = nn.Linear(d_in, d_out, bias=qkv_bias)
         self.out_proj = nn.Linear(d_out, d_out)
         self.dropout = nn.Dropout(dropout)
+        self.mask: torch.Tensor
         self.register_buffer("mask", causal_mask(context_length), persistent=False)
 
     def _split_heads(self, x: torch.Tensor) -> torch.Tensor:
@@ -172,16 +176,20 @@ class MultiHeadAttention(nn.Module):
         return x.transpose(1, 2)  # (b, num_heads, num_tokens, head_dim)
 
     def project(
-        self, x: torch.Tensor, cache: LayerKVCache | None = None
+        self, x: torch.Tensor, cache: KVCache | None = None, layer: int = 0
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, int]:
-        """Queries, keys, values per head, and how many earlier tokens the cache supplied."""
+        """Queries, keys, values per head, and how many earlier tokens the cache supplied.
+
+        With a cache, the keys and values cover every token so far (earlier ones from the cache,
+        the new ones written into it at `layer`); queries only the new tokens.
+        """
         queries = self._split_heads(self.W_query(x))
         keys = self._split_heads(self.W_key(x))
         values = self._split_heads(self.W_value(x))
         past = 0
         if cache is not None:
             past = cache.length
-            keys, values = cache.append(keys, values)
+            keys, values = cache.update(layer, keys, values)
         return queries, keys, values, past
 
     def attention_weights(
@@ -195,10 +203,45 @@ class MultiHeadAttention(nn.Module):
         scores = scores.masked_fill(mask, -torch.inf)
         return scaled_softmax(scores, self.head_dim)
 
-    def forward(self, x: torch.Tensor, cache: LayerKVCache | None = None) -> torch.Tensor:
-        b, num_tokens, _ = x.shape
-        queries, keys, values, past = self.project(x, cache)
+    def attend(
+        self, queries: torch.Tensor, keys: torch.Tensor, values: torch.Tensor, past: int
+    ) -> torch.Tensor:
+        """Context vectors per head, (b, num_heads, new_tokens, head_dim)."""
         weights = self.dropout(self.attention_weights(queries, keys, past))
-        context = weights @ values  # (b, num_heads, num_tokens, head_dim)
+        return weights @ values
+
+    def forward(
+        self, x: torch.Tensor, cache: KVCache | None = None, layer: int = 0
+    ) -> torch.Tensor:
+        b, num_tokens, _ = x.shape
+        queries, keys, values, past = self.project(x, cache, layer)
+        context = self.attend(queries, keys, values, past)
         context = context.transpose(1, 2).reshape(b, num_tokens, self.d_out)
         return self.out_proj(context)
+
+
+class FusedMultiHeadAttention(MultiHeadAttention):
+    """`MultiHeadAttention` with the head computation in one `F.scaled_dot_product_attention`
+    call: the same parameters (a state dict moves between the two unchanged) and the same
+    outputs to float rounding, in less time and memory. GPTModel uses this one."""
+
+    def attend(
+        self, queries: torch.Tensor, keys: torch.Tensor, values: torch.Tensor, past: int
+    ) -> torch.Tensor:
+        num_queries, num_keys = queries.shape[-2], keys.shape[-2]
+        dropout_p = self.dropout.p if self.training else 0.0
+        if past == 0:
+            # Queries and keys are the same tokens: the kernel's own causal mask is ours.
+            return F.scaled_dot_product_attention(
+                queries, keys, values, dropout_p=dropout_p, is_causal=True
+            )
+        if num_queries == 1:
+            # One new token after the cached ones: it may see every key, so nothing is masked.
+            return F.scaled_dot_product_attention(queries, keys, values, dropout_p=dropout_p)
+        # Several new tokens after cached ones: `is_causal` would align the mask to the top-left
+        # corner (query 0 sees key 0 only), but query i sits at position past + i. SDPA's boolean
+        # mask marks the pairs that may attend, the opposite of ours.
+        allowed = ~self.mask[past : past + num_queries, :num_keys]
+        return F.scaled_dot_product_attention(
+            queries, keys, values, attn_mask=allowed, dropout_p=dropout_p
+        )

@@ -1,48 +1,47 @@
 """Text generation (ch. 4-5): repeatedly score the next token, pick one, append it.
 
 `generate` picks greedily (temperature 0) or samples from the softmax of logits / temperature,
-optionally restricted to the `top_k` best tokens. With `use_cache=True` each layer keeps the keys
-and values of tokens it has already seen (`KVCache`), so a step runs the model on one new token
+optionally restricted to the `top_k` best tokens. With `use_cache=True` the model keeps the keys
+and values of tokens it has already seen in a `KVCache`, so a step runs the model on one new token
 instead of the whole sequence; the chosen tokens are the same as without the cache.
+
+`generate` works with any model that fits `CausalLM` (GPTModel, the Llama-family model): a
+`cfg.context_length`, `new_cache(batch, max_len)` and `model(idx, cache, last_only=...)`.
 """
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import torch
 
-from studybuddy.engine.model import GPTModel
+from studybuddy.engine.kv_cache import KVCache
 
 
-class LayerKVCache:
-    """Keys and values one attention layer has computed so far, (batch, heads, tokens, head_dim)."""
+class ModelConfig(Protocol):
+    @property
+    def context_length(self) -> int:
+        """Positions the model can attend over."""
+        ...
 
-    def __init__(self) -> None:
-        self.keys: torch.Tensor | None = None
-        self.values: torch.Tensor | None = None
+
+class CausalLM(Protocol):
+    """What `generate` needs of a model.
+
+    `model(idx, cache, last_only)`: logits (batch, num_tokens, vocab) for token ids
+    (batch, num_tokens), or (batch, 1, vocab) for the last position only when `last_only`. With a
+    cache, `idx` holds only the tokens after the `cache.length` cached ones; the model writes
+    their keys and values into the cache and advances it.
+    """
 
     @property
-    def length(self) -> int:
-        return 0 if self.keys is None else self.keys.shape[-2]
+    def cfg(self) -> ModelConfig: ...
 
-    def append(self, keys: torch.Tensor, values: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Add the new tokens' keys and values; return those of every token so far."""
-        if self.keys is None or self.values is None:
-            self.keys, self.values = keys, values
-        else:
-            self.keys = torch.cat([self.keys, keys], dim=-2)
-            self.values = torch.cat([self.values, values], dim=-2)
-        return self.keys, self.values
+    def new_cache(self, batch: int, max_len: int) -> KVCache: ...
 
-
-class KVCache:
-    """One `LayerKVCache` per transformer block."""
-
-    def __init__(self, n_layers: int) -> None:
-        self.layers = [LayerKVCache() for _ in range(n_layers)]
-
-    @property
-    def length(self) -> int:
-        return self.layers[0].length
+    def __call__(
+        self, idx: torch.Tensor, cache: KVCache | None = None, last_only: bool = False
+    ) -> torch.Tensor: ...
 
 
 def crop_to_context(idx: torch.Tensor, context_size: int) -> tuple[torch.Tensor, str | None]:
@@ -76,7 +75,7 @@ def next_token_from_logits(
 
 @torch.no_grad()
 def generate(
-    model: GPTModel,
+    model: CausalLM,
     idx: torch.Tensor,
     max_new_tokens: int,
     context_size: int | None = None,
@@ -101,14 +100,19 @@ def generate(
     cache: KVCache | None = None
     for _ in range(max_new_tokens):
         if not use_cache:
-            logits = model(idx[:, -context_size:])
-        elif cache is not None and cache.length < context_size:
-            logits = model(idx[:, -1:], cache)  # only the token picked last step is new
+            logits = model(idx[:, -context_size:], last_only=True)
+        elif cache is not None and cache.room() > 0:
+            # Only the token picked last step is new.
+            logits = model(idx[:, -1:], cache, last_only=True)
         else:
             # First step, or the window is full: the window slides, every position changes,
-            # so no cached key is valid any more and the window is encoded afresh.
-            cache = KVCache(len(model.trf_blocks))
-            logits = model(idx[:, -context_size:], cache)
+            # so no cached key is valid any more and the window is encoded afresh (into the same
+            # buffers: the cache is allocated once per call, no larger than this call needs).
+            if cache is None:
+                needed = idx.shape[1] + max_new_tokens - 1
+                cache = model.new_cache(idx.shape[0], max(1, min(context_size, needed)))
+            cache.reset()
+            logits = model(idx[:, -context_size:], cache, last_only=True)
         idx_next = next_token_from_logits(logits[:, -1, :], temperature, top_k, generator)
         idx = torch.cat([idx, idx_next], dim=1)
         if eos_id is not None and bool((idx_next == eos_id).all()):

@@ -1,5 +1,11 @@
 """The GPT model of ch. 4, from its parts: LayerNorm, GELU, FeedForward, TransformerBlock, GPTModel.
 
+`LayerNorm` and `GELU` are written out formula by formula, as the book builds them (the demos and
+tests use them). The model itself runs `FusedLayerNorm`, `FusedGELU` and
+`FusedMultiHeadAttention`: subclasses with the same parameters whose forward is one torch kernel
+each (`F.layer_norm`, `F.gelu(approximate="tanh")`, `F.scaled_dot_product_attention`). The tests
+check that both give the same numbers; the fused ones are faster and store fewer intermediates.
+
 Parameter names match the book's, so `model.state_dict()` keys read like the book's code:
 `tok_emb`, `pos_emb`, `trf_blocks.{i}.att.{W_query,W_key,W_value,out_proj}`,
 `trf_blocks.{i}.ff.layers.{0,2}`, `trf_blocks.{i}.norm1|norm2.{scale,shift}`,
@@ -9,17 +15,15 @@ Parameter names match the book's, so `model.state_dict()` keys read like the boo
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import torch
 from torch import nn
+from torch.nn import functional as F
 
-from studybuddy.engine.attention import MultiHeadAttention
+from studybuddy.engine.attention import FusedMultiHeadAttention
 from studybuddy.engine.config import GPTConfig
 from studybuddy.engine.errors import EngineError
-
-if TYPE_CHECKING:
-    from studybuddy.engine.generate import KVCache, LayerKVCache
+from studybuddy.engine.kv_cache import KVCache
 
 
 class LayerNorm(nn.Module):
@@ -48,6 +52,21 @@ class GELU(nn.Module):
         return 0.5 * x * (1 + torch.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)))
 
 
+class FusedLayerNorm(LayerNorm):
+    """`LayerNorm` computed by one kernel (`F.layer_norm`, also biased variance): same
+    parameters, same numbers, no intermediate tensors for mean, variance and difference."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.layer_norm(x, self.scale.shape, self.scale, self.shift, self.eps)
+
+
+class FusedGELU(GELU):
+    """`GELU` computed by one kernel, `F.gelu` in the same tanh approximation."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.gelu(x, approximate="tanh")
+
+
 class FeedForward(nn.Module):
     """Per-token MLP: expand to 4x the width, GELU, project back."""
 
@@ -55,7 +74,7 @@ class FeedForward(nn.Module):
         super().__init__()
         self.layers = nn.Sequential(
             nn.Linear(cfg.emb_dim, 4 * cfg.emb_dim),
-            GELU(),
+            FusedGELU(),
             nn.Linear(4 * cfg.emb_dim, cfg.emb_dim),
         )
 
@@ -69,7 +88,7 @@ class TransformerBlock(nn.Module):
 
     def __init__(self, cfg: GPTConfig) -> None:
         super().__init__()
-        self.att = MultiHeadAttention(
+        self.att = FusedMultiHeadAttention(
             d_in=cfg.emb_dim,
             d_out=cfg.emb_dim,
             context_length=cfg.context_length,
@@ -78,14 +97,16 @@ class TransformerBlock(nn.Module):
             qkv_bias=cfg.qkv_bias,
         )
         self.ff = FeedForward(cfg)
-        self.norm1 = LayerNorm(cfg.emb_dim)
-        self.norm2 = LayerNorm(cfg.emb_dim)
+        self.norm1 = FusedLayerNorm(cfg.emb_dim)
+        self.norm2 = FusedLayerNorm(cfg.emb_dim)
         self.drop_shortcut = nn.Dropout(cfg.drop_rate)
 
-    def forward(self, x: torch.Tensor, cache: LayerKVCache | None = None) -> torch.Tensor:
+    def forward(
+        self, x: torch.Tensor, cache: KVCache | None = None, layer: int = 0
+    ) -> torch.Tensor:
         shortcut = x
         x = self.norm1(x)
-        x = self.att(x, cache)
+        x = self.att(x, cache, layer)
         x = self.drop_shortcut(x)
         x = x + shortcut
 
@@ -108,7 +129,7 @@ class GPTModel(nn.Module):
         self.drop_emb = nn.Dropout(cfg.drop_rate)
         # A ModuleList (not Sequential) so a KV cache can go to each block; the names are the same.
         self.trf_blocks = nn.ModuleList(TransformerBlock(cfg) for _ in range(cfg.n_layers))
-        self.final_norm = LayerNorm(cfg.emb_dim)
+        self.final_norm = FusedLayerNorm(cfg.emb_dim)
         self.out_head = nn.Linear(cfg.emb_dim, cfg.vocab_size, bias=False)
         if cfg.tie_weights:
             # One matrix now both embeds tokens and scores them. nn.Embedding's N(0, 1) start
@@ -119,11 +140,35 @@ class GPTModel(nn.Module):
             nn.init.normal_(self.pos_emb.weight, std=0.02)
             self.out_head.weight = self.tok_emb.weight
 
-    def forward(self, in_idx: torch.Tensor, cache: KVCache | None = None) -> torch.Tensor:
+    def new_cache(self, batch: int, max_len: int | None = None) -> KVCache:
+        """An empty KV cache for `batch` sequences of up to `max_len` tokens (default: the
+        context length), in the model's dtype and on its device."""
+        max_len = self.cfg.context_length if max_len is None else max_len
+        if not 1 <= max_len <= self.cfg.context_length:
+            raise EngineError(
+                f"cache length {max_len} must be in 1 .. context_length {self.cfg.context_length}"
+            )
+        weight = self.tok_emb.weight
+        return KVCache(
+            n_layers=self.cfg.n_layers,
+            batch=batch,
+            n_kv_heads=self.cfg.n_heads,
+            max_len=max_len,
+            head_dim=self.cfg.head_dim,
+            dtype=weight.dtype,
+            device=weight.device,
+        )
+
+    def forward(
+        self, in_idx: torch.Tensor, cache: KVCache | None = None, last_only: bool = False
+    ) -> torch.Tensor:
         """Logits of shape (batch, num_tokens, vocab_size) for token ids (batch, num_tokens).
 
-        With a cache, `in_idx` holds only the tokens after those already cached, and positions
-        continue from the cached length.
+        With a cache, `in_idx` holds only the tokens after those already cached: their positions
+        start at `cache.length`, they are added to the cache, and `cache.length` grows by
+        num_tokens. `last_only=True` scores only the last position, (batch, 1, vocab_size): all
+        that generation needs, and it skips most of the largest matmul (emb_dim x vocab_size per
+        token).
         """
         _, num_tokens = in_idx.shape
         start = cache.length if cache is not None else 0
@@ -134,8 +179,12 @@ class GPTModel(nn.Module):
         positions = torch.arange(start, start + num_tokens, device=in_idx.device)
         x = self.tok_emb(in_idx) + self.pos_emb(positions)  # (batch, num_tokens, emb_dim)
         x = self.drop_emb(x)
-        for i, block in enumerate(self.trf_blocks):
-            x = block(x, cache.layers[i] if cache is not None else None)
+        for layer, block in enumerate(self.trf_blocks):
+            x = block(x, cache, layer)
+        if cache is not None:
+            cache.advance(num_tokens)
+        if last_only:
+            x = x[:, -1:]
         x = self.final_norm(x)
         return self.out_head(x)
 

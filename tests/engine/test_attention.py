@@ -157,14 +157,16 @@ def test_wrapper_equals_efficient_version_with_stacked_heads():
 
 @pytest.mark.parametrize("chunks", [[1, 1, 1, 1, 1, 1], [4, 2], [3, 1, 2]])
 def test_kv_cache_attention_equals_full_attention(chunks):
-    from studybuddy.engine.generate import LayerKVCache
+    from studybuddy.engine.kv_cache import KVCache
 
     torch.manual_seed(5)
     mha = MultiHeadAttention(8, 8, context_length=6, dropout=0.0, num_heads=2).eval()
     x = torch.rand(1, 6, 8)
-    cache, outputs, start = LayerKVCache(), [], 0
+    cache = KVCache(1, 1, 2, 6, 4, torch.float32)
+    outputs, start = [], 0
     for size in chunks:
         outputs.append(mha(x[:, start : start + size], cache))
+        cache.advance(size)  # a model does this after its last layer
         start += size
     assert cache.length == 6
     assert torch.allclose(torch.cat(outputs, dim=1), mha(x), atol=1e-6)
