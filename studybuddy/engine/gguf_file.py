@@ -58,9 +58,7 @@ def unpermute_rotary_rows(weight: Any, n_heads: int) -> Any:
     """
     rows, cols = weight.shape
     head_dim = rows // n_heads
-    return (
-        weight.reshape(n_heads, head_dim // 2, 2, cols).swapaxes(1, 2).reshape(rows, cols).copy()
-    )
+    return weight.reshape(n_heads, head_dim // 2, 2, cols).swapaxes(1, 2).reshape(rows, cols).copy()
 
 
 def _field(reader: Any, key: str, path: Path, default: Any = ...) -> Any:

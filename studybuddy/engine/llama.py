@@ -73,8 +73,7 @@ class LlamaConfig:
             raise EngineError(f"head_dim ({self.head_dim}) must be even for rotary embeddings")
         if not (self.rope_base > 1.0 and 0.0 < self.rms_eps < 1.0):
             raise EngineError(
-                f"rope_base must be > 1 and rms_eps in (0, 1), got {self.rope_base}, "
-                f"{self.rms_eps}"
+                f"rope_base must be > 1 and rms_eps in (0, 1), got {self.rope_base}, {self.rms_eps}"
             )
         if self.parameter_count() > MAX_PARAMETERS:
             raise EngineError(
@@ -286,7 +285,11 @@ class LlamaModel(nn.Module):
     def new_cache(self, batch: int, max_len: int | None = None) -> KVCache:
         """An empty KV cache for `batch` sequences of up to `max_len` tokens (default: the
         context), in the model's dtype and device, one buffer per key/value head."""
-        max_len = min(max_len or self.cfg.context_length, self.cfg.context_length)
+        max_len = self.cfg.context_length if max_len is None else max_len
+        if not 1 <= max_len <= self.cfg.context_length:
+            raise EngineError(
+                f"cache length {max_len} must be in 1 .. context_length {self.cfg.context_length}"
+            )
         weight = self.tok_emb.weight
         return KVCache(
             self.cfg.n_layers,
@@ -298,9 +301,16 @@ class LlamaModel(nn.Module):
             weight.device,
         )
 
-    def forward(self, in_idx: torch.Tensor, cache: KVCache | None = None) -> torch.Tensor:
-        """Logits (batch, num_tokens, vocab_size) for token ids (batch, num_tokens); with a
-        cache, `in_idx` holds only the tokens after those cached."""
+    def forward(
+        self, in_idx: torch.Tensor, cache: KVCache | None = None, last_only: bool = False
+    ) -> torch.Tensor:
+        """Logits (batch, num_tokens, vocab_size) for token ids (batch, num_tokens).
+
+        With a cache, `in_idx` holds only the tokens after the `cache.length` cached ones; their
+        keys and values are added and the cache advances. `last_only` scores only the last
+        position, (batch, 1, vocab_size): generation needs no more, and the 49,152-wide output
+        matrix is the costliest single step of this small model.
+        """
         num_tokens = in_idx.shape[-1]
         start = cache.length if cache is not None else 0
         if start + num_tokens > self.cfg.context_length:
@@ -312,4 +322,6 @@ class LlamaModel(nn.Module):
             x = block(x, self.rope, cache, i)
         if cache is not None:
             cache.advance(num_tokens)
+        if last_only:
+            x = x[:, -1:]
         return self.out_head(self.final_norm(x))

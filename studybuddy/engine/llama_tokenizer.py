@@ -94,9 +94,7 @@ class LlamaTokenizer:
     def stop_ids(self) -> set[int]:
         """Tokens that end an assistant turn or the text."""
         return {
-            int(i)
-            for t in (IM_END, END_OF_TEXT)
-            if (i := self.backend.token_to_id(t)) is not None
+            int(i) for t in (IM_END, END_OF_TEXT) if (i := self.backend.token_to_id(t)) is not None
         }
 
     def render_chat(
