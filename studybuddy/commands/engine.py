@@ -48,15 +48,15 @@ def _describe_smollm2() -> list[str]:
 
     model = smollm2.load_model()
     cfg = model.cfg
+    parts = {
+        "tok_emb (tied to out_head)": "tok_emb.",
+        "attention (W_query, W_key, W_value, out_proj)": ".att.",
+        "feed-forward (fc1, fc2, fc3)": ".ff.",
+        "RMSNorm weights": "norm",
+    }
     per_part = {
-        "tok_emb (tied to out_head)": model.tok_emb.weight.numel(),
-        "attention (W_query, W_key, W_value, out_proj)": sum(
-            p.numel() for b in model.trf_blocks for p in b.att.parameters()
-        ),
-        "feed-forward (fc1, fc2, fc3)": sum(
-            p.numel() for b in model.trf_blocks for p in b.ff.parameters()
-        ),
-        "RMSNorm weights": sum(p.numel() for n, p in model.named_parameters() if "norm" in n),
+        part: sum(p.numel() for n, p in model.named_parameters() if key in n)
+        for part, key in parts.items()
     }
     total = count_parameters(model)
     fields = ", ".join(f"{key}={value}" for key, value in cfg.to_dict().items())

@@ -137,6 +137,9 @@ class RotaryEmbedding(nn.Module):
     m - n. The cosines and sines of every position are computed once.
     """
 
+    cos: torch.Tensor
+    sin: torch.Tensor
+
     def __init__(self, head_dim: int, context_length: int, base: float = 10_000.0) -> None:
         super().__init__()
         self.head_dim = head_dim
