@@ -22,6 +22,7 @@ _FAMILIES = (
     "generation",
     "training",
     "basics",
+    "llama",
 )
 
 

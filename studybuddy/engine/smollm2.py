@@ -242,6 +242,12 @@ def load_model(
     return load_converted(folder, dtype, device)
 
 
+def load_config(cache_dir: Path | None = None) -> LlamaConfig:
+    """SmolLM2's config alone, from the converted copy's JSON (no weights read)."""
+    folder = ensure_converted(require_gguf(), GGUF_SHA256, cache_dir)
+    return LlamaConfig.from_dict(_read_meta(folder).get("config") or {})
+
+
 def load_tokenizer(cache_dir: Path | None = None, gguf_path: Path | None = None) -> LlamaTokenizer:
     path = gguf_path or require_gguf()
     folder = ensure_converted(path, GGUF_SHA256 if gguf_path is None else None, cache_dir)
