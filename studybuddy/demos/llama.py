@@ -453,7 +453,7 @@ class KVCacheParams(DemoParams):
     prompt: str = Field(
         "The key idea of a KV cache is", min_length=1, max_length=500, description="Prompt."
     )
-    new_tokens: int = Field(8, ge=1, le=32, description="Tokens to generate each way.")
+    new_tokens: int = Field(4, ge=1, le=32, description="Tokens to generate each way.")
     model: ModelChoice = Field("smollm2", description="smollm2 or gpt-study.")
 
 
@@ -522,7 +522,7 @@ class HallucinationParams(DemoParams):
     question_id: Literal[FACT_QUESTIONS] = Field(  # type: ignore[valid-type]
         FACT_QUESTIONS[0], description="A factual bank question with a numeric answer."
     )
-    max_tokens: int = Field(24, ge=1, le=64, description="Longest answer.")
+    max_tokens: int = Field(16, ge=1, le=64, description="Longest answer.")
     model: ModelChoice = Field("smollm2", description="smollm2 or gpt-study.")
 
 
