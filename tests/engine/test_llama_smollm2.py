@@ -18,9 +18,13 @@ from studybuddy.engine import smollm2
 from studybuddy.engine.errors import EngineError
 from studybuddy.engine.generate import generate
 
-pytestmark = pytest.mark.skipif(
-    not smollm2.is_installed(), reason=f"SmolLM2 not installed ({smollm2.INSTALL_COMMAND})"
-)
+# slow: loading transformers' reference takes 15-20 s of CPU, converting the GGUF 10 s once
+pytestmark = [
+    pytest.mark.skipif(
+        not smollm2.is_installed(), reason=f"SmolLM2 not installed ({smollm2.INSTALL_COMMAND})"
+    ),
+    pytest.mark.slow,
+]
 
 PROMPTS = [
     "The history of the printing press begins in the fifteenth century, when Johannes "
