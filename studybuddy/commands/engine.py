@@ -5,9 +5,10 @@ torch is imported inside each command so that `studybuddy --help` and the TUI st
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -20,6 +21,13 @@ app = typer.Typer(
 
 def _fail(message: str) -> typer.Exit:
     return fail(message, code=2)  # engine commands exit 2 on bad input, like a usage error
+
+
+def machine_cores() -> int:
+    """CPU cores this process may run on (a container or taskset may allow fewer than exist)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _describe(name: str, cfg) -> list[str]:
@@ -78,7 +86,7 @@ def _describe_smollm2() -> list[str]:
     return lines
 
 
-def _load_model(name: str | None, dtype: str):
+def _load_model(name: str | None, dtype: Any):
     """The model `--model` names; smollm2 when missing falls back to gpt-study with one line."""
     from studybuddy.engine import smollm2
     from studybuddy.engine.pretrained import load_pretrained
@@ -136,18 +144,30 @@ def generate(
             help="smollm2, gpt-study (default), our checkpoint or a Hugging Face GPT-2 folder.",
         ),
     ] = None,
-    dtype: Annotated[str, typer.Option(help="float32 or bfloat16 (smollm2 only).")] = "float32",
+    threads: Annotated[
+        int | None,
+        typer.Option(min=1, max=1024, help="CPU threads for torch (default: every core)."),
+    ] = None,
+    dtype: Annotated[
+        str,
+        typer.Option(
+            help="Weights' number type: fp32, or bf16 (half the memory; faster only where the "
+            "CPU has bf16 units, see benchmarks/engine.py)."
+        ),
+    ] = "fp32",
 ) -> None:
     """Continue PROMPT with the shipped model (or --model)."""
     import torch
 
+    from studybuddy.demos.common import torch_threads
     from studybuddy.engine.errors import EngineError
     from studybuddy.engine.generate import crop_to_context
     from studybuddy.engine.generate import generate as generate_ids
+    from studybuddy.engine.pretrained import dtype_from_name
     from studybuddy.engine.tokenizer import END_OF_TEXT_ID, decode, encode, get_tokenizer
 
     try:
-        model, is_smollm2 = _load_model(model_path, dtype)
+        model, is_smollm2 = _load_model(model_path, dtype_from_name(dtype))
         # The same three things for either model: its tokenizer's encode/decode and end of text.
         eos_id = END_OF_TEXT_ID
         if is_smollm2:
@@ -164,16 +184,17 @@ def generate(
         typer.echo(f"note: {notice}", err=True)
     generator = torch.Generator().manual_seed(seed)
     try:
-        out = generate_ids(
-            model,
-            idx,
-            max_new_tokens=max_new_tokens,
-            temperature=temperature,
-            top_k=top_k,
-            eos_id=eos_id,
-            use_cache=not no_kv_cache,
-            generator=generator,
-        )
+        with torch_threads(threads or machine_cores()):
+            out = generate_ids(
+                model,
+                idx,
+                max_new_tokens=max_new_tokens,
+                temperature=temperature,
+                top_k=top_k,
+                eos_id=eos_id,
+                use_cache=not no_kv_cache,
+                generator=generator,
+            )
     except KeyboardInterrupt:
         raise _fail("stopped: generation interrupted") from None
     typer.echo(decode(out[0].tolist()))
@@ -195,7 +216,7 @@ def chat(
     system: Annotated[
         str | None, typer.Option(help="System message (default: the model's own).")
     ] = None,
-    dtype: Annotated[str, typer.Option(help="float32 or bfloat16.")] = "float32",
+    dtype: Annotated[str, typer.Option(help="Weights' number type: fp32 or bf16.")] = "fp32",
 ) -> None:
     """Talk to SmolLM2-135M-Instruct: each turn goes through its chat template and the answer
     streams token by token. An empty line, Ctrl-D or Ctrl-C ends the chat."""
@@ -203,10 +224,11 @@ def chat(
 
     from studybuddy.engine import smollm2
     from studybuddy.engine.errors import EngineError
+    from studybuddy.engine.pretrained import dtype_from_name, load_pretrained
     from studybuddy.engine.streaming import TextStream, stream_tokens
 
     try:
-        model = smollm2.load_model(dtype=dtype)
+        model = load_pretrained("smollm2", dtype=dtype_from_name(dtype))
         tokenizer = smollm2.load_tokenizer()
     except EngineError as exc:
         raise _fail(str(exc)) from None
@@ -287,7 +309,7 @@ def train(
     from studybuddy.locations import data_dir, user_data_dir
 
     recipe = TrainingRecipe()
-    changes = {
+    changes: dict[str, Any] = {
         "epochs": epochs,
         "seed": seed,
         "preset": preset,

@@ -7,13 +7,13 @@
 5. `MultiHeadAttentionWrapper`: several causal heads side by side, outputs concatenated.
 6. `MultiHeadAttention`: the same idea with one projection split into heads, every step written
    out (scores, mask, softmax, weights @ values); it can also read and extend a KV cache.
-7. `FusedMultiHeadAttention`: what GPTModel runs. The same weights and the same numbers, but steps
-   4-6 of the head computation are one call to `F.scaled_dot_product_attention`, which never
-   stores the (tokens x tokens) score matrix. Its `attention_weights` still computes the weights
-   step by step for anyone who wants to look at them.
+7. `FusedMultiHeadAttention`: what GPTModel runs. The same weights and the same numbers, but
+   scores, mask, softmax and weights @ values are one call to `F.scaled_dot_product_attention`,
+   which need not store the (tokens x tokens) score matrix. Its `attention_weights` still
+   computes the weights step by step for anyone who wants to look at them.
 
 Inputs to 1-3 are (num_tokens, d_in) like the book's examples (a batch dimension in front also
-works); 4-6 take (batch, num_tokens, d_in).
+works); 4-7 take (batch, num_tokens, d_in).
 """
 
 from __future__ import annotations

@@ -75,6 +75,42 @@ def test_generate_matches_the_library_with_and_without_cache(tiny_checkpoint):
         assert result.output.rstrip("\n") == decode(ids[0].tolist())
 
 
+def test_generate_in_bf16_on_chosen_threads_matches_the_library(tiny_checkpoint, monkeypatch):
+    path, _ = tiny_checkpoint
+    from studybuddy.engine.pretrained import load_pretrained
+
+    model = load_pretrained(path, dtype=torch.bfloat16)
+    ids = generate(model, torch.tensor([encode("Attention")]), 5)
+    seen = []
+    monkeypatch.setattr(torch, "get_num_threads", lambda: 1)
+    monkeypatch.setattr(torch, "set_num_threads", lambda n: seen.append(n))
+    args = ["generate", "Attention", "--model", str(path), "--max-new-tokens", "5"]
+    result = run(*args, "--dtype", "bf16", "--threads", "3")
+    assert result.exit_code == 0, result.output
+    assert result.output.rstrip("\n") == decode(ids[0].tolist())
+    assert seen == [3, 1]  # set for generation, then restored
+
+
+def test_generate_defaults_to_every_core(tiny_checkpoint, monkeypatch):
+    import os
+
+    path, _ = tiny_checkpoint
+    seen = []
+    monkeypatch.setattr(torch, "get_num_threads", lambda: 1)
+    monkeypatch.setattr(torch, "set_num_threads", lambda n: seen.append(n))
+    result = run("generate", "Attention", "--model", str(path), "--max-new-tokens", "1")
+    assert result.exit_code == 0, result.output
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert seen[:1] == ([cores] if cores != 1 else [])
+
+
+def test_unknown_dtype_is_one_line(tiny_checkpoint):
+    path, _ = tiny_checkpoint
+    result = run("generate", "hi", "--model", str(path), "--dtype", "int8")
+    assert result.exit_code == 2
+    assert result.output.strip() == "error: unknown dtype 'int8'; expected one of: fp32, bf16"
+
+
 def test_long_prompt_gets_one_notice(tiny_checkpoint):
     path, _ = tiny_checkpoint
     prompt = "one two three four five six seven eight nine ten"
