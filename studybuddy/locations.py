@@ -13,6 +13,7 @@ APP_NAME = "studybuddy"
 DB_ENV = "STUDYBUDDY_DB"
 DATA_DIR_ENV = "STUDYBUDDY_DATA_DIR"
 BANKS_ENV = "STUDYBUDDY_BANKS"
+CACHE_DIR_ENV = "STUDYBUDDY_CACHE_DIR"
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -62,3 +63,14 @@ def default_database() -> str:
 def tiktoken_cache_dir() -> Path:
     """tiktoken copies even local BPE files into a cache; keep it in our own folder, not /tmp."""
     return Path(os.environ.get("TIKTOKEN_CACHE_DIR") or user_data_dir() / "tiktoken-cache")
+
+
+def user_cache_dir() -> Path:
+    """Per-user folder for things rebuilt from other files on demand (XDG_CACHE_HOME/studybuddy):
+    deleting it loses nothing but time."""
+    override = os.environ.get(CACHE_DIR_ENV)
+    if override:
+        return Path(override)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / APP_NAME

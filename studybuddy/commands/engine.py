@@ -6,6 +6,7 @@ torch is imported inside each command so that `studybuddy --help` and the TUI st
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -48,6 +49,54 @@ def _describe(name: str, cfg) -> list[str]:
     ]
 
 
+def _describe_smollm2() -> list[str]:
+    """SmolLM2's config and sizes, counted from the loaded tensors (not from the config)."""
+    from studybuddy.engine import smollm2
+    from studybuddy.engine.model import count_parameters
+
+    model = smollm2.load_model()
+    cfg = model.cfg
+    parts = {
+        "tok_emb (tied to out_head)": "tok_emb.",
+        "attention (W_query, W_key, W_value, out_proj)": ".att.",
+        "feed-forward (fc1, fc2, fc3)": ".ff.",
+        "RMSNorm weights": "norm",
+    }
+    per_part = {
+        part: sum(p.numel() for n, p in model.named_parameters() if key in n)
+        for part, key in parts.items()
+    }
+    total = count_parameters(model)
+    fields = ", ".join(f"{key}={value}" for key, value in cfg.to_dict().items())
+    kv_per_token = 2 * cfg.n_layers * cfg.n_kv_heads * cfg.head_dim * 4
+    lines = [
+        f"smollm2: SmolLM2-135M-Instruct ({smollm2.GGUF_NAME}, Apache-2.0)",
+        f"  {fields}",
+        f"  head_dim={cfg.head_dim}, {cfg.group_size} query heads per key/value head",
+        f"  parameters: {total:,} (out_head tied to tok_emb)",
+    ]
+    lines += [f"    {name}: {count:,}" for name, count in per_part.items()]
+    lines += [
+        f"  size in float32: {total * 4 / 2**20:,.2f} MB, bfloat16: {total * 2 / 2**20:,.2f} MB",
+        f"  KV cache per token (float32): {kv_per_token / 1024:,.1f} KiB "
+        f"({kv_per_token * cfg.context_length / 2**20:,.0f} MB for the full "
+        f"{cfg.context_length:,}-token context)",
+        f"  file: {smollm2.require_gguf()}",
+    ]
+    return lines
+
+
+def _load_model(name: str | None, dtype: Any):
+    """The model `--model` names; smollm2 when missing falls back to gpt-study with one line."""
+    from studybuddy.engine import smollm2
+    from studybuddy.engine.pretrained import load_pretrained
+
+    if name == "smollm2" and not smollm2.is_installed():
+        typer.echo(f"note: {smollm2.missing_message()}; using gpt-study", err=True)
+        name = None
+    return load_pretrained(name, dtype=dtype), name == "smollm2"
+
+
 @app.command()
 def info(
     preset: Annotated[str | None, typer.Argument(help="Preset name; leave out for all.")] = None,
@@ -56,6 +105,12 @@ def info(
     from studybuddy.engine.config import PRESETS
     from studybuddy.engine.errors import EngineError
 
+    if preset == "smollm2":
+        try:
+            typer.echo("\n".join(_describe_smollm2()))
+        except EngineError as exc:
+            raise _fail(str(exc)) from None
+        return
     if preset is not None and preset not in PRESETS:
         raise _fail(f"unknown preset {preset!r}; expected one of: {', '.join(PRESETS)}")
     try:
@@ -83,8 +138,11 @@ def generate(
         bool, typer.Option("--no-kv-cache", help="Recompute every token at each step.")
     ] = False,
     model_path: Annotated[
-        Path | None,
-        typer.Option("--model", help="Our checkpoint or a Hugging Face GPT-2 folder."),
+        str | None,
+        typer.Option(
+            "--model",
+            help="smollm2, gpt-study (default), our checkpoint or a Hugging Face GPT-2 folder.",
+        ),
     ] = None,
     threads: Annotated[
         int | None,
@@ -105,11 +163,17 @@ def generate(
     from studybuddy.engine.errors import EngineError
     from studybuddy.engine.generate import crop_to_context
     from studybuddy.engine.generate import generate as generate_ids
-    from studybuddy.engine.pretrained import dtype_from_name, load_pretrained
-    from studybuddy.engine.tokenizer import END_OF_TEXT_ID, decode, encode
+    from studybuddy.engine.pretrained import dtype_from_name
+    from studybuddy.engine.tokenizer import END_OF_TEXT_ID, decode, encode, get_tokenizer
 
     try:
-        model = load_pretrained(model_path, dtype=dtype_from_name(dtype))
+        model, is_smollm2 = _load_model(model_path, dtype_from_name(dtype))
+        # The same three things for either model: its tokenizer's encode/decode and end of text.
+        eos_id = END_OF_TEXT_ID
+        if is_smollm2:
+            tokenizer = get_tokenizer("smollm2")
+            encode, decode = tokenizer.encode, tokenizer.decode
+            eos_id = tokenizer.token_id("<|endoftext|>")
     except EngineError as exc:
         raise _fail(str(exc)) from None
     ids = encode(prompt)
@@ -127,13 +191,87 @@ def generate(
                 max_new_tokens=max_new_tokens,
                 temperature=temperature,
                 top_k=top_k,
-                eos_id=END_OF_TEXT_ID,
+                eos_id=eos_id,
                 use_cache=not no_kv_cache,
                 generator=generator,
             )
     except KeyboardInterrupt:
         raise _fail("stopped: generation interrupted") from None
     typer.echo(decode(out[0].tolist()))
+
+
+@app.command()
+def chat(
+    max_new_tokens: Annotated[
+        int, typer.Option(min=1, max=1024, help="Most tokens per answer.")
+    ] = 256,
+    temperature: Annotated[
+        float,
+        typer.Option(min=0.0, max=10.0, help="0 picks the likeliest token; higher is more random."),
+    ] = 0.0,
+    top_k: Annotated[
+        int | None, typer.Option(min=1, help="Sample only among the K likeliest tokens.")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed for sampling.")] = 123,
+    system: Annotated[
+        str | None, typer.Option(help="System message (default: the model's own).")
+    ] = None,
+    dtype: Annotated[str, typer.Option(help="Weights' number type: fp32 or bf16.")] = "fp32",
+) -> None:
+    """Talk to SmolLM2-135M-Instruct: each turn goes through its chat template and the answer
+    streams token by token. An empty line, Ctrl-D or Ctrl-C ends the chat."""
+    import torch
+
+    from studybuddy.engine import smollm2
+    from studybuddy.engine.errors import EngineError
+    from studybuddy.engine.pretrained import dtype_from_name, load_pretrained
+    from studybuddy.engine.streaming import TextStream, stream_tokens
+
+    try:
+        model = load_pretrained("smollm2", dtype=dtype_from_name(dtype))
+        tokenizer = smollm2.load_tokenizer()
+    except EngineError as exc:
+        raise _fail(str(exc)) from None
+    generator = torch.Generator().manual_seed(seed)
+    messages: list[dict[str, str]] = (
+        [] if system is None else [{"role": "system", "content": system}]
+    )
+    context = model.cfg.context_length
+    typer.echo("SmolLM2-135M-Instruct; an empty line, Ctrl-D or Ctrl-C ends the chat.")
+    try:
+        while True:
+            try:
+                question = input("you> ").strip()
+            except EOFError:
+                question = ""
+            if not question:
+                break
+            if not sys.stdin.isatty():  # piped in: show the question, as a terminal would
+                typer.echo(question)
+            messages.append({"role": "user", "content": question})
+            ids = tokenizer.encode(tokenizer.render_chat(messages))
+            room = context - max_new_tokens  # keep space for the answer
+            if len(ids) > room:
+                typer.echo(
+                    f"note: the conversation has {len(ids)} tokens; keeping the last {room} "
+                    f"so the answer fits the {context}-token context",
+                    err=True,
+                )
+                ids = ids[-room:]
+            typer.echo("smollm2> ", nl=False)
+            text = TextStream(tokenizer.decode)
+            reply_ids: list[int] = []
+            for token_id in stream_tokens(
+                model, ids, max_new_tokens, temperature, top_k, tokenizer.stop_ids, generator
+            ):
+                if token_id in tokenizer.stop_ids:
+                    break
+                reply_ids.append(token_id)
+                typer.echo(text.push(token_id), nl=False)
+            typer.echo(text.flush())
+            messages.append({"role": "assistant", "content": tokenizer.decode(reply_ids)})
+    except KeyboardInterrupt:
+        typer.echo("\nchat ended", err=True)
 
 
 @app.command()

@@ -29,6 +29,7 @@ _FAMILIES = (
     "ngram",
     "basics",
     "recurrent",
+    "llama",
 )
 # Modules of the package that hold no demos.
 _NOT_FAMILIES = frozenset({"base", "common", "registry", "render", "shipped"})

