@@ -46,7 +46,7 @@ def _sigmoid(z: float) -> float:
 @register(
     "neuron",
     "One neuron: weighted sum, bias, activation",
-    "One neuron: sum of w_i x_i, + bias, then sigmoid/ReLU.",
+    "w . x + b, then sigmoid or ReLU: one neuron.",
     NeuronParams,
 )
 def neuron(p: NeuronParams) -> DemoResult:
@@ -145,7 +145,7 @@ class LayerParamsParams(DemoParams):
 @register(
     "layer-params",
     "Weights and biases of a fully connected network",
-    "Parameters of a fully connected network, layer by layer.",
+    "Weights and biases of a dense network, by layer.",
     LayerParamsParams,
 )
 def layer_params(p: LayerParamsParams) -> DemoResult:
@@ -258,7 +258,7 @@ class ModelScaleParams(DemoParams):
 @register(
     "model-scale",
     "How large 'large' is: layers, width, parameters, memory, compute",
-    "GPT-1 to GPT-3, BERT: parameters, GB in fp32/fp16, 6ND.",
+    "GPT-1 to GPT-3, BERT: parameters, GB, 6ND FLOPs.",
     ModelScaleParams,
 )
 def model_scale(p: ModelScaleParams) -> DemoResult:
@@ -349,7 +349,7 @@ class WordByWordParams(DemoParams):
 @register(
     "word-by-word",
     "Translating word by word",
-    "A dictionary word for each word: the order comes out wrong.",
+    "Dictionary words in source order: order breaks.",
     WordByWordParams,
 )
 def word_by_word(p: WordByWordParams) -> DemoResult:
@@ -401,7 +401,7 @@ class AttentionDropoutParams(DemoParams):
 @register(
     "attention-dropout",
     "Dropout in attention: on the weights or on the context vectors",
-    "Dropout on the attention weights vs on the context vectors.",
+    "Dropout on attention weights vs on contexts.",
     AttentionDropoutParams,
 )
 def attention_dropout(p: AttentionDropoutParams) -> DemoResult:

@@ -634,3 +634,78 @@ def test_a_runaway_descent_stops_with_finite_numbers():
     assert run["verdict"] == "diverges"
     assert all(math.isfinite(x) for x in run["losses"])
     assert said(result, "stopped once |w| passed")
+
+
+# --- concepts --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"inputs": [2.0], "weights": [2.0], "bias": -3.0},
+        {"inputs": [1.0], "weights": [-2.0], "bias": 1.0},
+        {"inputs": [1.0], "weights": [0.0], "bias": 0.0},
+        {"inputs": [1.0, -1.0], "weights": [0.5, 3.0], "bias": 0.0, "activation": "relu"},
+    ],
+)
+def test_notes_neuron(params):
+    result = run_demo("neuron", params)
+    z = result.values["z"]
+    weights = params.get("weights", [0.5, -1.2, 2.0])
+    assert said(result, f"= {z:.4f}")
+    assert said(result, "Each weight is how strongly") == (len(weights) > 1)
+    one_input_threshold = len(weights) == 1 and weights[0] != 0
+    assert said(result, "-b / w") == one_input_threshold
+    if one_input_threshold:
+        side = "above" if weights[0] > 0 else "below"
+        assert said(result, f"x {side} -b / w = {-params['bias'] / weights[0]:.4g}")
+    sigmoid = params.get("activation", "sigmoid") == "sigmoid"
+    assert said(result, "strictly between 0 and 1") == sigmoid
+    assert said(result, "never negative") == (not sigmoid)
+    if not sigmoid:
+        assert result.values["output"] == max(0.0, z)
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_notes_layer_params(bias):
+    result = run_demo("layer-params", {"sizes": [3, 4, 2], "bias": bias})
+    assert result.values["total"] == 3 * 4 + 4 * 2 + (4 + 2 if bias else 0)
+    assert said(result, f"In all: {result.values['total']:,} parameters")
+    assert said(result, "no biases") == (not bias)
+
+
+@pytest.mark.parametrize(
+    "models", [["gpt3-175b"], ["bert-base"], ["bert-base", "bert-large"], ["gpt-1", "gpt2-xl"]]
+)
+def test_notes_model_scale(models):
+    result = run_demo("model-scale", {"models": models})
+    assert said(result, "GPT-3:") == ("gpt3-175b" in models)
+    assert said(result, "BERT-base") == ({"bert-base", "bert-large"} <= set(models))
+    assert not said(result, "From GPT-1")  # needs all three generations
+    if "gpt3-175b" in models:
+        n = result.values["parameters"]["gpt3-175b"]
+        assert said(result, f"{n * 4 / 1e9:.0f} GB, {math.ceil(n * 4 / 1e9 / 80)} GPUs")
+
+
+@pytest.mark.parametrize("sentence", ["german", "french"])
+def test_notes_word_by_word(sentence):
+    result = run_demo("word-by-word", {"sentence": sentence})
+    v = result.values
+    assert said(result, f"Only {v['in_place']} words")
+    assert said(result, "has no place") == bool(v["unused"])
+    literal, reference = v["literal"].split(), v["reference"].split()
+    assert v["in_place"] == sum(a == b for a, b in zip(literal, reference, strict=False))
+
+
+@pytest.mark.parametrize("p", [0.0, 0.1, 0.5, 0.9])
+def test_notes_attention_dropout(p):
+    result = run_demo("attention-dropout", {"p": p})
+    v = result.values
+    if p == 0:
+        assert said(result, "nothing is dropped: both points")
+        return
+    assert said(result, f"{v['zeroed']} of the {v['allowed']} weights")
+    assert v["allowed"] == 21  # 6 tokens, causal: 1 + 2 + ... + 6
+    sums = [sum(row) for row in v["dropped"]]
+    assert said(result, f"rows now sum to {min(sums):.3f} to {max(sums):.3f}")
