@@ -28,6 +28,10 @@ from studybuddy.tui.widgets.feedback import FeedbackPanel
 if TYPE_CHECKING:
     from studybuddy.banks.models import AnyQuestion
 
+# What `s` says on a question whose answer is a fact (a name, a date, a definition) that no
+# computation shows.
+NO_SHOW_ME = "No show me for this question: its answer is a fact, not something to compute."
+
 
 def _clock(seconds: float) -> str:
     minutes, secs = divmod(int(seconds), 60)
@@ -132,7 +136,9 @@ class QuizScreen(StudyScreen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "show_me":
-            return self.answered and self.question.show_me is not None
+            # Answered questions without a demo keep the key too, so that `s` can say why
+            # nothing opens instead of doing nothing.
+            return self.answered
         if action == "next":
             return self.answered and self.pending is None
         if action == "rate":
@@ -224,5 +230,9 @@ class QuizScreen(StudyScreen[None]):
         from studybuddy.tui.screens.show_me import ShowMeScreen
 
         show_me = self.question.show_me
-        if show_me is not None and self.answered:
-            self.app.push_screen(ShowMeScreen(show_me.demo, dict(show_me.params)))
+        if not self.answered:
+            return
+        if show_me is None:
+            self.notify(NO_SHOW_ME, timeout=4)
+            return
+        self.app.push_screen(ShowMeScreen(show_me.demo, dict(show_me.params)))
