@@ -5,13 +5,13 @@ why word-by-word translation fails, and where dropout sits in attention."""
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
 from studybuddy.demos.base import DemoParams, DemoResult, Series, Table, plural, rounded
 from studybuddy.demos.common import seeded
-from studybuddy.demos.registry import register
+from studybuddy.demos.registry import DemoError, register
 
 Number = Annotated[float, Field(ge=-100.0, le=100.0)]
 
@@ -464,3 +464,264 @@ def attention_dropout(p: AttentionDropoutParams) -> DemoResult:
                 "context_dropped": rounded(context_2, 6), "eval": rounded(eval_out, 6),
                 "zeroed": zeroed, "allowed": allowed},
     )  # fmt: skip
+
+
+# --- batches per epoch ---------------------------------------------------------------------------
+
+
+class BatchesParams(DemoParams):
+    pairs: int = Field(1003, ge=1, le=1_000_000, description="Input-target pairs in the loader.")
+    batch_sizes: list[Annotated[int, Field(ge=1, le=100_000)]] = Field(
+        [4, 8, 16], min_length=1, max_length=6, description="Batch sizes to compare."
+    )
+    drop_last: bool = Field(
+        True, description="Drop the last, incomplete batch (the book's train loader)."
+    )
+
+
+@register(
+    "batches-per-epoch",
+    "Batches (optimizer steps) per epoch",
+    "Pairs, batch size, drop_last: steps in one epoch.",
+    BatchesParams,
+)
+def batches_per_epoch(p: BatchesParams) -> DemoResult:
+    import torch
+    from torch.utils.data import DataLoader, TensorDataset
+
+    data = TensorDataset(torch.arange(p.pairs))
+    rows = []
+    counts = []
+    for size in p.batch_sizes:
+        loader = DataLoader(data, batch_size=size, shuffle=False, drop_last=p.drop_last)
+        sizes = [len(batch) for (batch,) in loader]
+        counts.append(len(sizes))
+        used = sum(sizes)
+        rows.append([size, len(sizes), used, p.pairs - used, sizes[-1] if sizes else 0])
+    notes = [
+        f"{p.pairs:,} pairs in batches of b: {'floor' if p.drop_last else 'ceil'}({p.pairs:,} / b) "
+        "batches, one optimizer step each, counted by iterating a torch DataLoader."
+    ]
+    if p.drop_last and any(r[3] for r in rows):
+        notes.append(
+            "drop_last=True skips the last, smaller batch, so a few pairs wait for the next epoch "
+            "(with shuffle=True, as in the book's training loader, different ones each epoch)."
+        )
+    halves = [(a, b) for a in p.batch_sizes for b in p.batch_sizes if b == 2 * a and p.pairs >= b]
+    if halves:
+        small, big = halves[0]
+        notes.append(
+            f"Halving the batch from {big} to {small} takes the steps from "
+            f"{counts[p.batch_sizes.index(big)]} to {counts[p.batch_sizes.index(small)]}: about "
+            "twice as many updates, each from a noisier gradient."
+        )
+    return DemoResult(
+        "batches-per-epoch",
+        "Batches per epoch",
+        p.model_dump(),
+        tables=[
+            Table(
+                "one epoch",
+                ["batch size", "batches", "pairs used", "left out", "last batch"],
+                rows,
+            )
+        ],
+        notes=notes,
+        values={"batches": counts},
+    )
+
+
+# --- optimizer state: zero_grad, AdamW's moments, resuming -------------------------------------
+
+
+class OptimizerStateParams(DemoParams):
+    parameters: int = Field(
+        124_412_160, ge=1, le=1_000_000_000_000, description="Model size for the memory figure."
+    )
+
+
+def _tiny_training(seed: int) -> tuple[Any, Any, Any, Any]:
+    import torch
+
+    with seeded(seed):
+        model = torch.nn.Linear(3, 2)
+        x, y = torch.randn(8, 3), torch.randn(8, 2)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=0.1, weight_decay=0.1)
+    return model, optimizer, x, y
+
+
+@register(
+    "optimizer-state",
+    "zero_grad, AdamW's state, saving and resuming",
+    "zero_grad, AdamW moments, saving and resuming.",
+    OptimizerStateParams,
+)
+def optimizer_state(p: OptimizerStateParams) -> DemoResult:
+    import io
+
+    import torch
+
+    def loss_of(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return torch.nn.functional.mse_loss(model(x), y)
+
+    # 1. gradients add up until zero_grad
+    model, optimizer, x, y = _tiny_training(p.seed)
+    loss_of(model, x, y).backward()
+    once = model.weight.grad.clone()
+    loss_of(model, x, y).backward()  # no zero_grad in between
+    twice = model.weight.grad.clone()
+    optimizer.zero_grad()
+    loss_of(model, x, y).backward()
+    fresh = model.weight.grad.clone()
+    # 2. what AdamW keeps per parameter
+    optimizer.zero_grad()
+    loss_of(model, x, y).backward()
+    optimizer.step()
+    state = optimizer.state_dict()["state"]
+    moment_values = sum(
+        s[name].numel() for s in state.values() for name in ("exp_avg", "exp_avg_sq")
+    )
+    model_values = sum(t.numel() for t in model.parameters())
+
+    # 3. four steps straight, against two + save + two
+    def steps(m: torch.nn.Module, opt: torch.optim.Optimizer, n: int) -> None:
+        for _ in range(n):
+            opt.zero_grad()
+            loss_of(m, x, y).backward()
+            opt.step()
+
+    straight, opt_s, x, y = _tiny_training(p.seed)
+    steps(straight, opt_s, 4)
+    first, opt_f, _, _ = _tiny_training(p.seed)
+    steps(first, opt_f, 2)
+    buffer = io.BytesIO()
+    torch.save({"model": first.state_dict(), "optimizer": opt_f.state_dict()}, buffer)
+    buffer.seek(0)
+    saved = torch.load(buffer, weights_only=True)
+    resumed, opt_r, _, _ = _tiny_training(p.seed + 1)  # other weights: the load must set them
+    resumed.load_state_dict(saved["model"])
+    opt_r.load_state_dict(saved["optimizer"])
+    steps(resumed, opt_r, 2)
+    model_only, opt_m, _, _ = _tiny_training(p.seed + 1)
+    model_only.load_state_dict(saved["model"])  # a fresh optimizer: its moments start at 0
+    steps(model_only, opt_m, 2)
+    gap_resumed = float((resumed.weight - straight.weight).detach().abs().max())
+    gap_model_only = float((model_only.weight - straight.weight).detach().abs().max())
+    mib = 2 * 4 * p.parameters / 1024**2
+    notes = [
+        f"Without zero_grad the second backward() adds to .grad: it holds "
+        f"{float(twice.abs().sum() / once.abs().sum()):.2f}x the first gradient; after "
+        f"zero_grad it is the single gradient again (difference "
+        f"{float((fresh - once).abs().max()):.1e}).",
+        f"After one step AdamW keeps exp_avg and exp_avg_sq for every parameter: "
+        f"{moment_values} values for this layer's {model_values}, twice the model. For "
+        f"{p.parameters:,} parameters in float32 that is 2 x 4 x {p.parameters:,} bytes = "
+        f"{mib:,.1f} MiB on top of the weights.",
+        f"Saving model and optimizer state_dicts and resuming gives the weights of an unbroken "
+        f"run to within {gap_resumed:.1e}; restoring the model alone, with a fresh optimizer, "
+        f"ends {gap_model_only:.1e} away, because the moments restart from 0.",
+    ]
+    return DemoResult(
+        "optimizer-state",
+        "Optimizer state",
+        p.model_dump(),
+        tables=[
+            Table(
+                "weight.grad (first row)",
+                [f"w{j + 1}" for j in range(3)],
+                [rounded(once[0]), rounded(twice[0]), rounded(fresh[0])],
+                row_labels=["one backward", "two, no zero_grad", "zero_grad, one"],
+            ),
+            Table(
+                "after 4 steps (weight, first row)",
+                [f"w{j + 1}" for j in range(3)],
+                [
+                    rounded(straight.weight[0]),
+                    rounded(resumed.weight[0]),
+                    rounded(model_only.weight[0]),
+                ],
+                row_labels=["unbroken", "resumed: model + optimizer", "resumed: model only"],
+            ),  # fmt: skip
+        ],
+        notes=notes,
+        values={
+            "grad_once": rounded(once, 6),
+            "grad_twice": rounded(twice, 6),
+            "moment_values": moment_values,
+            "model_values": model_values,
+            "adam_mib": mib,
+            "gap_resumed": gap_resumed,
+            "gap_model_only": gap_model_only,
+        },
+    )
+
+
+# --- shapes from token ids to the loss -----------------------------------------------------------
+
+
+class LogitShapesParams(DemoParams):
+    texts: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        ["Every effort moves you forward", "I really like chocolate cake"],
+        min_length=1,
+        max_length=4,
+        description="One text per batch row (cut to the shortest).",
+    )
+
+
+@register(
+    "logit-shapes",
+    "Shapes from token ids to the loss",
+    "Ids (b, n) -> logits (b, n, V) -> flatten -> loss.",
+    LogitShapesParams,
+)
+def logit_shapes(p: LogitShapesParams) -> DemoResult:
+    import torch
+
+    from studybuddy.demos import shipped
+
+    encoded = [shipped.encode(t) for t in p.texts]
+    n = min(len(e) for e in encoded) - 1  # inputs and the targets one token later
+    if n < 1:
+        raise DemoError("logit-shapes: every text needs at least two tokens")
+    model = shipped.model()
+    n = min(n, model.cfg.context_length)
+    inputs = torch.tensor([e[:n] for e in encoded])
+    targets = torch.tensor([e[1 : n + 1] for e in encoded])
+    with torch.no_grad():
+        logits = model(inputs)
+    flat_logits, flat_targets = logits.flatten(0, 1), targets.flatten()
+    loss = float(torch.nn.functional.cross_entropy(flat_logits, flat_targets))
+
+    def shape(t: Any) -> str:
+        return str(tuple(t.shape))
+
+    b, v = inputs.shape[0], logits.shape[-1]
+    rows = [
+        ["inputs (token ids)", shape(inputs)],
+        ["targets (inputs shifted by one)", shape(targets)],
+        ["logits = model(inputs)", shape(logits)],
+        ["logits.flatten(0, 1)", shape(flat_logits)],
+        ["targets.flatten()", shape(flat_targets)],
+        ["cross_entropy(...)", f"() = {loss:.4f}"],
+    ]
+    notes = [
+        f"A batch of {b} x {n} token ids gives logits of {shape(logits)}: one score for each of "
+        f"the {v:,} vocabulary entries at every position.",
+        f"cross_entropy wants (N, classes) and (N,): flattening batch and positions gives "
+        f"{shape(flat_logits)} and {shape(flat_targets)}, one row per next-token prediction; "
+        f"the loss is their mean, {loss:.4f}.",
+    ]
+    return DemoResult(
+        "logit-shapes",
+        "Shapes from ids to the loss",
+        p.model_dump(),
+        tables=[Table("tensor shapes", ["tensor", "shape"], rows)],
+        notes=notes,
+        values={
+            "logits_shape": list(logits.shape),
+            "flat_shape": list(flat_logits.shape),
+            "loss": loss,
+            "inputs": inputs.tolist(),
+            "targets": targets.tolist(),
+        },
+    )

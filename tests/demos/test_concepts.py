@@ -106,3 +106,42 @@ def test_attention_dropout_points_against_torch():
     none = run_demo("attention-dropout", {"p": 0.0})
     assert none.values["dropped"] == none.values["weights"]
     assert "nothing is dropped" in none.notes[0]
+
+
+def test_batches_per_epoch_by_hand():
+    result = run_demo("batches-per-epoch", {})  # 1,003 pairs, drop_last
+    assert result.values["batches"] == [1003 // 4, 1003 // 8, 1003 // 16] == [250, 125, 62]
+    kept = run_demo("batches-per-epoch", {"batch_sizes": [8], "drop_last": False})
+    assert kept.values["batches"] == [math.ceil(1003 / 8)]
+    assert kept.tables[0].rows[0][4] == 1003 - 125 * 8  # the short last batch
+
+
+def test_optimizer_state_against_hand_reasoning():
+    import torch
+
+    v = run_demo("optimizer-state", {}).values
+    once, twice = torch.tensor(v["grad_once"]), torch.tensor(v["grad_twice"])
+    assert torch.allclose(twice, 2 * once, atol=1e-5)  # backward() accumulates into .grad
+    assert v["model_values"] == 3 * 2 + 2 and v["moment_values"] == 2 * v["model_values"]
+    assert v["adam_mib"] == pytest.approx(2 * 4 * 124_412_160 / 2**20)  # 949.2 MiB
+    assert round(v["adam_mib"], 1) == 949.2
+    assert v["gap_resumed"] < 1e-6 < v["gap_model_only"]
+
+
+def test_logit_shapes_and_loss_against_a_hand_written_cross_entropy(stand_in_model):
+    import torch
+
+    result = run_demo("logit-shapes", {})
+    v = result.values
+    assert v["logits_shape"] == [2, 4, 50257] and v["flat_shape"] == [8, 50257]
+    assert [row[1:] for row in v["inputs"]] == [row[:-1] for row in v["targets"]]
+    with torch.no_grad():
+        logits = stand_in_model(torch.tensor(v["inputs"]))
+    log_probs = torch.log_softmax(logits, dim=-1)
+    picked = log_probs.gather(-1, torch.tensor(v["targets"])[..., None])
+    assert v["loss"] == pytest.approx(float(-picked.mean()), abs=1e-4)
+
+
+def test_logit_shapes_refuses_a_one_token_text(stand_in_model):
+    with pytest.raises(DemoError, match="two tokens"):
+        run_demo("logit-shapes", {"texts": ["Hi", "Every effort moves you"]})

@@ -709,3 +709,32 @@ def test_notes_attention_dropout(p):
     assert v["allowed"] == 21  # 6 tokens, causal: 1 + 2 + ... + 6
     sums = [sum(row) for row in v["dropped"]]
     assert said(result, f"rows now sum to {min(sums):.3f} to {max(sums):.3f}")
+
+
+@pytest.mark.parametrize(
+    ("pairs", "sizes", "drop_last"),
+    [(1003, [4, 8, 16], True), (1000, [8], True), (1000, [5, 10], False), (7, [16], False)],
+)
+def test_notes_batches_per_epoch(pairs, sizes, drop_last):
+    result = run_demo(
+        "batches-per-epoch", {"pairs": pairs, "batch_sizes": sizes, "drop_last": drop_last}
+    )
+    left_out = any(row[3] for row in result.tables[0].rows)
+    assert said(result, "skips the last, smaller batch") == (drop_last and left_out)
+    assert said(result, "Halving the batch") == any(2 * a in sizes for a in sizes)
+    assert said(result, "floor(" if drop_last else "ceil(")
+
+
+@pytest.mark.parametrize("parameters", [124_412_160, 1_000])
+def test_notes_optimizer_state(parameters):
+    result = run_demo("optimizer-state", {"parameters": parameters})
+    assert said(result, f"{2 * 4 * parameters / 2**20:,.1f} MiB")
+    assert said(result, "holds 2.00x the first gradient")
+    assert said(result, f"within {result.values['gap_resumed']:.1e}")
+
+
+def test_notes_logit_shapes(stand_in_model):
+    result = run_demo("logit-shapes", {"texts": ["Every effort moves you forward"]})
+    n = len(result.values["inputs"][0])
+    assert said(result, f"A batch of 1 x {n} token ids gives logits of (1, {n}, 50257)")
+    assert said(result, f"({n}, 50257) and ({n},)")
