@@ -44,6 +44,9 @@ class QuizScreen(StudyScreen[None]):
     BINDINGS = [
         Binding("escape", "leave", "Back", id="quiz.back"),
         Binding("s", "show_me", "Show me", id="quiz.show_me"),
+        # The same key where a question has no demo: it says so instead of doing nothing, and
+        # stays out of the footer, which offers only what opens something.
+        Binding("s", "no_show_me", "Show me", show=False),
         Binding("n", "next", "Next", id="quiz.next"),
         *[
             Binding(str(r.value), f"rate({r.value})", r.name, id=f"quiz.rate.{r.name.lower()}")
@@ -136,9 +139,9 @@ class QuizScreen(StudyScreen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "show_me":
-            # Answered questions without a demo keep the key too, so that `s` can say why
-            # nothing opens instead of doing nothing.
-            return self.answered
+            return self.answered and self.question.show_me is not None
+        if action == "no_show_me":
+            return self.answered and self.question.show_me is None
         if action == "next":
             return self.answered and self.pending is None
         if action == "rate":
@@ -230,9 +233,8 @@ class QuizScreen(StudyScreen[None]):
         from studybuddy.tui.screens.show_me import ShowMeScreen
 
         show_me = self.question.show_me
-        if not self.answered:
-            return
-        if show_me is None:
-            self.notify(NO_SHOW_ME, timeout=4)
-            return
-        self.app.push_screen(ShowMeScreen(show_me.demo, dict(show_me.params)))
+        if show_me is not None and self.answered:
+            self.app.push_screen(ShowMeScreen(show_me.demo, dict(show_me.params)))
+
+    def action_no_show_me(self) -> None:
+        self.notify(NO_SHOW_ME, timeout=4)
