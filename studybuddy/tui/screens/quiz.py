@@ -28,9 +28,9 @@ from studybuddy.tui.widgets.feedback import FeedbackPanel
 if TYPE_CHECKING:
     from studybuddy.banks.models import AnyQuestion
 
-# What `s` says on a question whose answer is a fact (a name, a date, a definition) that no
+# What `s` says on a question whose answer (a name, a date, a definition, a reason) no
 # computation shows.
-NO_SHOW_ME = "No show me for this question: its answer is a fact, not something to compute."
+NO_SHOW_ME = "No show me for this question: no demo computes what it asks."
 
 
 def _clock(seconds: float) -> str:
