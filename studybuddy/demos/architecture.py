@@ -466,7 +466,8 @@ def param_count(p: ParamCountParams) -> DemoResult:
             else ""
         ),
         f"At 4 bytes each (float32) the untied model needs {_megabytes(untied, 4):,.2f} MiB "
-        f"for its weights alone; 16-bit weights halve that to {_megabytes(untied, 2):,.2f} MiB (1 MiB = 1024^2 bytes; the book prints the same figure as MB).",
+        f"for its weights alone; 16-bit weights halve that to {_megabytes(untied, 2):,.2f} MiB "
+        "(1 MiB = 1024^2 bytes; the book prints the same figure as MB).",
         f"The feed-forward blocks hold {feed_forward_share:.0%} of the parameters, attention "
         f"{attention_share:.0%}.",
     ]

@@ -313,8 +313,8 @@ def model_scale(p: ModelScaleParams) -> DemoResult:
         p.model_dump(),
         tables=[
             Table(
-                "published models",
-                ["layers", "d_model", "params B", "paper B", "fp32 GB", "fp16 GB", "6ND FLOPs"],
+                "published models (params in billions, memory in GB, compute in FLOPs)",
+                ["layers", "d", "params", "paper", "fp32 GB", "fp16 GB", "6ND"],
                 rows,
                 row_labels=labels,
             )  # fmt: skip
