@@ -435,7 +435,7 @@ def _megabytes(params: int, bytes_each: int) -> float:
 @register(
     "param-count",
     "Counting a GPT's parameters",
-    "GPT-2 sizes: parameters, tied head, qkv bias, MB.",
+    "GPT-2 sizes: parameters, tied head, qkv bias, MiB.",
     ParamCountParams,
 )
 def param_count(p: ParamCountParams) -> DemoResult:
@@ -465,8 +465,9 @@ def param_count(p: ParamCountParams) -> DemoResult:
             if p.preset.startswith("gpt2")
             else ""
         ),
-        f"At 4 bytes each (float32) the untied model needs {_megabytes(untied, 4):,.2f} MB "
-        f"for its weights alone; 16-bit weights halve that to {_megabytes(untied, 2):,.2f} MB.",
+        f"At 4 bytes each (float32) the untied model needs {_megabytes(untied, 4):,.2f} MiB "
+        f"for its weights alone; 16-bit weights halve that to {_megabytes(untied, 2):,.2f} MiB "
+        "(1 MiB = 1024^2 bytes; the book prints the same figure as MB).",
         f"The feed-forward blocks hold {feed_forward_share:.0%} of the parameters, attention "
         f"{attention_share:.0%}.",
     ]
@@ -482,8 +483,8 @@ def param_count(p: ParamCountParams) -> DemoResult:
                 row_labels=list(parts),
             ),
             Table(
-                f"the GPT-2 sizes, {bias_state} qkv bias (MB: untied, float32)",
-                ["d", "layers", "heads", "untied", "tied", "MB"],
+                f"the GPT-2 sizes, {bias_state} qkv bias (MiB: untied, float32)",
+                ["d", "layers", "heads", "untied", "tied", "MiB"],
                 [
                     [
                         c["config"]["emb_dim"],

@@ -634,3 +634,107 @@ def test_a_runaway_descent_stops_with_finite_numbers():
     assert run["verdict"] == "diverges"
     assert all(math.isfinite(x) for x in run["losses"])
     assert said(result, "stopped once |w| passed")
+
+
+# --- concepts --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"inputs": [2.0], "weights": [2.0], "bias": -3.0},
+        {"inputs": [1.0], "weights": [-2.0], "bias": 1.0},
+        {"inputs": [1.0], "weights": [0.0], "bias": 0.0},
+        {"inputs": [1.0, -1.0], "weights": [0.5, 3.0], "bias": 0.0, "activation": "relu"},
+    ],
+)
+def test_notes_neuron(params):
+    result = run_demo("neuron", params)
+    z = result.values["z"]
+    weights = params.get("weights", [0.5, -1.2, 2.0])
+    assert said(result, f"= {z:.4f}")
+    assert said(result, "Each weight is how strongly") == (len(weights) > 1)
+    one_input_threshold = len(weights) == 1 and weights[0] != 0
+    assert said(result, "-b / w") == one_input_threshold
+    if one_input_threshold:
+        side = "above" if weights[0] > 0 else "below"
+        assert said(result, f"x {side} -b / w = {-params['bias'] / weights[0]:.4g}")
+    sigmoid = params.get("activation", "sigmoid") == "sigmoid"
+    assert said(result, "strictly between 0 and 1") == sigmoid
+    assert said(result, "never negative") == (not sigmoid)
+    if not sigmoid:
+        assert result.values["output"] == max(0.0, z)
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_notes_layer_params(bias):
+    result = run_demo("layer-params", {"sizes": [3, 4, 2], "bias": bias})
+    assert result.values["total"] == 3 * 4 + 4 * 2 + (4 + 2 if bias else 0)
+    assert said(result, f"In all: {result.values['total']:,} parameters")
+    assert said(result, "no biases") == (not bias)
+
+
+@pytest.mark.parametrize(
+    "models", [["gpt3-175b"], ["bert-base"], ["bert-base", "bert-large"], ["gpt-1", "gpt2-xl"]]
+)
+def test_notes_model_scale(models):
+    result = run_demo("model-scale", {"models": models})
+    assert said(result, "GPT-3:") == ("gpt3-175b" in models)
+    assert said(result, "BERT-base") == ({"bert-base", "bert-large"} <= set(models))
+    assert not said(result, "From GPT-1")  # needs all three generations
+    if "gpt3-175b" in models:
+        n = result.values["parameters"]["gpt3-175b"]
+        assert said(result, f"{n * 4 / 1e9:.0f} GB, {math.ceil(n * 4 / 1e9 / 80)} GPUs")
+
+
+@pytest.mark.parametrize("sentence", ["german", "french"])
+def test_notes_word_by_word(sentence):
+    result = run_demo("word-by-word", {"sentence": sentence})
+    v = result.values
+    assert said(result, f"Only {v['in_place']} words")
+    assert said(result, "has no place") == bool(v["unused"])
+    literal, reference = v["literal"].split(), v["reference"].split()
+    assert v["in_place"] == sum(a == b for a, b in zip(literal, reference, strict=False))
+
+
+@pytest.mark.parametrize("p", [0.0, 0.1, 0.5, 0.9])
+def test_notes_attention_dropout(p):
+    result = run_demo("attention-dropout", {"p": p})
+    v = result.values
+    if p == 0:
+        assert said(result, "nothing is dropped: both points")
+        return
+    assert said(result, f"{v['zeroed']} of the {v['allowed']} weights")
+    assert v["allowed"] == 21  # 6 tokens, causal: 1 + 2 + ... + 6
+    sums = [sum(row) for row in v["dropped"]]
+    assert said(result, f"rows now sum to {min(sums):.3f} to {max(sums):.3f}")
+
+
+@pytest.mark.parametrize(
+    ("pairs", "sizes", "drop_last"),
+    [(1003, [4, 8, 16], True), (1000, [8], True), (1000, [5, 10], False), (7, [16], False)],
+)
+def test_notes_batches_per_epoch(pairs, sizes, drop_last):
+    result = run_demo(
+        "batches-per-epoch", {"pairs": pairs, "batch_sizes": sizes, "drop_last": drop_last}
+    )
+    left_out = any(row[3] for row in result.tables[0].rows)
+    assert said(result, "skips the last, smaller batch") == (drop_last and left_out)
+    assert said(result, "Halving the batch") == any(2 * a in sizes for a in sizes)
+    assert said(result, "floor(" if drop_last else "ceil(")
+
+
+@pytest.mark.parametrize("parameters", [124_412_160, 1_000])
+def test_notes_optimizer_state(parameters):
+    result = run_demo("optimizer-state", {"parameters": parameters})
+    assert said(result, f"{2 * 4 * parameters / 2**20:,.1f} MiB")
+    assert said(result, "holds 2.00x the first gradient")
+    assert said(result, f"within {result.values['gap_resumed']:.1e}")
+
+
+def test_notes_logit_shapes(stand_in_model):
+    result = run_demo("logit-shapes", {"texts": ["Every effort moves you forward"]})
+    n = len(result.values["inputs"][0])
+    assert said(result, f"A batch of 1 x {n} token ids gives logits of (1, {n}, 50257)")
+    assert said(result, f"({n}, 50257) and ({n},)")

@@ -28,6 +28,10 @@ from studybuddy.tui.widgets.feedback import FeedbackPanel
 if TYPE_CHECKING:
     from studybuddy.banks.models import AnyQuestion
 
+# What `s` says on a question whose answer (a name, a date, a definition, a reason) no
+# computation shows.
+NO_SHOW_ME = "No show me for this question: no demo computes what it asks."
+
 
 def _clock(seconds: float) -> str:
     minutes, secs = divmod(int(seconds), 60)
@@ -40,6 +44,9 @@ class QuizScreen(StudyScreen[None]):
     BINDINGS = [
         Binding("escape", "leave", "Back", id="quiz.back"),
         Binding("s", "show_me", "Show me", id="quiz.show_me"),
+        # The same key where a question has no demo: it says so instead of doing nothing, and
+        # stays out of the footer, which offers only what opens something.
+        Binding("s", "no_show_me", "Show me", show=False),
         Binding("n", "next", "Next", id="quiz.next"),
         *[
             Binding(str(r.value), f"rate({r.value})", r.name, id=f"quiz.rate.{r.name.lower()}")
@@ -133,6 +140,8 @@ class QuizScreen(StudyScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "show_me":
             return self.answered and self.question.show_me is not None
+        if action == "no_show_me":
+            return self.answered and self.question.show_me is None
         if action == "next":
             return self.answered and self.pending is None
         if action == "rate":
@@ -226,3 +235,6 @@ class QuizScreen(StudyScreen[None]):
         show_me = self.question.show_me
         if show_me is not None and self.answered:
             self.app.push_screen(ShowMeScreen(show_me.demo, dict(show_me.params)))
+
+    def action_no_show_me(self) -> None:
+        self.notify(NO_SHOW_ME, timeout=4)
