@@ -28,6 +28,9 @@ def show(
     as_json: Annotated[
         bool, typer.Option("--json", help="Parameters and numbers as JSON.")
     ] = False,
+    code: Annotated[
+        bool, typer.Option("--code/--no-code", help="Print the engine code under the result.")
+    ] = True,
 ) -> None:
     """List the demos, or run DEMO_ID and print its tables, charts and interpretation."""
     from studybuddy.demos import DemoError, all_demos, get_demo, run_demo
@@ -56,10 +59,15 @@ def show(
     if as_json:
         typer.echo(json.dumps(result.to_json_dict(), indent=2))
         return
-    from studybuddy.demos.render import render_result
+    from studybuddy.demos.render import render_code, render_result
 
     console = Console()
     console.print(render_result(result, width=max(40, min(console.width - 2, 100))))
+    if code:
+        from studybuddy.demos.code import code_excerpts
+
+        console.print()
+        console.print(render_code(code_excerpts(get_demo(demo_id))))
 
 
 def _run_with_progress(demo_id: str, params: dict[str, Any], console: Any) -> Any:

@@ -108,6 +108,7 @@ class GeluParams(DemoParams):
     "GELU against ReLU",
     "GELU and ReLU, their values and gradients.",
     GeluParams,
+    random=False,
 )
 def gelu_vs_relu(p: GeluParams) -> DemoResult:
     import torch
@@ -214,6 +215,10 @@ class FeedForwardParams(DemoParams):
     "The feed-forward block",
     "d -> 4d -> GELU -> d: shapes and parameters.",
     FeedForwardParams,
+    code=(
+        "studybuddy.engine.model:FeedForward",
+        "studybuddy.engine.model:GELU",
+    ),
 )
 def feed_forward(p: FeedForwardParams) -> DemoResult:
     import torch
@@ -437,6 +442,11 @@ def _megabytes(params: int, bytes_each: int) -> float:
     "Counting a GPT's parameters",
     "GPT-2 sizes: parameters, tied head, qkv bias, MB.",
     ParamCountParams,
+    code=(
+        "studybuddy.engine.model:count_parameters_untied",
+        "studybuddy.engine.model:count_parameters_tied",
+    ),
+    random=False,
 )
 def param_count(p: ParamCountParams) -> DemoResult:
     counted = _count(p.preset, p.qkv_bias)
@@ -532,6 +542,7 @@ class MultiHeadParams(DemoParams):
     "Multi-head attention, shape by shape",
     "Multi-head attention, every tensor shape.",
     MultiHeadParams,
+    code=("studybuddy.engine.attention:MultiHeadAttention.forward",),
 )
 def multi_head_shapes(p: MultiHeadParams) -> DemoResult:
     import torch

@@ -85,6 +85,11 @@ class Demo:
     params_model: type[DemoParams]
     run_fn: Callable[..., DemoResult]
     streams_progress: bool = False  # run_fn takes an on_progress callback as second argument
+    # The engine objects whose source the demo shows, as "module:qualname" strings so that
+    # registering a demo imports nothing; empty: those its function imports (demos/code.py).
+    code: tuple[str, ...] = ()
+    # False where the numbers do not depend on the seed, so that it is not offered as a knob.
+    random: bool = True
 
     def run(
         self,

@@ -49,6 +49,7 @@ def _forward(w1, b1, w2, b2, x):  # type: ignore[no-untyped-def]
     "A small sigmoid network",
     "The notes' A, B, C network and one gradient step.",
     SigmoidNetworkParams,
+    random=False,
 )
 def sigmoid_network(p: SigmoidNetworkParams) -> DemoResult:
     import torch
@@ -182,6 +183,7 @@ def _bowl(w: Any, steepness: float) -> Any:
     "Gradient descent and the learning rate",
     "Learning rates too small, about right, too big.",
     GradientDescentParams,
+    random=False,
 )
 def gradient_descent(p: GradientDescentParams) -> DemoResult:
     import torch

@@ -69,6 +69,11 @@ class NextTokenParams(DemoParams):
     "Next-token prediction, step by step",
     "Logits -> softmax -> argmax, one token per step.",
     NextTokenParams,
+    code=(
+        "studybuddy.engine.model:GPTModel.forward",
+        "studybuddy.engine.generate:KVCache",
+    ),
+    random=False,
 )
 def next_token(p: NextTokenParams) -> DemoResult:
     import torch
@@ -283,6 +288,10 @@ class TemperatureParams(_SamplingParams):
     "Temperature scaling",
     "Sampling at several temperatures (book's 9 words).",
     TemperatureParams,
+    code=(
+        "studybuddy.demos.generation:temperature_probabilities",
+        "studybuddy.engine.generate:next_token_from_logits",
+    ),
 )
 def temperature(p: TemperatureParams) -> DemoResult:
     import torch
@@ -423,6 +432,10 @@ class TopKParams(_SamplingParams):
     "Top-k sampling",
     "Keep the k best logits (ties too), renormalise.",
     TopKParams,
+    code=(
+        "studybuddy.demos.generation:top_k_probabilities",
+        "studybuddy.engine.generate:next_token_from_logits",
+    ),
 )
 def top_k(p: TopKParams) -> DemoResult:
     import torch

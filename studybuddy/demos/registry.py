@@ -31,7 +31,7 @@ _FAMILIES = (
     "recurrent",
 )
 # Modules of the package that hold no demos.
-_NOT_FAMILIES = frozenset({"base", "common", "registry", "render", "shipped"})
+_NOT_FAMILIES = frozenset({"base", "code", "common", "registry", "render", "shipped"})
 
 
 class DemoError(StudyBuddyError, ValueError):
@@ -46,11 +46,15 @@ def register(
     params: type[DemoParams],
     *,
     streams_progress: bool = False,
+    code: tuple[str, ...] = (),
+    random: bool = True,
 ) -> Callable[[Callable[..., DemoResult]], Callable[..., DemoResult]]:
     def decorate(fn: Callable[..., DemoResult]) -> Callable[..., DemoResult]:
         if demo_id in DEMOS:
             raise RuntimeError(f"demo id {demo_id!r} registered twice")
-        DEMOS[demo_id] = Demo(demo_id, title, summary, params, fn, streams_progress)
+        DEMOS[demo_id] = Demo(
+            demo_id, title, summary, params, fn, streams_progress, code=code, random=random
+        )
         return fn
 
     return decorate

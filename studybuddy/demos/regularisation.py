@@ -198,6 +198,11 @@ class BufferParams(DemoParams):
     "register_buffer: state that is not trained",
     "Buffers: moved by .to(), saved, never trained.",
     BufferParams,
+    code=(
+        "studybuddy.engine.attention:causal_mask",
+        "studybuddy.engine.attention:CausalAttention.__init__",
+    ),
+    random=False,
 )
 def register_buffer_demo(p: BufferParams) -> DemoResult:
     import torch

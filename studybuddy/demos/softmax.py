@@ -232,6 +232,7 @@ def _divide_by_sum(scores: list[float]) -> list[float] | None:
     "Softmax by hand, and where it breaks",
     "Softmax by hand: where exp overflows or underflows.",
     SoftmaxNaiveParams,
+    random=False,
 )
 def softmax_naive(p: SoftmaxNaiveParams) -> DemoResult:
     import torch

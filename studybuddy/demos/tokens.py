@@ -46,6 +46,7 @@ def _pre_tokens(text: str) -> list[str]:
     "Byte-pair encoding with GPT-2's tokenizer",
     "Text -> BPE tokens -> ids; unknown words as pieces.",
     BpeParams,
+    random=False,
 )
 def bpe_tokens(p: BpeParams) -> DemoResult:
     tokenizer = shipped.tokenizer()
@@ -133,6 +134,7 @@ class SlidingWindowParams(DemoParams):
     "Sliding windows: input and target pairs",
     "Input/target windows for max_length and stride.",
     SlidingWindowParams,
+    random=False,
 )
 def sliding_window(p: SlidingWindowParams) -> DemoResult:
     from studybuddy.engine.data import GPTDataset
@@ -508,6 +510,7 @@ def _preview(pieces: list[str], width: int = 30) -> str:
     "Characters, words and BPE tokens",
     "Characters, words, BPE: lengths, vocabularies.",
     LevelsParams,
+    random=False,
 )
 def tokenization_levels(p: LevelsParams) -> DemoResult:
     chars, words, corpus_chars, corpus_words = _corpus_vocabularies()

@@ -441,6 +441,7 @@ def _evals(record: dict[str, Any]) -> list[dict[str, float]]:
     "Training vs validation loss of the shipped model",
     "The shipped model's train and validation loss.",
     CurvesParams,
+    random=False,
 )
 def train_val_curves(p: CurvesParams) -> DemoResult:
     record = shipped.training_record()

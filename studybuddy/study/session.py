@@ -45,6 +45,8 @@ class LearnerSession:
         self.now: datetime | None = None  # None: the real time, for stats and due dates
         self._store: Store | None = None
         self._store_lock = threading.Lock()
+        # Demo parameters the learner last ran, per demo id: kept while the app runs.
+        self.demo_edits: dict[str, dict[str, Any]] = {}
 
     # -- what it reads from ------------------------------------------------------------------
     @cached_property
