@@ -109,6 +109,31 @@ class Demo:
             return self.run_fn(params)
 
 
+def parse_value(text: str, default: Any) -> Any:
+    """Typed text to a parameter value shaped like its default: lists from commas, so the
+    TUI's inputs and the CLI's `-p temperatures=0.1,1,5` read alike."""
+    import json
+
+    text = text.strip()
+    if isinstance(default, list):
+        if text.startswith("["):  # a JSON list, as `-p` took before
+            try:
+                return json.loads(text)
+            except json.JSONDecodeError:
+                return text
+        return [
+            parse_value(part, default[0] if default else "")
+            for part in text.split(",")
+            if part.strip()
+        ]
+    if isinstance(default, str):
+        return text
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text  # pydantic will refuse it with a message naming the expected type
+
+
 def rounded(values: Any, digits: int = 4) -> Any:
     """Tensors and nested lists to plain, rounded Python numbers for tables and JSON."""
     if hasattr(values, "tolist"):

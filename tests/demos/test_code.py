@@ -103,3 +103,21 @@ def test_a_demo_declared_not_random_gives_the_same_numbers_for_any_seed(demo_id,
 def test_a_random_demo_changes_with_its_seed(demo_id):
     assert get_demo(demo_id).random
     assert run_demo(demo_id, {"seed": 1}).values != run_demo(demo_id, {"seed": 2}).values
+
+
+def test_cli_reads_a_comma_list_like_the_tui_input():
+    from studybuddy.cli import app
+
+    commas = CliRunner().invoke(
+        app, ["show", "temperature", "-p", "temperatures=0.1,1,5", "--json"]
+    )
+    assert commas.exit_code == 0, commas.output
+    assert '"temperatures": [\n      0.1,\n      1.0,\n      5.0\n    ]' in commas.output
+    optional = CliRunner().invoke(
+        app, ["show", "temperature", "-p", "vocab=custom", "-p", "logits=1,2,3", "--json"]
+    )
+    assert optional.exit_code == 0, optional.output
+    assert '"logits": [\n      1.0,\n      2.0,\n      3.0\n    ]' in optional.output
+    bad = CliRunner().invoke(app, ["show", "temperature", "-p", "temperatures=0.1,hot"])
+    assert bad.exit_code == 2
+    assert "temperatures.1" in bad.output and "Traceback" not in bad.output

@@ -6,7 +6,6 @@ that one-off second and the interface never freezes.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rich.markup import escape
@@ -24,7 +23,7 @@ from textual.widgets import (
     Static,
 )
 
-from studybuddy.demos.base import DemoResult
+from studybuddy.demos.base import DemoResult, parse_value
 from studybuddy.demos.code import CodeExcerpt
 from studybuddy.tui.screens.base import StudyScreen
 
@@ -33,23 +32,6 @@ def _format(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
-
-
-def parse_value(text: str, default: Any) -> Any:
-    """Input text to a parameter value shaped like its default (lists from commas)."""
-    text = text.strip()
-    if isinstance(default, list):
-        return [
-            parse_value(part, default[0] if default else "")
-            for part in text.split(",")
-            if part.strip()
-        ]
-    if isinstance(default, str):
-        return text
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return text  # pydantic will refuse it with a message naming the expected type
 
 
 class ParamInput(Horizontal):
