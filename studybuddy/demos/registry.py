@@ -31,7 +31,7 @@ _FAMILIES = (
     "recurrent",
 )
 # Modules of the package that hold no demos.
-_NOT_FAMILIES = frozenset({"base", "code", "common", "registry", "render", "shipped"})
+_NOT_FAMILIES = frozenset({"base", "code", "common", "registry", "render", "shipped", "warmup"})
 
 
 class DemoError(StudyBuddyError, ValueError):

@@ -80,6 +80,7 @@ class ShowMeScreen(StudyScreen[None]):
         self.result: DemoResult | None = None
         self.code: list[CodeExcerpt] = []
         self.runs = 0
+        self.failed = False  # the last run ended in an error
         self.show_code = True
 
     def compose(self) -> ComposeResult:
@@ -178,6 +179,7 @@ class ShowMeScreen(StudyScreen[None]):
         from studybuddy.demos.render import render_code, render_result
 
         self.result = result
+        self.failed = False
         self.app.session.demo_edits[self.demo_id] = params
         self.runs += 1
         self.query_one("#demo-loading").display = False
@@ -190,5 +192,6 @@ class ShowMeScreen(StudyScreen[None]):
             self.query_one("#demo-code", Static).update(render_code(code))
 
     def _show_error(self, message: str) -> None:
+        self.failed = True
         self.query_one("#demo-loading").display = False
         self.query_one("#demo-error", Static).update(f"[red]{escape(message)}[/]")
