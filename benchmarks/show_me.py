@@ -4,8 +4,8 @@ Each configuration runs in a fresh interpreter (so torch is not imported yet) th
 real app with Pilot at 120x40: it waits on the home screen as a reader would (READ_S), then
 opens show-me screens one after another and times each from the push to the result on screen.
 It does not wait for the warm-up: it says when that finished, counted from the first
-frame, and an `s` pressed before then waits for the rest of it. The machine is shared and noisy: compare the two
-columns of one run, side by side.
+frame, and an `s` pressed before then waits for the rest of it. The machine is shared and
+noisy: compare the two columns of one run, side by side.
 
     PYTHONPATH=$PWD python benchmarks/show_me.py
 """
