@@ -25,6 +25,7 @@ class LayerNormParams(DemoParams):
     "Layer normalisation",
     "Rows to mean 0, variance 1; against nn.LayerNorm.",
     LayerNormParams,
+    section="4.2",
 )
 def layer_norm(p: LayerNormParams) -> DemoResult:
     import torch
@@ -109,6 +110,7 @@ class GeluParams(DemoParams):
     "GELU and ReLU, their values and gradients.",
     GeluParams,
     random=False,
+    section="4.3",
 )
 def gelu_vs_relu(p: GeluParams) -> DemoResult:
     import torch
@@ -219,6 +221,7 @@ class FeedForwardParams(DemoParams):
         "studybuddy.engine.model:FeedForward",
         "studybuddy.engine.model:GELU",
     ),
+    section="4.3",
 )
 def feed_forward(p: FeedForwardParams) -> DemoResult:
     import torch
@@ -312,6 +315,7 @@ def _deep_network(n_layers: int, use_shortcut: bool) -> Any:
     "Shortcut connections and vanishing gradients",
     "Gradients per layer with and without shortcuts.",
     ShortcutParams,
+    section="4.4",
 )
 def shortcut_gradients(p: ShortcutParams) -> DemoResult:
     import torch
@@ -447,6 +451,7 @@ def _megabytes(params: int, bytes_each: int) -> float:
         "studybuddy.engine.model:count_parameters_tied",
     ),
     random=False,
+    section="4.6",
 )
 def param_count(p: ParamCountParams) -> DemoResult:
     counted = _count(p.preset, p.qkv_bias)
@@ -543,6 +548,7 @@ class MultiHeadParams(DemoParams):
     "Multi-head attention, every tensor shape.",
     MultiHeadParams,
     code=("studybuddy.engine.attention:MultiHeadAttention.forward",),
+    section="3.6",
 )
 def multi_head_shapes(p: MultiHeadParams) -> DemoResult:
     import torch

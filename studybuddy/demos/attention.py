@@ -60,6 +60,7 @@ class QueryParams(DemoParams):
     "Dot products and cosines of the six example words.",
     QueryParams,
     random=False,
+    section="3.3",
 )
 def dot_product_similarity(p: QueryParams) -> DemoResult:
     import torch
@@ -124,6 +125,7 @@ def dot_product_similarity(p: QueryParams) -> DemoResult:
     QueryParams,
     code=("studybuddy.engine.attention:SimplifiedSelfAttention",),
     random=False,
+    section="3.3",
 )
 def self_attention_simple(p: QueryParams) -> DemoResult:
     from studybuddy.engine.attention import SimplifiedSelfAttention
@@ -204,6 +206,7 @@ class TrainableParams(QueryParams):
     "W_query, W_key, W_value from torch.rand; context.",
     TrainableParams,
     code=("studybuddy.engine.attention:SelfAttentionV1",),
+    section="3.4",
 )
 def self_attention_trainable(p: TrainableParams) -> DemoResult:
     import torch
@@ -293,6 +296,7 @@ class CausalMaskParams(DemoParams):
         "studybuddy.engine.attention:CausalAttention.weights",
         "studybuddy.engine.attention:scaled_softmax",
     ),
+    section="3.5",
 )
 def causal_mask_demo(p: CausalMaskParams) -> DemoResult:
     import torch
@@ -420,6 +424,7 @@ def _inputs_of(n: int) -> Any:
         "studybuddy.engine.attention:SelfAttentionV2.weights",
         "studybuddy.engine.attention:CausalAttention.weights",
     ),
+    section="3.5",
 )
 def bidirectional_attention(p: BidirectionalParams) -> DemoResult:
     import torch
@@ -531,6 +536,7 @@ def _param_count(module: Any) -> int:
         "studybuddy.engine.attention:MultiHeadAttentionWrapper",
         "studybuddy.engine.attention:MultiHeadAttention.forward",
     ),
+    section="3.6",
 )
 def multi_head_wrapper(p: WrapperParams) -> DemoResult:
     import torch

@@ -90,6 +90,7 @@ class Demo:
     code: tuple[str, ...] = ()
     # False where the numbers do not depend on the seed, so that it is not offered as a knob.
     random: bool = True
+    section: str = ""  # where the book treats it: "3.5", a chapter "1", an appendix "A"
 
     def run(
         self,

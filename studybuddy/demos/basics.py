@@ -50,6 +50,7 @@ def _forward(w1, b1, w2, b2, x):  # type: ignore[no-untyped-def]
     "The notes' A, B, C network and one gradient step.",
     SigmoidNetworkParams,
     random=False,
+    section="A",
 )
 def sigmoid_network(p: SigmoidNetworkParams) -> DemoResult:
     import torch
@@ -184,6 +185,7 @@ def _bowl(w: Any, steepness: float) -> Any:
     "Learning rates too small, about right, too big.",
     GradientDescentParams,
     random=False,
+    section="A",
 )
 def gradient_descent(p: GradientDescentParams) -> DemoResult:
     import torch
@@ -303,6 +305,7 @@ class LinearParams(DemoParams):
     "nn.Linear against nn.Parameter(torch.rand(...))",
     "nn.Linear vs nn.Parameter(torch.rand(...)).",
     LinearParams,
+    section="3.4",
 )
 def linear_vs_parameter(p: LinearParams) -> DemoResult:
     import math

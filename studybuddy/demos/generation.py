@@ -74,6 +74,7 @@ class NextTokenParams(DemoParams):
         "studybuddy.engine.generate:KVCache",
     ),
     random=False,
+    section="4.7",
 )
 def next_token(p: NextTokenParams) -> DemoResult:
     import torch
@@ -292,6 +293,7 @@ class TemperatureParams(_SamplingParams):
         "studybuddy.demos.generation:temperature_probabilities",
         "studybuddy.engine.generate:next_token_from_logits",
     ),
+    section="5.3",
 )
 def temperature(p: TemperatureParams) -> DemoResult:
     import torch
@@ -436,6 +438,7 @@ class TopKParams(_SamplingParams):
         "studybuddy.demos.generation:top_k_probabilities",
         "studybuddy.engine.generate:next_token_from_logits",
     ),
+    section="5.3",
 )
 def top_k(p: TopKParams) -> DemoResult:
     import torch

@@ -80,6 +80,7 @@ def _losses(split: str, k: float, weight: float, n: int) -> dict[str, float]:
     "Bigram counts vs the shipped GPT: perplexity.",
     NgramParams,
     random=False,
+    section="1",
 )
 def ngram_baseline(p: NgramParams) -> DemoResult:
     unigrams, bigrams, train, val = _counts()

@@ -48,12 +48,21 @@ def register(
     streams_progress: bool = False,
     code: tuple[str, ...] = (),
     random: bool = True,
+    section: str = "",
 ) -> Callable[[Callable[..., DemoResult]], Callable[..., DemoResult]]:
     def decorate(fn: Callable[..., DemoResult]) -> Callable[..., DemoResult]:
         if demo_id in DEMOS:
             raise RuntimeError(f"demo id {demo_id!r} registered twice")
         DEMOS[demo_id] = Demo(
-            demo_id, title, summary, params, fn, streams_progress, code=code, random=random
+            demo_id,
+            title,
+            summary,
+            params,
+            fn,
+            streams_progress,
+            code=code,
+            random=random,
+            section=section,
         )
         return fn
 

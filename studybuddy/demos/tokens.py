@@ -47,6 +47,7 @@ def _pre_tokens(text: str) -> list[str]:
     "Text -> BPE tokens -> ids; unknown words as pieces.",
     BpeParams,
     random=False,
+    section="2.5",
 )
 def bpe_tokens(p: BpeParams) -> DemoResult:
     tokenizer = shipped.tokenizer()
@@ -135,6 +136,7 @@ class SlidingWindowParams(DemoParams):
     "Input/target windows for max_length and stride.",
     SlidingWindowParams,
     random=False,
+    section="2.6",
 )
 def sliding_window(p: SlidingWindowParams) -> DemoResult:
     from studybuddy.engine.data import GPTDataset
@@ -267,6 +269,7 @@ def _token_rows(ids: list[int], dim: int, seed: int) -> Any:
     "Token and positional embeddings",
     "Token + position embeddings, with every shape.",
     EmbeddingsParams,
+    section="2.7",
 )
 def embeddings(p: EmbeddingsParams) -> DemoResult:
     import torch
@@ -383,6 +386,7 @@ class NeighboursParams(DemoParams):
     "Nearest tokens in the shipped model",
     "Nearest tokens in the shipped model's embeddings.",
     NeighboursParams,
+    section="2.1",
 )
 def embedding_neighbours(p: NeighboursParams) -> DemoResult:
     import torch
@@ -511,6 +515,7 @@ def _preview(pieces: list[str], width: int = 30) -> str:
     "Characters, words, BPE: lengths, vocabularies.",
     LevelsParams,
     random=False,
+    section="2.2",
 )
 def tokenization_levels(p: LevelsParams) -> DemoResult:
     chars, words, corpus_chars, corpus_words = _corpus_vocabularies()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import Provider
 from textual.screen import Screen
 from textual.timer import Timer
 
@@ -30,10 +31,18 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+def get_study_commands() -> type[Provider]:
+    from studybuddy.tui.commands import StudyBuddyCommands
+
+    return StudyBuddyCommands
+
+
 class StudyBuddyApp(App[None]):
     TITLE = "StudyBuddy"
     SUB_TITLE = "LLMs from scratch, one question at a time"
     CSS_PATH = Path(__file__).with_name("app.tcss")
+    # The app's own commands (study, review, demos, ...) in the palette, before Textual's.
+    COMMANDS = App.COMMANDS | {get_study_commands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit"),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
