@@ -78,6 +78,9 @@ def generate(
         Path | None,
         typer.Option("--model", help="Our checkpoint or a Hugging Face GPT-2 folder."),
     ] = None,
+    raw: Annotated[
+        bool, typer.Option("--raw", help="Print newlines as they are, not as a visible ↵.")
+    ] = False,
 ) -> None:
     """Continue PROMPT with the shipped model (or --model)."""
     import torch
@@ -86,7 +89,7 @@ def generate(
     from studybuddy.engine.generate import crop_to_context
     from studybuddy.engine.generate import generate as generate_ids
     from studybuddy.engine.pretrained import load_pretrained
-    from studybuddy.engine.tokenizer import END_OF_TEXT_ID, decode, encode
+    from studybuddy.engine.tokenizer import END_OF_TEXT_ID, decode, encode, visible_newlines
 
     try:
         model = load_pretrained(model_path)
@@ -112,7 +115,9 @@ def generate(
         )
     except KeyboardInterrupt:
         raise _fail("stopped: generation interrupted") from None
-    typer.echo(decode(out[0].tolist()))
+    text = decode(out[0].tolist())
+    # A small model often emits runs of newlines: as ↵ they stay on screen, countable.
+    typer.echo(text if raw else visible_newlines(text))
 
 
 @app.command()

@@ -80,6 +80,7 @@ def next_token(p: NextTokenParams) -> DemoResult:
     import torch
 
     from studybuddy.engine.generate import KVCache
+    from studybuddy.engine.tokenizer import visible_newlines
 
     model = shipped.model()
     context = model.cfg.context_length
@@ -112,7 +113,7 @@ def next_token(p: NextTokenParams) -> DemoResult:
     text = shipped.decode(generated)
     rows = []
     for n, step in enumerate(steps):
-        so_far = shipped.decode(ids[: len(prompt_ids) + n]).replace("\n", "↵")
+        so_far = visible_newlines(shipped.decode(ids[: len(prompt_ids) + n]))
         rows.append(
             [
                 "…" + so_far[-13:] if len(so_far) > 13 else so_far,
