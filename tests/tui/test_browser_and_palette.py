@@ -40,7 +40,7 @@ async def test_browser_lists_every_demo_once_under_its_chapter_heading(app_facto
         position = [i for i, _, _ in options].index("causal-mask")
         above = [text for _, text, disabled in options[:position] if disabled]
         assert "Chapter 3" in above[-1]
-        assert "3.5 causal attention" in options[position][1]
+        assert "3.5 causal attention" in options[position][1]  # the first demo of 3.5
 
 
 async def test_typing_searches_and_enter_opens_the_first_match(app_factory):

@@ -4,6 +4,7 @@ box that narrows the list as you type; Enter opens a demo."""
 from __future__ import annotations
 
 from rich.markup import escape
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +12,12 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from studybuddy.tui.screens.base import StudyScreen
+
+
+def _one_line(markup: str) -> Text:
+    text = Text.from_markup(markup, overflow="ellipsis")
+    text.no_wrap = True
+    return text
 
 
 def _matches(words: list[str], *texts: str) -> bool:
@@ -49,7 +56,8 @@ class DemoBrowserScreen(StudyScreen[None]):
         words = query.lower().split()
         demos = sorted(all_demos().values(), key=lambda d: book_order(d.section))
         options: list[Option] = []
-        heading = None
+        heading = section = None
+        width = max((len(section_label(d.section)) for d in demos), default=0) + 1
         for demo in demos:
             label = section_label(demo.section)
             chapter = chapter_of(demo.section)
@@ -58,10 +66,13 @@ class DemoBrowserScreen(StudyScreen[None]):
             if chapter != heading:  # a heading that cannot be selected
                 options.append(Option(f"[b $accent]{escape(chapter)}[/]", disabled=True))
                 heading = chapter
-            where = f"[dim]{escape(label):<28}[/] " if label else f"{'':28} "
-            options.append(
-                Option(f"  {where}[b]{escape(demo.id)}[/]  {escape(demo.summary)}", id=demo.id)
-            )
+            # The section once, beside its first demo: a column that reads as a group.
+            shown = label if demo.section != section else ""
+            section = demo.section
+            where = f"[dim]{escape(shown)}[/]" + " " * (width - len(shown))
+            line = f"  {where}[b]{escape(demo.id)}[/]  {escape(demo.summary)}"
+            # One line per demo: a narrow terminal cuts the summary rather than wrapping it.
+            options.append(Option(_one_line(line), id=demo.id))
         demo_list = self.query_one("#demo-list", OptionList)
         demo_list.clear_options()
         demo_list.add_options(options)
