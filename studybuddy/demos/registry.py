@@ -31,7 +31,9 @@ _FAMILIES = (
     "recurrent",
 )
 # Modules of the package that hold no demos.
-_NOT_FAMILIES = frozenset({"base", "code", "common", "registry", "render", "shipped", "warmup"})
+_NOT_FAMILIES = frozenset(
+    {"base", "book", "code", "common", "registry", "render", "shipped", "warmup"}
+)
 
 
 class DemoError(StudyBuddyError, ValueError):
