@@ -155,6 +155,9 @@ def generate(
             "CPU has bf16 units, see benchmarks/engine.py)."
         ),
     ] = "fp32",
+    raw: Annotated[
+        bool, typer.Option("--raw", help="Print newlines as they are, not as a visible ↵.")
+    ] = False,
 ) -> None:
     """Continue PROMPT with the shipped model (or --model)."""
     import torch
@@ -164,7 +167,13 @@ def generate(
     from studybuddy.engine.generate import crop_to_context
     from studybuddy.engine.generate import generate as generate_ids
     from studybuddy.engine.pretrained import dtype_from_name
-    from studybuddy.engine.tokenizer import END_OF_TEXT_ID, decode, encode, get_tokenizer
+    from studybuddy.engine.tokenizer import (
+        END_OF_TEXT_ID,
+        decode,
+        encode,
+        get_tokenizer,
+        visible_newlines,
+    )
 
     try:
         model, is_smollm2 = _load_model(model_path, dtype_from_name(dtype))
@@ -197,7 +206,9 @@ def generate(
             )
     except KeyboardInterrupt:
         raise _fail("stopped: generation interrupted") from None
-    typer.echo(decode(out[0].tolist()))
+    text = decode(out[0].tolist())
+    # A small model often emits runs of newlines: as ↵ they stay on screen, countable.
+    typer.echo(text if raw else visible_newlines(text))
 
 
 @app.command()

@@ -25,6 +25,7 @@ class LayerNormParams(DemoParams):
     "Layer normalisation",
     "Rows to mean 0, variance 1; against nn.LayerNorm.",
     LayerNormParams,
+    section="4.2",
 )
 def layer_norm(p: LayerNormParams) -> DemoResult:
     import torch
@@ -108,6 +109,8 @@ class GeluParams(DemoParams):
     "GELU against ReLU",
     "GELU and ReLU, their values and gradients.",
     GeluParams,
+    random=False,
+    section="4.3",
 )
 def gelu_vs_relu(p: GeluParams) -> DemoResult:
     import torch
@@ -214,6 +217,11 @@ class FeedForwardParams(DemoParams):
     "The feed-forward block",
     "d -> 4d -> GELU -> d: shapes and parameters.",
     FeedForwardParams,
+    code=(
+        "studybuddy.engine.model:FeedForward",
+        "studybuddy.engine.model:GELU",
+    ),
+    section="4.3",
 )
 def feed_forward(p: FeedForwardParams) -> DemoResult:
     import torch
@@ -307,6 +315,7 @@ def _deep_network(n_layers: int, use_shortcut: bool) -> Any:
     "Shortcut connections and vanishing gradients",
     "Gradients per layer with and without shortcuts.",
     ShortcutParams,
+    section="4.4",
 )
 def shortcut_gradients(p: ShortcutParams) -> DemoResult:
     import torch
@@ -437,6 +446,12 @@ def _megabytes(params: int, bytes_each: int) -> float:
     "Counting a GPT's parameters",
     "GPT-2 sizes: parameters, tied head, qkv bias, MiB.",
     ParamCountParams,
+    code=(
+        "studybuddy.engine.model:count_parameters_untied",
+        "studybuddy.engine.model:count_parameters_tied",
+    ),
+    random=False,
+    section="4.6",
 )
 def param_count(p: ParamCountParams) -> DemoResult:
     counted = _count(p.preset, p.qkv_bias)
@@ -533,6 +548,8 @@ class MultiHeadParams(DemoParams):
     "Multi-head attention, shape by shape",
     "Multi-head attention, every tensor shape.",
     MultiHeadParams,
+    code=("studybuddy.engine.attention:MultiHeadAttention.forward",),
+    section="3.6",
 )
 def multi_head_shapes(p: MultiHeadParams) -> DemoResult:
     import torch

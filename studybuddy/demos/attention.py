@@ -33,6 +33,17 @@ def _labels() -> list[str]:
     return [f"x{i + 1} {word}" for i, word in enumerate(WORDS)]
 
 
+def _inputs_table(inputs: Any, labels: list[str]) -> Table:
+    """The embeddings the demo starts from, so a reader can redo the first product by hand."""
+    rows, width = inputs.shape
+    return _matrix(
+        f"inputs x ({rows} tokens x {width} dims)",
+        inputs,
+        [f"d{j + 1}" for j in range(width)],
+        labels,
+    )
+
+
 def _matrix(title: str, values: Any, columns: list[str], labels: list[str]) -> Table:
     return Table(title, columns, rounded(values), row_labels=labels, heat=True)
 
@@ -48,6 +59,8 @@ class QueryParams(DemoParams):
     "Dot products as similarity",
     "Dot products and cosines of the six example words.",
     QueryParams,
+    random=False,
+    section="3.3",
 )
 def dot_product_similarity(p: QueryParams) -> DemoResult:
     import torch
@@ -110,6 +123,9 @@ def dot_product_similarity(p: QueryParams) -> DemoResult:
     "Self-attention without trainable weights",
     "Scores, weights, context of 'Your journey...'",
     QueryParams,
+    code=("studybuddy.engine.attention:SimplifiedSelfAttention",),
+    random=False,
+    section="3.3",
 )
 def self_attention_simple(p: QueryParams) -> DemoResult:
     from studybuddy.engine.attention import SimplifiedSelfAttention
@@ -161,6 +177,7 @@ def self_attention_simple(p: QueryParams) -> DemoResult:
         f"Simplified self-attention, query {WORDS[q]!r}",
         p.model_dump(),
         tables=[
+            _inputs_table(inputs, labels),
             _matrix("attention scores x_i . x_j", scores, WORDS, labels),
             _matrix("attention weights (softmax of each row)", weights, WORDS, labels),
             breakdown,
@@ -188,6 +205,8 @@ class TrainableParams(QueryParams):
     "Self-attention with trainable weights",
     "W_query, W_key, W_value from torch.rand; context.",
     TrainableParams,
+    code=("studybuddy.engine.attention:SelfAttentionV1",),
+    section="3.4",
 )
 def self_attention_trainable(p: TrainableParams) -> DemoResult:
     import torch
@@ -230,6 +249,7 @@ def self_attention_trainable(p: TrainableParams) -> DemoResult:
         f"Trainable self-attention, query {WORDS[q]!r}, d_out = {p.d_out}",
         p.model_dump(),
         tables=[
+            _inputs_table(inputs, labels),
             _matrix("W_query", w_query, dims, ["in d1", "in d2", "in d3"]),
             _matrix("W_key", w_key, dims, ["in d1", "in d2", "in d3"]),
             _matrix("W_value", w_value, dims, ["in d1", "in d2", "in d3"]),
@@ -271,6 +291,12 @@ class CausalMaskParams(DemoParams):
     "Causal mask: renormalise vs -inf",
     "Masking with -inf = zeroing and renormalising.",
     CausalMaskParams,
+    code=(
+        "studybuddy.engine.attention:causal_mask",
+        "studybuddy.engine.attention:CausalAttention.weights",
+        "studybuddy.engine.attention:scaled_softmax",
+    ),
+    section="3.5",
 )
 def causal_mask_demo(p: CausalMaskParams) -> DemoResult:
     import torch
@@ -292,6 +318,8 @@ def causal_mask_demo(p: CausalMaskParams) -> DemoResult:
         zeroed = plain * below
         renormalised = zeroed / zeroed.sum(dim=-1, keepdim=True)
         minus_inf = attention.weights(inputs)  # the engine: scores above the diagonal -> -inf
+        # What the engine feeds its softmax: the same masked_fill, shown before it.
+        masked = (queries @ keys.T).masked_fill(attention.mask[:n, :n], -torch.inf)
     difference = float((renormalised - minus_inf).abs().max())
     above = float(minus_inf.triu(diagonal=1).abs().max())
     row_sums = minus_inf.sum(dim=-1)
@@ -327,6 +355,14 @@ def causal_mask_demo(p: CausalMaskParams) -> DemoResult:
         f"Causal attention over {n} tokens",
         p.model_dump(),
         tables=[
+            _inputs_table(inputs, labels),
+            Table(
+                "scores q . k, future keys masked with -inf (before the softmax)",
+                words,
+                rounded(masked),
+                labels,
+                heat=True,
+            ),
             Table("weights without a mask", words, rounded(plain), labels, heat=True),
             Table(
                 "future weights zeroed (rows no longer sum to 1)",
@@ -347,6 +383,7 @@ def causal_mask_demo(p: CausalMaskParams) -> DemoResult:
         notes=notes,
         values={
             "inputs": inputs.tolist(),
+            "masked_scores": masked.tolist(),
             "unmasked": plain.tolist(),
             "renormalised": renormalised.tolist(),
             "minus_inf": minus_inf.tolist(),
@@ -383,6 +420,11 @@ def _inputs_of(n: int) -> Any:
     "Bidirectional (BERT) vs causal (GPT) attention",
     "BERT-style vs GPT-style: who can see whom.",
     BidirectionalParams,
+    code=(
+        "studybuddy.engine.attention:SelfAttentionV2.weights",
+        "studybuddy.engine.attention:CausalAttention.weights",
+    ),
+    section="3.5",
 )
 def bidirectional_attention(p: BidirectionalParams) -> DemoResult:
     import torch
@@ -490,6 +532,11 @@ def _param_count(module: Any) -> int:
     "MultiHeadAttentionWrapper vs MultiHeadAttention",
     "Stacked heads vs split heads: widths, parameters.",
     WrapperParams,
+    code=(
+        "studybuddy.engine.attention:MultiHeadAttentionWrapper",
+        "studybuddy.engine.attention:MultiHeadAttention.forward",
+    ),
+    section="3.6",
 )
 def multi_head_wrapper(p: WrapperParams) -> DemoResult:
     import torch

@@ -85,6 +85,12 @@ class Demo:
     params_model: type[DemoParams]
     run_fn: Callable[..., DemoResult]
     streams_progress: bool = False  # run_fn takes an on_progress callback as second argument
+    # The engine objects whose source the demo shows, as "module:qualname" strings so that
+    # registering a demo imports nothing; empty: those its function imports (demos/code.py).
+    code: tuple[str, ...] = ()
+    # False where the numbers do not depend on the seed, so that it is not offered as a knob.
+    random: bool = True
+    section: str = ""  # where the book treats it: "3.5", a chapter "1", an appendix "A"
 
     def run(
         self,
@@ -102,6 +108,31 @@ class Demo:
             if self.streams_progress:
                 return self.run_fn(params, on_progress)
             return self.run_fn(params)
+
+
+def parse_value(text: str, default: Any) -> Any:
+    """Typed text to a parameter value shaped like its default: lists from commas, so the
+    TUI's inputs and the CLI's `-p temperatures=0.1,1,5` read alike."""
+    import json
+
+    text = text.strip()
+    if isinstance(default, list):
+        if text.startswith("["):  # a JSON list, as `-p` took before
+            try:
+                return json.loads(text)
+            except json.JSONDecodeError:
+                return text
+        return [
+            parse_value(part, default[0] if default else "")
+            for part in text.split(",")
+            if part.strip()
+        ]
+    if isinstance(default, str):
+        return text
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text  # pydantic will refuse it with a message naming the expected type
 
 
 def rounded(values: Any, digits: int = 4) -> Any:

@@ -58,6 +58,8 @@ def _forward(w1, b1, w2, b2, x):  # type: ignore[no-untyped-def]
     "A small sigmoid network",
     "The notes' A, B, C network and one gradient step.",
     SigmoidNetworkParams,
+    random=False,
+    section="A",
 )
 def sigmoid_network(p: SigmoidNetworkParams) -> DemoResult:
     import torch
@@ -191,6 +193,8 @@ def _bowl(w: Any, steepness: float) -> Any:
     "Gradient descent and the learning rate",
     "Learning rates too small, about right, too big.",
     GradientDescentParams,
+    random=False,
+    section="A",
 )
 def gradient_descent(p: GradientDescentParams) -> DemoResult:
     import torch
@@ -310,6 +314,7 @@ class LinearParams(DemoParams):
     "nn.Linear against nn.Parameter(torch.rand(...))",
     "nn.Linear vs nn.Parameter(torch.rand(...)).",
     LinearParams,
+    section="3.4",
 )
 def linear_vs_parameter(p: LinearParams) -> DemoResult:
     import math

@@ -69,9 +69,17 @@ class NextTokenParams(DemoParams):
     "Next-token prediction, step by step",
     "Logits -> softmax -> argmax, one token per step.",
     NextTokenParams,
+    code=(
+        "studybuddy.engine.model:GPTModel.forward",
+        "studybuddy.engine.kv_cache:KVCache",
+    ),
+    random=False,
+    section="4.7",
 )
 def next_token(p: NextTokenParams) -> DemoResult:
     import torch
+
+    from studybuddy.engine.tokenizer import visible_newlines
 
     model = shipped.model()
     context = model.cfg.context_length
@@ -104,7 +112,7 @@ def next_token(p: NextTokenParams) -> DemoResult:
     text = shipped.decode(generated)
     rows = []
     for n, step in enumerate(steps):
-        so_far = shipped.decode(ids[: len(prompt_ids) + n]).replace("\n", "↵")
+        so_far = visible_newlines(shipped.decode(ids[: len(prompt_ids) + n]))
         rows.append(
             [
                 "…" + so_far[-13:] if len(so_far) > 13 else so_far,
@@ -281,6 +289,11 @@ class TemperatureParams(_SamplingParams):
     "Temperature scaling",
     "Sampling at several temperatures (book's 9 words).",
     TemperatureParams,
+    code=(
+        "studybuddy.demos.generation:temperature_probabilities",
+        "studybuddy.engine.generate:next_token_from_logits",
+    ),
+    section="5.3",
 )
 def temperature(p: TemperatureParams) -> DemoResult:
     import torch
@@ -421,6 +434,11 @@ class TopKParams(_SamplingParams):
     "Top-k sampling",
     "Keep the k best logits (ties too), renormalise.",
     TopKParams,
+    code=(
+        "studybuddy.demos.generation:top_k_probabilities",
+        "studybuddy.engine.generate:next_token_from_logits",
+    ),
+    section="5.3",
 )
 def top_k(p: TopKParams) -> DemoResult:
     import torch

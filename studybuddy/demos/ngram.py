@@ -79,6 +79,8 @@ def _losses(split: str, k: float, weight: float, n: int) -> dict[str, float]:
     "A bigram baseline against the shipped GPT",
     "Bigram counts vs the shipped GPT: perplexity.",
     NgramParams,
+    random=False,
+    section="1",
 )
 def ngram_baseline(p: NgramParams) -> DemoResult:
     unigrams, bigrams, train, val = _counts()

@@ -39,6 +39,7 @@ def sinusoidal_table(positions: int, width: int) -> Any:
     "Positional encodings: attention alone ignores order",
     "Shuffle tokens: attention alone ignores order.",
     PositionsParams,
+    section="2.8",
 )
 def positional_encoding(p: PositionsParams) -> DemoResult:
     import torch

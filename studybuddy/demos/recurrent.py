@@ -78,6 +78,7 @@ def _model(hidden: int, max_length: int, attention: bool) -> Any:
     "RNN squeezed into one vector vs with attention.",
     RnnParams,
     streams_progress=True,
+    section="3.1",
 )
 def rnn_bottleneck(p: RnnParams, on_progress: ProgressFn | None = None) -> DemoResult:
     import torch

@@ -32,7 +32,9 @@ _FAMILIES = (
     "llama",
 )
 # Modules of the package that hold no demos.
-_NOT_FAMILIES = frozenset({"base", "common", "registry", "render", "shipped"})
+_NOT_FAMILIES = frozenset(
+    {"base", "book", "code", "common", "registry", "render", "shipped", "warmup"}
+)
 
 
 class DemoError(StudyBuddyError, ValueError):
@@ -47,11 +49,24 @@ def register(
     params: type[DemoParams],
     *,
     streams_progress: bool = False,
+    code: tuple[str, ...] = (),
+    random: bool = True,
+    section: str = "",
 ) -> Callable[[Callable[..., DemoResult]], Callable[..., DemoResult]]:
     def decorate(fn: Callable[..., DemoResult]) -> Callable[..., DemoResult]:
         if demo_id in DEMOS:
             raise RuntimeError(f"demo id {demo_id!r} registered twice")
-        DEMOS[demo_id] = Demo(demo_id, title, summary, params, fn, streams_progress)
+        DEMOS[demo_id] = Demo(
+            demo_id,
+            title,
+            summary,
+            params,
+            fn,
+            streams_progress,
+            code=code,
+            random=random,
+            section=section,
+        )
         return fn
 
     return decorate

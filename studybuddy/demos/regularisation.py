@@ -34,6 +34,7 @@ def _corner(values: Any) -> list[list[Any]]:
     "Dropout: drop at p, scale the rest by 1/(1-p)",
     "Survivors scaled by 1/(1-p), not 1/p; eval: as is.",
     DropoutParams,
+    section="3.5",
 )
 def dropout_scaling(p: DropoutParams) -> DemoResult:
     import torch
@@ -199,6 +200,12 @@ class BufferParams(DemoParams):
     "register_buffer: state that is not trained",
     "Buffers: moved by .to(), saved, never trained.",
     BufferParams,
+    code=(
+        "studybuddy.engine.attention:causal_mask",
+        "studybuddy.engine.attention:CausalAttention.__init__",
+    ),
+    random=False,
+    section="3.5",
 )
 def register_buffer_demo(p: BufferParams) -> DemoResult:
     import torch

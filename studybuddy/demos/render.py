@@ -15,6 +15,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from studybuddy.demos.base import DemoResult, Series, Table
+from studybuddy.demos.code import CodeExcerpt
 
 CHART_WIDTH = 70
 CHART_HEIGHT = 15
@@ -136,4 +137,26 @@ def render_result(result: DemoResult, width: int = CHART_WIDTH) -> RenderableTyp
             parts.append(chart)
     for note in result.notes:
         parts.append(Text("• " + note))
+    return Group(*parts)
+
+
+def render_code(excerpts: list[CodeExcerpt], width: int | None = None) -> RenderableType:
+    """Each excerpt as highlighted Python under its file and line, the way it ran."""
+    from rich.syntax import Syntax
+
+    parts: list[RenderableType] = [Text("The code that computed these numbers", style="bold")]
+    for excerpt in excerpts:
+        name = excerpt.target.partition(":")[2]
+        parts.append(Text(f"{name}  ({excerpt.path}, line {excerpt.first_line})", style="dim"))
+        parts.append(
+            Syntax(
+                excerpt.source.rstrip("\n"),
+                "python",
+                theme="ansi_dark",
+                line_numbers=True,
+                start_line=excerpt.first_line,
+                code_width=width,
+                word_wrap=True,
+            )
+        )
     return Group(*parts)

@@ -46,6 +46,7 @@ def softmax_jacobian_norm(weights):
     "Why divide attention scores by sqrt(d_k)",
     "Softmax and its gradient, with and without 1/√d_k.",
     SoftmaxScalingParams,
+    section="3.4",
 )
 def softmax_scaling(p: SoftmaxScalingParams) -> DemoResult:
     import torch
@@ -232,6 +233,8 @@ def _divide_by_sum(scores: list[float]) -> list[float] | None:
     "Softmax by hand, and where it breaks",
     "Softmax by hand: where exp overflows or underflows.",
     SoftmaxNaiveParams,
+    random=False,
+    section="3.3",
 )
 def softmax_naive(p: SoftmaxNaiveParams) -> DemoResult:
     import torch

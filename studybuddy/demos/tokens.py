@@ -46,6 +46,8 @@ def _pre_tokens(text: str) -> list[str]:
     "Byte-pair encoding with GPT-2's tokenizer",
     "Text -> BPE tokens -> ids; unknown words as pieces.",
     BpeParams,
+    random=False,
+    section="2.5",
 )
 def bpe_tokens(p: BpeParams) -> DemoResult:
     tokenizer = shipped.tokenizer()
@@ -133,6 +135,8 @@ class SlidingWindowParams(DemoParams):
     "Sliding windows: input and target pairs",
     "Input/target windows for max_length and stride.",
     SlidingWindowParams,
+    random=False,
+    section="2.6",
 )
 def sliding_window(p: SlidingWindowParams) -> DemoResult:
     from studybuddy.engine.data import GPTDataset
@@ -265,6 +269,7 @@ def _token_rows(ids: list[int], dim: int, seed: int) -> Any:
     "Token and positional embeddings",
     "Token + position embeddings, with every shape.",
     EmbeddingsParams,
+    section="2.7",
 )
 def embeddings(p: EmbeddingsParams) -> DemoResult:
     import torch
@@ -381,6 +386,7 @@ class NeighboursParams(DemoParams):
     "Nearest tokens in the shipped model",
     "Nearest tokens in the shipped model's embeddings.",
     NeighboursParams,
+    section="2.1",
 )
 def embedding_neighbours(p: NeighboursParams) -> DemoResult:
     import torch
@@ -508,6 +514,8 @@ def _preview(pieces: list[str], width: int = 30) -> str:
     "Characters, words and BPE tokens",
     "Characters, words, BPE: lengths, vocabularies.",
     LevelsParams,
+    random=False,
+    section="2.2",
 )
 def tokenization_levels(p: LevelsParams) -> DemoResult:
     chars, words, corpus_chars, corpus_words = _corpus_vocabularies()

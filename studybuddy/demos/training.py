@@ -54,6 +54,7 @@ def token_losses(model: Any, ids: list[int]) -> Any:
     "Cross-entropy loss and perplexity",
     "Loss and perplexity: shipped vs untrained model.",
     LossParams,
+    section="5.1",
 )
 def loss_perplexity(p: LossParams) -> DemoResult:
     ids = shipped.encode(p.text)
@@ -176,6 +177,7 @@ def _corpus_ids() -> tuple[tuple[int, ...], tuple[int, ...]]:
     "AdamW steps on a tiny GPT: the loss as it trains.",
     TrainStepsParams,
     streams_progress=True,
+    section="5.2",
 )
 def train_steps(p: TrainStepsParams, on_progress: ProgressFn | None = None) -> DemoResult:
     import torch
@@ -312,6 +314,7 @@ class BatchNoiseParams(DemoParams):
     "Batch size and gradient noise",
     "Gradient noise against batch size (1/B).",
     BatchNoiseParams,
+    section="5.2",
 )
 def batch_noise(p: BatchNoiseParams) -> DemoResult:
     import torch
@@ -442,6 +445,8 @@ def _evals(record: dict[str, Any]) -> list[dict[str, float]]:
     "Training vs validation loss of the shipped model",
     "The shipped model's train and validation loss.",
     CurvesParams,
+    random=False,
+    section="5.2",
 )
 def train_val_curves(p: CurvesParams) -> DemoResult:
     record = shipped.training_record()

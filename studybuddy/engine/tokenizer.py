@@ -72,3 +72,8 @@ def encode(text: str) -> list[int]:
 
 def decode(ids) -> str:
     return get_tokenizer().decode(list(ids))
+
+
+def visible_newlines(text: str) -> str:
+    """Text with each newline shown as ↵, so generated text keeps to one readable line."""
+    return text.replace("\r\n", "↵").replace("\n", "↵")

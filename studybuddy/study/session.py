@@ -53,6 +53,8 @@ class LearnerSession:
         self.set_size: int | None = DEFAULT_SET_SIZE  # None: whole sections, while the app runs
         self._store: Store | None = None
         self._store_lock = threading.Lock()
+        # Demo parameters the learner last ran, per demo id: kept while the app runs.
+        self.demo_edits: dict[str, dict[str, Any]] = {}
 
     @property
     def learner(self) -> str:

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import Provider
 from textual.screen import Screen
+from textual.timer import Timer
 
 from studybuddy.errors import StudyBuddyError
 from studybuddy.locations import question_banks_dir, user_data_dir
@@ -29,15 +31,27 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+def get_study_commands() -> type[Provider]:
+    from studybuddy.tui.commands import StudyBuddyCommands
+
+    return StudyBuddyCommands
+
+
 class StudyBuddyApp(App[None]):
     TITLE = "StudyBuddy"
     SUB_TITLE = "LLMs from scratch, one question at a time"
     CSS_PATH = Path(__file__).with_name("app.tcss")
+    # The app's own commands (study, review, demos, ...) in the palette, before Textual's.
+    COMMANDS = App.COMMANDS | {get_study_commands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit"),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("ctrl+t", "toggle_dark", "Theme", show=False, id="app.theme"),
     ]
+
+    # Seconds between checks for an idle app before warming the show-me engine; None: never
+    # (benchmarks/show_me.py measures the cold path that way).
+    WARM_UP_POLL: float | None = 0.25
 
     def __init__(
         self, database: str, profile: str | None = None, banks_dir: Path | None = None
@@ -49,6 +63,7 @@ class StudyBuddyApp(App[None]):
         # Injectable so tests and snapshots are not at the mercy of the wall clock.
         self.clock: Callable[[], float] = time.monotonic
         self._quit_anyway = False
+        self._warm_poll: Timer | None = None
 
     # -- the session: the screens ask self.app.session; these few are shared with the tests --
     @property
@@ -93,6 +108,21 @@ class StudyBuddyApp(App[None]):
     # -- screens -------------------------------------------------------------------------------
     def on_mount(self) -> None:
         self.push_screen(self.first_screen())
+
+    def on_ready(self) -> None:
+        # After the first frame, and once the home screen's own loading is done, so neither
+        # waits for torch: import it and run one tiny demo, so the first `s` answers at once.
+        if self.WARM_UP_POLL is not None:
+            self._warm_poll = self.set_interval(self.WARM_UP_POLL, self._warm_up_when_idle)
+
+    def _warm_up_when_idle(self) -> None:
+        if any(worker.is_running for worker in self.workers) or self._warm_poll is None:
+            return
+        self._warm_poll.stop()
+        self._warm_poll = None
+        from studybuddy.demos.warmup import warm_up
+
+        self.run_worker(warm_up, thread=True, group="warm-up", exit_on_error=False)
 
     def first_screen(self) -> Screen:
         from studybuddy.tui.screens.home import HomeScreen

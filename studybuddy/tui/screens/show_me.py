@@ -6,7 +6,6 @@ that one-off second and the interface never freezes.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rich.markup import escape
@@ -24,7 +23,8 @@ from textual.widgets import (
     Static,
 )
 
-from studybuddy.demos.base import DemoResult
+from studybuddy.demos.base import DemoResult, parse_value
+from studybuddy.demos.code import CodeExcerpt
 from studybuddy.tui.screens.base import StudyScreen
 
 
@@ -34,27 +34,11 @@ def _format(value: Any) -> str:
     return str(value)
 
 
-def parse_value(text: str, default: Any) -> Any:
-    """Input text to a parameter value shaped like its default (lists from commas)."""
-    text = text.strip()
-    if isinstance(default, list):
-        return [
-            parse_value(part, default[0] if default else "")
-            for part in text.split(",")
-            if part.strip()
-        ]
-    if isinstance(default, str):
-        return text
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return text  # pydantic will refuse it with a message naming the expected type
-
-
 class ParamInput(Horizontal):
+    # A framed input (its border lights up when focused), its name level with the text inside.
     DEFAULT_CSS = """
-    ParamInput { height: 1; margin-bottom: 1; }
-    ParamInput Label { width: 18; padding: 0 1 0 0; text-align: right; }
+    ParamInput { height: 3; }
+    ParamInput Label { width: 18; padding: 1 1 0 0; text-align: right; }
     ParamInput Input { width: 1fr; max-width: 60; }
     """
 
@@ -70,7 +54,6 @@ class ParamInput(Horizontal):
             _format(self.default),
             id=f"param-{self.param_name}",
             tooltip=self.description or None,
-            compact=True,
         )
 
     @property
@@ -79,9 +62,15 @@ class ParamInput(Horizontal):
 
 
 class ShowMeScreen(StudyScreen[None]):
+    # Keys an Input does not take, so they work while a parameter is being edited.
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="show.back"),
         Binding("ctrl+r", "recompute", "Recompute", id="show.recompute"),
+        Binding("ctrl+o", "toggle_code", "Code", id="show.code"),
+        Binding("pagedown,ctrl+down", "scroll_result(1)", "Scroll", id="show.scroll_down"),
+        Binding(
+            "pageup,ctrl+up", "scroll_result(-1)", "Scroll up", show=False, id="show.scroll_up"
+        ),
     ]
 
     def __init__(self, demo_id: str, params: dict[str, Any] | None = None) -> None:
@@ -89,7 +78,10 @@ class ShowMeScreen(StudyScreen[None]):
         self.demo_id = demo_id
         self.initial = dict(params or {})
         self.result: DemoResult | None = None
+        self.code: list[CodeExcerpt] = []
         self.runs = 0
+        self.failed = False  # the last run ended in an error
+        self.show_code = True
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -104,19 +96,28 @@ class ShowMeScreen(StudyScreen[None]):
 
         try:
             demo = get_demo(self.demo_id)
-            known = {k: v for k, v in self.initial.items() if k in demo.params_model.model_fields}
+            # What the learner last ran here, under what the question asks for.
+            wanted = {**self.app.session.demo_edits.get(self.demo_id, {}), **self.initial}
+            known = {k: v for k, v in wanted.items() if k in demo.params_model.model_fields}
             defaults = demo.params_model.model_validate(known).model_dump()
         except (DemoError, ValidationError) as exc:
             yield Static(f"[red]{escape(str(exc))}[/]", id="demo-error")
             return
         yield Static(f"[b]{escape(demo.title)}[/]  [dim]{escape(demo.summary)}[/]", id="demo-title")
         for name, field in demo.params_model.model_fields.items():
+            if name == "seed" and not demo.random:
+                continue  # the numbers do not depend on it: an input would only mislead
             yield ParamInput(name, defaults[name], field.description or "")
-        yield Static("[dim]Edit a value and press Enter to recompute.[/]", id="demo-hint")
+        yield Static(
+            "[dim]Edit a value and press Enter to recompute; PgDn/PgUp scroll the result, "
+            "Ctrl+O shows or hides the code.[/]",
+            id="demo-hint",
+        )
         yield Static("", id="demo-error")
         yield LoadingIndicator(id="demo-loading")
         yield ProgressBar(id="demo-progress", show_eta=False)
         yield Static(id="demo-body")
+        yield Static(id="demo-code")
 
     def on_mount(self) -> None:
         for bar in self.query("#demo-progress"):
@@ -127,6 +128,17 @@ class ShowMeScreen(StudyScreen[None]):
 
     def current_params(self) -> dict[str, Any]:
         return {p.param_name: p.value for p in self.query(ParamInput)}
+
+    def action_toggle_code(self) -> None:
+        self.show_code = not self.show_code
+        self.query_one("#demo-code").display = self.show_code
+
+    def action_scroll_result(self, pages: int) -> None:
+        scroll = self.query_one("#demo-scroll", VerticalScroll)
+        if pages > 0:
+            scroll.scroll_page_down()
+        else:
+            scroll.scroll_page_up()
 
     @on(Input.Submitted)
     def _param_changed(self, event: Input.Submitted) -> None:
@@ -139,7 +151,8 @@ class ShowMeScreen(StudyScreen[None]):
 
     @work(thread=True, exclusive=True, group="demo", description="running demo")
     def compute(self, params: dict[str, Any]) -> None:
-        from studybuddy.demos import DemoError, run_demo
+        from studybuddy.demos import DemoError, get_demo, run_demo
+        from studybuddy.demos.code import code_excerpts
 
         def progress(done: int, total: int, message: str) -> None:
             # training steps report as they go; the bar shows how far along they are
@@ -147,13 +160,14 @@ class ShowMeScreen(StudyScreen[None]):
 
         try:
             result = run_demo(self.demo_id, params, on_progress=progress)
+            code = self.code or code_excerpts(get_demo(self.demo_id))
         except DemoError as exc:
             self.app.call_from_thread(self._show_error, str(exc))
             return
         except Exception as exc:  # a demo bug must not take the app down
             self.app.call_from_thread(self._show_error, f"the computation failed: {exc}")
             return
-        self.app.call_from_thread(self._show, result)
+        self.app.call_from_thread(self._show, result, params, code)
 
     def _show_progress(self, done: int, total: int, message: str) -> None:
         bar = self.query_one("#demo-progress", ProgressBar)
@@ -161,17 +175,23 @@ class ShowMeScreen(StudyScreen[None]):
         bar.update(total=total, progress=done)
         self.query_one("#demo-error", Static).update(f"[dim]{escape(message)}[/]")
 
-    def _show(self, result: DemoResult) -> None:
-        from studybuddy.demos.render import render_result
+    def _show(self, result: DemoResult, params: dict[str, Any], code: list[CodeExcerpt]) -> None:
+        from studybuddy.demos.render import render_code, render_result
 
         self.result = result
+        self.failed = False
+        self.app.session.demo_edits[self.demo_id] = params
         self.runs += 1
         self.query_one("#demo-loading").display = False
         self.query_one("#demo-progress").display = False
         self.query_one("#demo-error", Static).update("")
         width = max(40, min(self.size.width - 4, 110))
         self.query_one("#demo-body", Static).update(render_result(result, width=width))
+        if code is not self.code:
+            self.code = code
+            self.query_one("#demo-code", Static).update(render_code(code))
 
     def _show_error(self, message: str) -> None:
+        self.failed = True
         self.query_one("#demo-loading").display = False
         self.query_one("#demo-error", Static).update(f"[red]{escape(message)}[/]")
