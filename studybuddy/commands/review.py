@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from studybuddy.commands.errors import fail, opened_store
+from studybuddy.commands.learner import learner_for
 
 
 def _chapter_key(catalog, wanted: str) -> str:
@@ -77,12 +78,11 @@ def review(
     from studybuddy.reports.make import bundled_catalog
     from studybuddy.store import queries
 
-    profile = (ctx.obj or {}).get("profile", "me")
     catalog = bundled_catalog()
     chapter = _chapter_key(catalog, ahead)
     with opened_store() as store:
         try:
-            store.learner(profile)
+            profile = learner_for(ctx, store)  # --profile, the remembered or the only learner
             model = service.model(store, profile)
             with store.engine.connect() as connection:
                 cards = queries.cards(connection, store.learner_id(profile))
