@@ -13,6 +13,7 @@ CHAPTERS = {
     "4": "Chapter 4: Implementing a GPT model from scratch",
     "5": "Chapter 5: Pretraining on unlabeled data",
     "A": "Appendix A: PyTorch and neural-network basics",
+    "L": "Bonus material: from GPT to Llama",  # not a chapter of the book: our heading
 }
 OTHER = "More demos"
 

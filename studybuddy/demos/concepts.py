@@ -48,6 +48,8 @@ def _sigmoid(z: float) -> float:
     "One neuron: weighted sum, bias, activation",
     "w . x + b, then sigmoid or ReLU: one neuron.",
     NeuronParams,
+    random=False,
+    section="A",
 )
 def neuron(p: NeuronParams) -> DemoResult:
     import torch
@@ -147,6 +149,8 @@ class LayerParamsParams(DemoParams):
     "Weights and biases of a fully connected network",
     "Weights and biases of a dense network, by layer.",
     LayerParamsParams,
+    random=False,
+    section="A",
 )
 def layer_params(p: LayerParamsParams) -> DemoResult:
     import torch
@@ -260,6 +264,8 @@ class ModelScaleParams(DemoParams):
     "How large 'large' is: layers, width, parameters, memory, compute",
     "GPT-1 to GPT-3, BERT: parameters, GB, 6ND FLOPs.",
     ModelScaleParams,
+    random=False,
+    section="1",
 )
 def model_scale(p: ModelScaleParams) -> DemoResult:
     d_tokens = p.training_tokens_billion * 1e9
@@ -351,6 +357,8 @@ class WordByWordParams(DemoParams):
     "Translating word by word",
     "Dictionary words in source order: order breaks.",
     WordByWordParams,
+    random=False,
+    section="3.1",
 )
 def word_by_word(p: WordByWordParams) -> DemoResult:
     pairs, reference = SENTENCES[p.sentence]
@@ -403,6 +411,7 @@ class AttentionDropoutParams(DemoParams):
     "Dropout in attention: on the weights or on the context vectors",
     "Dropout on attention weights vs on contexts.",
     AttentionDropoutParams,
+    section="3.5",
 )
 def attention_dropout(p: AttentionDropoutParams) -> DemoResult:
     import torch
@@ -484,6 +493,8 @@ class BatchesParams(DemoParams):
     "Batches (optimizer steps) per epoch",
     "Pairs, batch size, drop_last: steps in one epoch.",
     BatchesParams,
+    random=False,
+    section="2.6",
 )
 def batches_per_epoch(p: BatchesParams) -> DemoResult:
     import torch
@@ -555,6 +566,7 @@ def _tiny_training(seed: int) -> tuple[Any, Any, Any, Any]:
     "zero_grad, AdamW's state, saving and resuming",
     "zero_grad, AdamW moments, saving and resuming.",
     OptimizerStateParams,
+    section="5.2",
 )
 def optimizer_state(p: OptimizerStateParams) -> DemoResult:
     import io
@@ -673,6 +685,8 @@ class LogitShapesParams(DemoParams):
     "Shapes from token ids to the loss",
     "Ids (b, n) -> logits (b, n, V) -> flatten -> loss.",
     LogitShapesParams,
+    random=False,
+    section="5.1",
 )
 def logit_shapes(p: LogitShapesParams) -> DemoResult:
     import torch

@@ -20,6 +20,7 @@ from studybuddy.demos.common import seeded
 from studybuddy.demos.registry import DemoError, register
 
 ModelChoice = Literal["smollm2", "gpt-study"]
+BONUS = "L"  # the book's GPT-to-Llama bonus material; its heading is in demos/book.py
 # The factual bank questions `hallucination` can ask: short numeric answers the model can state.
 FACT_QUESTIONS = (
     "ch1-gpt3-params-numeric",
@@ -103,8 +104,9 @@ class RopeParams(DemoParams):
 @register(
     "rope",
     "Rotary position embedding (RoPE)",
-    "Rotate a query and a key by their positions: their dot product depends only on the distance.",
+    "Rotated q . k depends only on the tokens' distance.",
     RopeParams,
+    section=BONUS,
 )
 def rope(p: RopeParams) -> DemoResult:
     import torch
@@ -129,17 +131,32 @@ def rope(p: RopeParams) -> DemoResult:
     half = p.head_dim // 2
     theta = [p.base ** (-2 * i / p.head_dim) for i in (0, 1, half - 1)]
     spread = max(abs(r[3] - rows[0][3]) for r in rows)
-    notes = [
-        f"q at {m} and k at {n} (distance {m - n}) score {rows[0][3]:.5f}; moved {s} positions "
-        f"further, still {rows[1][3]:.5f}: they differ by {spread:.1e}, rounding only.",
-        f"Without rotation q . k = {plain:.5f}. Rotating by position changes the score, but only "
-        "through the distance m - n, which is why RoPE needs no position embedding table.",
-        f"Feature pair i turns by angle position x base^(-2i/{p.head_dim}): pair 0 by "
-        f"{theta[0]:.3g} rad per position, pair 1 by {theta[1]:.3g}, the last pair by "
-        f"{theta[2]:.3g}; slow pairs tell far positions apart, fast ones near ones.",
+    notes = [f"q at {m} and k at {n} (distance {m - n}) score {rows[0][3]:.5f}."]
+    if s > 0:
+        notes.append(
+            f"Moved {s} positions further, they still score {rows[1][3]:.5f}: the scores differ "
+            f"by {spread:.1e}, float32 rounding only."
+        )
+    if m != n:
+        notes.append(
+            f"Without rotation q . k = {plain:.5f}. Rotating by position changes the score, but "
+            "only through the distance m - n, which is why RoPE needs no position embedding table."
+        )
+    else:
+        notes.append(
+            f"At distance 0 both are turned by the same angles, so the score stays q . k = "
+            f"{plain:.5f}, as without rotation."
+        )
+    if half >= 3:
+        notes.append(
+            f"Feature pair i turns by angle position x base^(-2i/{p.head_dim}): pair 0 by "
+            f"{theta[0]:.3g} rad per position, pair 1 by {theta[1]:.3g}, the last pair by "
+            f"{theta[2]:.3g}; slow pairs tell far positions apart, fast ones near ones."
+        )
+    notes.append(
         f"Rotation keeps lengths: |q| = {float(q.norm()):.4f} before and "
-        f"{float(rotary(q, m).norm()):.4f} after.",
-    ]
+        f"{float(rotary(q, m).norm()):.4f} after."
+    )
     return DemoResult(
         "rope",
         f"RoPE with head_dim {p.head_dim}, base {p.base:g}",
@@ -170,8 +187,9 @@ class RMSNormParams(DemoParams):
 @register(
     "rms-norm",
     "RMSNorm against LayerNorm",
-    "Llama's RMSNorm only rescales; LayerNorm also subtracts the mean. Same vector, both norms.",
+    "RMSNorm rescales; LayerNorm also removes the mean.",
     RMSNormParams,
+    section=BONUS,
 )
 def rms_norm(p: RMSNormParams) -> DemoResult:
     import torch
@@ -247,8 +265,10 @@ class SwiGLUParams(DemoParams):
 @register(
     "swiglu",
     "SwiGLU feed-forward against GPT's GELU feed-forward",
-    "Three matrices with a SiLU gate instead of two with GELU; parameter counts of both.",
+    "SiLU-gated 3 matrices vs GELU's 2: parameters.",
     SwiGLUParams,
+    random=False,
+    section=BONUS,
 )
 def swiglu(p: SwiGLUParams) -> DemoResult:
     import torch
@@ -303,8 +323,9 @@ class GQAParams(DemoParams):
 @register(
     "grouped-query-attention",
     "Grouped-query attention: KV-cache memory",
-    "Keys and values for 3 shared heads instead of 9: KV-cache size of MHA vs GQA at SmolLM2's.",
+    "KV-cache size of MHA vs GQA at SmolLM2's sizes.",
     GQAParams,
+    section=BONUS,
 )
 def grouped_query_attention(p: GQAParams) -> DemoResult:
     import torch
@@ -394,8 +415,10 @@ class GPTvsLlamaParams(DemoParams):
 @register(
     "gpt-vs-llama",
     "GPT and Llama side by side",
-    "gpt-study and SmolLM2: the design choices and parameter counts per part, from the models.",
+    "gpt-study vs SmolLM2: design, parameters per part.",
     GPTvsLlamaParams,
+    random=False,
+    section=BONUS,
 )
 def gpt_vs_llama(p: GPTvsLlamaParams) -> DemoResult:
     from studybuddy.engine import smollm2
@@ -415,9 +438,9 @@ def gpt_vs_llama(p: GPTvsLlamaParams) -> DemoResult:
     rows.append(["total", *totals])
     design = [
         ["normalisation", "LayerNorm (scale, shift)", "RMSNorm (scale only)"],
-        ["positions", "learned table pos_emb", "rotary (RoPE) on queries and keys"],
+        ["positions", "learned table pos_emb", "RoPE on queries and keys"],
         ["feed-forward", "GELU, 2 matrices, 4x wide", "SwiGLU, 3 matrices"],
-        ["attention", "multi-head", "grouped-query (shared K/V heads)"],
+        ["attention", "multi-head", "grouped-query (shared K/V)"],
         ["biases", "yes (optional in QKV)", "none"],
     ]
     cfg = gpt.cfg
@@ -431,7 +454,8 @@ def gpt_vs_llama(p: GPTvsLlamaParams) -> DemoResult:
         notes.append(
             f"SmolLM2: {lcfg.n_layers} layers, width {lcfg.emb_dim}, {lcfg.n_heads} query / "
             f"{lcfg.n_kv_heads} key-value heads, context {lcfg.context_length:,}: {totals[1]:,} "
-            f"parameters, {ff_share:.0%} in the feed-forward layers; no position table at all."
+            f"parameters, {ff_share:.0%} in the feed-forward layers"
+            + ("; no position table at all." if counts[1]["position embedding"] == 0 else ".")
         )
     return DemoResult(
         "gpt-vs-llama",
@@ -460,8 +484,9 @@ class KVCacheParams(DemoParams):
 @register(
     "kv-cache",
     "KV cache: time and memory per token",
-    "Generate with and without cached keys and values on the real model; same tokens, less work.",
+    "Generate with and without a KV cache: same tokens.",
     KVCacheParams,
+    section=BONUS,
 )
 def kv_cache(p: KVCacheParams) -> DemoResult:
     import torch
@@ -540,8 +565,10 @@ def bank_question(question_id: str) -> Any:
 @register(
     "hallucination",
     "A small model answers a bank question",
-    "SmolLM2 answers a factual question; each answer token's probability beside the bank's key.",
+    "SmolLM2 answers a bank fact; token probabilities.",
     HallucinationParams,
+    random=False,
+    section=BONUS,
 )
 def hallucination(p: HallucinationParams) -> DemoResult:
     import re

@@ -9,6 +9,7 @@ import math
 import pytest
 
 from studybuddy.demos import all_demos, run_demo
+from studybuddy.engine import smollm2
 
 
 def said(result, phrase: str) -> bool:
@@ -738,3 +739,141 @@ def test_notes_logit_shapes(stand_in_model):
     n = len(result.values["inputs"][0])
     assert said(result, f"A batch of 1 x {n} token ids gives logits of (1, {n}, 50257)")
     assert said(result, f"({n}, 50257) and ({n},)")
+
+
+# --- from GPT to Llama -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"query_position": 4, "key_position": 4, "shift": 0, "head_dim": 4},
+        {"query_position": 0, "key_position": 9, "shift": 3000, "head_dim": 2, "base": 10.0},
+    ],
+)
+def test_notes_rope(params):
+    import torch
+
+    result = run_demo("rope", params)
+    p = result.params
+    m, n, s = p["query_position"], p["key_position"], p["shift"]
+    scores = result.values["scores"]
+    assert said(result, f"(distance {m - n}) score {scores[0]:.5f}")
+    assert said(result, "positions further") is (s > 0)
+    if s > 0:
+        assert said(result, f"still score {scores[1]:.5f}")
+        assert abs(scores[1] - scores[0]) < 0.05  # float32 rounding, not a different score
+    assert said(result, "changes the score") is (m != n)
+    assert said(result, "At distance 0") is (m == n)
+    if m == n:  # same angle for both: the score is the plain dot product
+        assert scores[0] == pytest.approx(result.values["unrotated"], abs=1e-4)
+    half = p["head_dim"] // 2
+    assert said(result, "pair 1 by") is (half >= 3)
+    if half >= 3:
+        last = p["base"] ** (-2 * (half - 1) / p["head_dim"])
+        assert said(result, f"the last pair by {last:.3g}")
+    # The same query drawn again: rotation keeps its length.
+    torch.manual_seed(p["seed"])
+    q = torch.randn(p["head_dim"])
+    assert said(result, f"|q| = {float(q.norm()):.4f} before and {float(q.norm()):.4f} after")
+
+
+@pytest.mark.parametrize(("emb_dim", "offset"), [(6, 2.0), (2, -50.0), (300, 0.0)])
+def test_notes_rms_norm(emb_dim, offset):
+    import torch
+
+    result = run_demo("rms-norm", {"emb_dim": emb_dim, "offset": offset})
+    x = torch.tensor([result.tables[0].rows[0]])  # the input row, as shown (up to 8 features)
+    if emb_dim <= 8:
+        assert said(result, f"root mean square ({float(x.pow(2).mean().sqrt()):.4f})")
+    v = result.values
+    assert v["rms_after"] == pytest.approx(1.0, abs=1e-3)  # "the output has RMS 1"
+    assert said(result, f"keeps a mean of {v['mean_after_rms']:.4f}")
+    assert said(result, f"its output has mean {v['mean_after_layer_norm']:.1e} and variance 1")
+    assert said(result, f"RMSNorm has {emb_dim} parameters")
+    assert said(result, f"LayerNorm {2 * emb_dim} (scale and shift)")
+    assert said(result, "61 norms in SmolLM2")  # 30 blocks x 2, and the final norm
+
+
+@pytest.mark.parametrize(("emb_dim", "hidden_dim"), [(576, 1536), (2, 2), (768, 3072)])
+def test_notes_swiglu(emb_dim, hidden_dim):
+    import torch
+    import torch.nn.functional as F
+
+    result = run_demo("swiglu", {"emb_dim": emb_dim, "hidden_dim": hidden_dim})
+    gelu = 2 * 4 * emb_dim * emb_dim + 4 * emb_dim + emb_dim
+    swiglu = 3 * emb_dim * hidden_dim
+    assert said(result, f"GPT's feed-forward: {gelu:,} parameters")
+    assert said(result, f"SwiGLU at hidden {hidden_dim:,}: {swiglu:,}")
+    assert said(result, f"{swiglu / gelu:.2f} times as many")
+    assert said(result, f"8/3 x {emb_dim} = {round(8 * emb_dim / 3):,}")
+    minus_one = torch.tensor(-1.0)
+    assert said(result, f"SiLU gives {float(minus_one * torch.sigmoid(minus_one)):.4f}")
+    assert said(result, f"GELU {float(F.gelu(minus_one, approximate='tanh')):.4f}")
+
+
+@pytest.mark.parametrize(("tokens", "size"), [(8192, 4), (1, 2)])
+def test_notes_grouped_query_attention(tokens, size):
+    result = run_demo(
+        "grouped-query-attention", {"context_tokens": tokens, "bytes_per_value": size}
+    )
+    # SmolLM2: 30 layers, 9 query heads, 3 key/value heads of 64 features
+    mha, gqa = 2 * 30 * 9 * 64 * size, 2 * 30 * 3 * 64 * size
+    assert said(result, "9 query heads share 3 key/value heads (3 per group)")
+    assert said(result, f"{gqa:,} bytes per token instead of {mha:,}")
+    mb_mha, mb_gqa = round(mha * tokens / 2**20, 2), round(gqa * tokens / 2**20, 2)
+    assert said(result, f"{mb_mha:,} MB with MHA, {mb_gqa:,} MB with GQA")
+    assert said(result, f"{mb_mha - mb_gqa:,.2f} MB saved")
+    assert said(result, f"differ by {result.values['gqa_equals_mha']:.1e}")
+    assert result.values["gqa_equals_mha"] < 1e-5
+
+
+@pytest.mark.skipif(not smollm2.is_installed(), reason="SmolLM2 not installed")
+def test_notes_gpt_vs_llama(stand_in_model):
+    from studybuddy.demos.llama import smollm2_model
+
+    result = run_demo("gpt-vs-llama")
+    cfg = stand_in_model.cfg
+    assert said(result, f"gpt-study: {cfg.n_layers} layers, width {cfg.emb_dim}")
+    total = sum(q.numel() for q in stand_in_model.parameters())  # tied head counted once
+    assert said(result, f"{total:,} parameters.")
+    llama = smollm2_model()
+    ff = sum(q.numel() for name, q in llama.named_parameters() if ".ff." in name)
+    assert ff > 0
+    assert said(result, f"{ff / 134_515_008:.0%} in the feed-forward layers")
+    positional = [name for name, _ in llama.named_parameters() if "pos_emb" in name]
+    assert said(result, "no position table at all") is (not positional)
+
+
+@pytest.mark.skipif(not smollm2.is_installed(), reason="SmolLM2 not installed")
+def test_notes_kv_cache():
+    result = run_demo("kv-cache", {"prompt": "Hello there", "new_tokens": 2})
+    rows = result.table("generation").rows
+    prompt = rows[1][2] - 2 + 1  # the cached run encodes prompt + new - 1 tokens
+    assert said(result, f"{prompt} prompt tokens, 2 new")
+    assert said(result, f"({prompt + prompt + 1} token passes in all)")  # step 1: p, step 2: p + 1
+    assert said(result, "identical.") is result.values["same_tokens"]
+    assert said(result, "NOT identical") is (not result.values["same_tokens"])
+    # 30 layers x (keys, values) x 3 heads x 64 features x 4 bytes
+    assert said(result, f"The cache costs {2 * 30 * 3 * 64 * 4:,} bytes per token")
+    import re
+
+    timing = next(note for note in result.notes if note.startswith("Time per new token"))
+    assert f"{rows[0][1]} ms without, {rows[1][1]} ms with" in timing
+    printed = float(re.search(r"\(([\d.]+)x\)", timing).group(1))
+    # the note divides unrounded times; the table shows them to 0.01 ms
+    assert printed == pytest.approx(rows[0][1] / rows[1][1], rel=0.05, abs=0.06)
+
+
+@pytest.mark.skipif(not smollm2.is_installed(), reason="SmolLM2 not installed")
+def test_notes_hallucination():
+    import re
+
+    result = run_demo("hallucination", {"question_id": "ch1-gpt3-layers-numeric", "max_tokens": 8})
+    answer, key = result.values["answer"], result.values["key"]
+    numbers = [float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", answer)]
+    assert said(result, "right this time") is (key in numbers)
+    assert said(result, "which is what hallucination means") is (key not in numbers)
+    lowest = min(row[2] for row in result.table("answer tokens (greedy)").rows)
+    assert said(result, f"probability {lowest:.3g}")
