@@ -438,7 +438,8 @@ class Night:
                 seconds = (now - night.opened_at).total_seconds()
             if seconds > timer + LATE_GRACE:
                 raise NightError(f"time is up for question {position + 1}")
-            seconds = min(max(seconds, 0.0), timer)
+            # rounded before scoring, as stored: the record must reproduce the points exactly
+            seconds = round(min(max(seconds, 0.0), timer), 3)
             earlier = dict(
                 connection.execute(
                     select(_A.position, _A.correct).where(
@@ -463,7 +464,7 @@ class Night:
                     question_id=row.question_id,
                     answer=json.dumps(response),
                     correct=scored.correct,
-                    seconds=round(seconds, 3),
+                    seconds=seconds,
                     base=scored.base,
                     bonus=scored.bonus,
                     streak=scored.streak,
