@@ -63,6 +63,27 @@ class KVCache:
         self.keys = [torch.zeros(shape, dtype=dtype, device=device) for _ in range(n_layers)]
         self.values = [torch.zeros(shape, dtype=dtype, device=device) for _ in range(n_layers)]
 
+    @classmethod
+    def for_model(
+        cls,
+        *,
+        n_layers: int,
+        n_kv_heads: int,
+        head_dim: int,
+        context_length: int,
+        weight: torch.Tensor,
+        batch: int,
+        max_len: int | None = None,
+    ) -> KVCache:
+        """The empty cache a model hands `generate`: `max_len` tokens (default: the model's
+        context) of `batch` sequences, in the dtype and on the device of the model's `weight`."""
+        max_len = context_length if max_len is None else max_len
+        if not 1 <= max_len <= context_length:
+            raise EngineError(
+                f"cache length {max_len} must be in 1 .. context_length {context_length}"
+            )
+        return cls(n_layers, batch, n_kv_heads, max_len, head_dim, weight.dtype, weight.device)
+
     @property
     def n_layers(self) -> int:
         return len(self.keys)

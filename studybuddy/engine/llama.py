@@ -288,20 +288,14 @@ class LlamaModel(nn.Module):
     def new_cache(self, batch: int, max_len: int | None = None) -> KVCache:
         """An empty KV cache for `batch` sequences of up to `max_len` tokens (default: the
         context), in the model's dtype and device, one buffer per key/value head."""
-        max_len = self.cfg.context_length if max_len is None else max_len
-        if not 1 <= max_len <= self.cfg.context_length:
-            raise EngineError(
-                f"cache length {max_len} must be in 1 .. context_length {self.cfg.context_length}"
-            )
-        weight = self.tok_emb.weight
-        return KVCache(
-            self.cfg.n_layers,
-            batch,
-            self.cfg.n_kv_heads,
-            max_len,
-            self.cfg.head_dim,
-            weight.dtype,
-            weight.device,
+        return KVCache.for_model(
+            n_layers=self.cfg.n_layers,
+            n_kv_heads=self.cfg.n_kv_heads,
+            head_dim=self.cfg.head_dim,
+            context_length=self.cfg.context_length,
+            weight=self.tok_emb.weight,
+            batch=batch,
+            max_len=max_len,
         )
 
     def forward(

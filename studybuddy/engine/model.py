@@ -143,20 +143,14 @@ class GPTModel(nn.Module):
     def new_cache(self, batch: int, max_len: int | None = None) -> KVCache:
         """An empty KV cache for `batch` sequences of up to `max_len` tokens (default: the
         context length), in the model's dtype and on its device."""
-        max_len = self.cfg.context_length if max_len is None else max_len
-        if not 1 <= max_len <= self.cfg.context_length:
-            raise EngineError(
-                f"cache length {max_len} must be in 1 .. context_length {self.cfg.context_length}"
-            )
-        weight = self.tok_emb.weight
-        return KVCache(
+        return KVCache.for_model(
             n_layers=self.cfg.n_layers,
-            batch=batch,
-            n_kv_heads=self.cfg.n_heads,
-            max_len=max_len,
+            n_kv_heads=self.cfg.n_heads,  # GPT-2 gives every query head its own keys
             head_dim=self.cfg.head_dim,
-            dtype=weight.dtype,
-            device=weight.device,
+            context_length=self.cfg.context_length,
+            weight=self.tok_emb.weight,
+            batch=batch,
+            max_len=max_len,
         )
 
     def forward(
