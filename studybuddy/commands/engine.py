@@ -14,6 +14,14 @@ import typer
 
 from studybuddy.commands.errors import fail
 
+# Sampling options shared by `generate` and `chat`: one set of bounds and help texts.
+Temperature = Annotated[
+    float,
+    typer.Option(min=0.0, max=10.0, help="0 picks the likeliest token; higher is more random."),
+]
+TopK = Annotated[int | None, typer.Option(min=1, help="Sample only among the K likeliest tokens.")]
+Seed = Annotated[int, typer.Option(help="Random seed for sampling.")]
+
 app = typer.Typer(
     help="The from-scratch GPT engine: sizes, generation, training.", no_args_is_help=True
 )
@@ -126,14 +134,9 @@ def generate(
     prompt: Annotated[str, typer.Argument(help="Text to continue.")],
     # 1024 new tokens take ~30 s on two cores once the context is full; more is not a demo
     max_new_tokens: Annotated[int, typer.Option(min=0, max=1024, help="Tokens to add.")] = 40,
-    temperature: Annotated[
-        float,
-        typer.Option(min=0.0, max=10.0, help="0 picks the likeliest token; higher is more random."),
-    ] = 0.0,
-    top_k: Annotated[
-        int | None, typer.Option(min=1, help="Sample only among the K likeliest tokens.")
-    ] = None,
-    seed: Annotated[int, typer.Option(help="Random seed for sampling.")] = 123,
+    temperature: Temperature = 0.0,
+    top_k: TopK = None,
+    seed: Seed = 123,
     no_kv_cache: Annotated[
         bool, typer.Option("--no-kv-cache", help="Recompute every token at each step.")
     ] = False,
@@ -216,14 +219,9 @@ def chat(
     max_new_tokens: Annotated[
         int, typer.Option(min=1, max=1024, help="Most tokens per answer.")
     ] = 256,
-    temperature: Annotated[
-        float,
-        typer.Option(min=0.0, max=10.0, help="0 picks the likeliest token; higher is more random."),
-    ] = 0.0,
-    top_k: Annotated[
-        int | None, typer.Option(min=1, help="Sample only among the K likeliest tokens.")
-    ] = None,
-    seed: Annotated[int, typer.Option(help="Random seed for sampling.")] = 123,
+    temperature: Temperature = 0.0,
+    top_k: TopK = None,
+    seed: Seed = 123,
     system: Annotated[
         str | None, typer.Option(help="System message (default: the model's own).")
     ] = None,
