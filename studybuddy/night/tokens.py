@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from pathlib import Path
 
 from studybuddy.locations import user_data_dir
 from studybuddy.night.records import Player
 from studybuddy.night.room import Night
+from studybuddy.private_files import write_private
 
 TOKEN_FILE = "night-tokens.json"
 KEEP = 200  # nights are short-lived; the oldest entries make way for new ones
@@ -46,16 +46,9 @@ class TokenFile:
         tokens.pop(self._key(code, name), None)
         tokens[self._key(code, name)] = token  # newest last
         kept = dict(list(tokens.items())[-KEEP:])
-        partial = self.path.with_name(self.path.name + ".partial")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-                json.dump(kept, out)
-            os.replace(partial, self.path)
-        except OSError:  # the player still plays; only a later rejoin from here needs it
-            with contextlib.suppress(OSError):
-                partial.unlink(missing_ok=True)
+        # the player still plays if this fails; only a later rejoin from here needs it
+        with contextlib.suppress(OSError):
+            write_private(self.path, json.dumps(kept))
 
 
 def join_keeping_token(

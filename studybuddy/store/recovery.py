@@ -23,6 +23,7 @@ from fsrs import Rating
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from studybuddy.locations import user_data_dir
+from studybuddy.private_files import write_private
 from studybuddy.store.db import display_name, sqlite_path
 from studybuddy.store.recording import PendingAttempt
 
@@ -133,18 +134,9 @@ def write(target: str, items: list[PendingAttempt], keep: Sequence[object] = ())
         {"format": FORMAT, "answers": [*keep, *(_entry(item) for item in items)]}, indent=1
     )
     for path in candidates(target):
-        partial = path.with_name(path.name + ".partial")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-                out.write(payload)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(partial, path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                partial.unlink(missing_ok=True)
+            write_private(path, payload)
+        except OSError:  # a full disk or a read-only folder: try the next place
             continue
         for other in candidates(target):  # one file holds them all now
             if other != path:
