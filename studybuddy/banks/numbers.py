@@ -101,7 +101,7 @@ _BINARY_OF = {"kb": "kib", "mb": "mib", "gb": "gib", "tb": "tib"}
 _BINARY_OF |= {"kilobytes": "kib", "megabytes": "mib", "gigabytes": "gib", "terabytes": "tib"}
 _NOUNS = frozenset(
     "parameter parameters params param weights token tokens flop flops operations layer layers "
-    "dimension dimensions dims entry entries times x fold items".split()
+    "dimension dimensions dims entry entries times x fold items batch batches pair pairs".split()
 )
 _UNIT_NAMES = {
     "kib": "KiB",
