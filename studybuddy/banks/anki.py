@@ -11,16 +11,7 @@ import hashlib
 import html
 from pathlib import Path
 
-from studybuddy.banks.models import (
-    AnyQuestion,
-    Bank,
-    Cloze,
-    MultipleChoice,
-    Numeric,
-    Ordering,
-    TrueFalse,
-)
-from studybuddy.banks.numbers import format_number
+from studybuddy.banks.models import AnyQuestion, Bank
 
 FIELDS = ("Question", "Answer", "Explanation", "Source", "Id")
 _CARD_FRONT = "<div class=prompt>{{Question}}</div>"
@@ -48,34 +39,17 @@ def _lettered(items: list[str]) -> str:
 
 
 def card_sides(question: AnyQuestion) -> tuple[str, str]:
-    """(front, answer) as HTML for one question."""
-    prompt = _e(question.prompt)
-    if isinstance(question, MultipleChoice):
-        several = " (choose all that apply)" if len(question.answer) > 1 else ""
-        front = f"{prompt}{several}<br><br>{_lettered(list(question.options))}"
-        back = "<br>".join(f"{chr(65 + i)}. {_e(question.options[i])}" for i in question.answer)
-    elif isinstance(question, TrueFalse):
-        front, back = f"True or false? {prompt}", "True" if question.answer else "False"
-    elif isinstance(question, Numeric):
-        back = format_number(question.value, question.unit)
-        if question.tolerance:
-            back += f" (± {format_number(question.tolerance)})"
-        front = prompt
-    elif isinstance(question, Cloze):
-        front = f"{prompt}<br><br>{_e(question.gapped(lambda n: f'[…{n}]'))}"
-        back = "<br>".join(
-            f"{n}: {_e(' / '.join(variants))}" for n, variants in enumerate(question.blanks, 1)
-        )
-    elif isinstance(question, Ordering):
-        shuffled = [question.steps[i] for i in question.shown_order()]  # as the quiz shows them
-        front = f"{prompt}<br><br>{_lettered(shuffled)}"
-        back = "<br>".join(f"{n}. {_e(step)}" for n, step in enumerate(question.steps, 1))
-    else:
-        front = prompt
-        back = _e(question.model_answer)
-        if question.key_points:
-            back += "<br><br>Key points: " + "; ".join(_e(p.point) for p in question.key_points)
-    return front, back
+    """(front, answer) as HTML for one question: the prompt, what kind of answer it takes, its
+    text to fill in and its choices lettered (in the order the quiz shows them); the answer's
+    lines on the back."""
+    front = [_e(question.prompt)]
+    if hint := question.answer_hint():
+        front[0] += f" <i>({_e(hint)})</i>"
+    if (text := question.shown_text(gap=lambda n: f"[…{n}]")) is not None:
+        front.append(_e(text))
+    if choices := question.choices():
+        front.append(_lettered(choices))
+    return "<br><br>".join(front), "<br>".join(_e(line) for line in question.answer_lines())
 
 
 def export_anki(bank: Bank, path: Path) -> int:

@@ -175,15 +175,11 @@ def confirm(grade: Grade, rating: Rating) -> Grade:
     return replace(grade, correct=rating != "again", needs_confirmation=False, details=details)
 
 
-def normalise_fill(text: str) -> str:
-    return " ".join(text.strip().strip("`'\"“”‘’").split()).casefold()
-
-
 def grade_cloze(question: Cloze, fills: list[str] | str) -> Grade:
     given = [fills] if isinstance(fills, str) else list(fills)
     given += [""] * (len(question.blanks) - len(given))
     right = [
-        normalise_fill(fill) in {normalise_fill(v) for v in variants}
+        question.accepts(fill, variants)
         for fill, variants in zip(given, question.blanks, strict=False)
     ]
     score = sum(right) / len(right)

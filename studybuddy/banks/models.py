@@ -7,6 +7,12 @@ name is an error rather than silently ignored data.
 Checks that compare two fields of a question (an MC answer against its options, cloze blanks
 against the text) are field validators rather than model validators: pydantic then still runs
 them when another field of the same question is wrong, so an author sees every problem at once.
+
+What a type does beyond its fields lives on its model too, so every screen, command and format
+asks the question rather than testing its type: what it shows (`choices`, `shown_text`,
+`answer_hint`), how a typed line is read (`read_typed`), what a learner sees after answering
+(`review`), its right answer in words (`answer_text`, `answer_lines`) and its cells in the CSV
+and Markdown formats (`cells`, `fields_from_cells`).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import math
 import random
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
@@ -24,6 +31,23 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+
+from studybuddy.banks.cells import (
+    INLINE_BLANK,
+    LETTERS,
+    FormatError,
+    Loose,
+    format_key_points,
+    format_misconceptions,
+    format_number_exactly,
+    indices_to_letters,
+    inline_cloze,
+    letters_to_indices,
+    parse_key_points,
+    parse_misconceptions,
+)
+from studybuddy.banks.numbers import NotANumber, format_number, parse_number, readings
+from studybuddy.errors import StudyBuddyError
 
 QuestionId = Annotated[
     str,
@@ -38,6 +62,39 @@ Tag = Annotated[
 ]
 
 BLANK = re.compile(r"\{\{(\d+)\}\}")
+_ITEMS = re.compile(r"[\s,;/]+")  # between the numbers or letters of a typed list
+
+
+def drawn_gap(number: int) -> str:
+    """A blank as the quiz, quiz night and feedback draw it."""
+    return f"__({number})__"
+
+
+class NotAnAnswer(StudyBuddyError, ValueError):
+    """Typed text that cannot be read as an answer to the question; the message says what would."""
+
+
+Mark = Literal["right", "wrong", "missed", ""]
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One line of what a learner sees after answering: a choice, a step or a blank.
+
+    `mark` is "right" for a choice picked (a step placed, a blank filled) right, "wrong" for one
+    picked wrong, "missed" for a right choice not picked, "" for a choice left alone rightly;
+    `yours` is what the learner gave in its place, where that differs.
+    """
+
+    text: str
+    mark: Mark = ""
+    yours: str = ""
+
+
+@dataclass(frozen=True)
+class Review:
+    rows: list[ReviewRow]
+    note: str = ""  # one sentence on the rows as a whole (what a partial answer got wrong)
 
 
 class _Strict(BaseModel):
@@ -80,13 +137,71 @@ class _QuestionBase(_Strict):
 
     # What the quiz calls questions of this type ("multiple choice"); every type sets it.
     label: ClassVar[str] = ""
+    # True where the grader's feedback states the right answer itself, as numbers' does (with
+    # how the reply was read), so feedback shows that instead of its own answer line
+    grader_states_answer: ClassVar[bool] = False
 
     @property
     def auto_gradable(self) -> bool:
         return True
 
+    @property
+    def source_note(self) -> str | None:
+        """The source to show beside the explanation; None when there is none or the
+        explanation already names it (a "(p. 52)" there and a "Source: p. 52" under it)."""
+        if not self.source or self.source.casefold() in self.explanation.casefold():
+            return None
+        return self.source
+
     def answer_text(self) -> str:  # pragma: no cover - every type overrides
         """The right answer in words, as feedback and the quiz-night reveal show it."""
+        raise NotImplementedError
+
+    def answer_lines(self) -> list[str]:
+        """The right answer as lines (the back of an Anki card)."""
+        return [self.answer_text()]
+
+    # -- shown and typed ---------------------------------------------------------------------
+    def choices(self) -> list[str]:
+        """What the learner picks from or puts in order, in the order shown, numbered from 1
+        wherever it is shown; empty for a type answered in words."""
+        return []
+
+    def shown_text(
+        self, gap: Callable[[int], str] = drawn_gap, text: Callable[[str], str] = str
+    ) -> str | None:
+        """A text to fill in, with its blanks drawn by `gap` (and `text`, an escape say,
+        applied around them); None for a type without one."""
+        return None
+
+    def answer_hint(self) -> str:
+        """A few words under the question on what kind of answer it takes; "" if the
+        choices say it."""
+        return ""
+
+    def how_to_type(self) -> str:
+        """How to type the answer on one line (the plain-text night and `review --ahead`)."""
+        return "Type your answer."
+
+    def read_typed(self, text: str, *, as_shown: bool = False) -> Any:
+        """The grader's response for one typed line; NotAnAnswer says how to type it.
+
+        Numbers in `text` count the choices as `choices()` lists them when `as_shown` (the
+        reader saw that list), and as the bank writes them otherwise (`banks try`)."""
+        return text
+
+    def review(self, response: Any) -> Review:
+        """What a learner sees of their answer after it is graded, beside the right one."""
+        return Review([])
+
+    # -- the CSV and Markdown formats ----------------------------------------------------------
+    def cells(self) -> dict[str, Any]:  # pragma: no cover - every type overrides
+        """This type's fields as `Loose` cells (the inverse of `fields_from_cells`)."""
+        raise NotImplementedError
+
+    @classmethod
+    def fields_from_cells(cls, cells: Loose) -> dict[str, Any]:  # pragma: no cover
+        """This type's fields from a format's cells; FormatError names a cell it cannot read."""
         raise NotImplementedError
 
 
@@ -98,6 +213,14 @@ def _no_repeats(values: list[str], what: str) -> list[str]:
             raise ValueError(f"{what} that differ from each other ({value!r} is listed twice)")
         seen.add(key)
     return values
+
+
+def _numbered(text: str, count: int) -> list[int] | None:
+    """The 0-based indices of typed numbers 1..count ("2 1 3", "1,3"); None if any is not one."""
+    items = [item.rstrip(").") for item in _ITEMS.split(text.strip()) if item]
+    if not all(item.isdigit() and 1 <= int(item) <= count for item in items):
+        return None
+    return [int(item) - 1 for item in items]
 
 
 class MultipleChoice(_QuestionBase):
@@ -137,6 +260,88 @@ class MultipleChoice(_QuestionBase):
     def answer_text(self) -> str:
         return "; ".join(self.options[i] for i in self.answer)
 
+    def answer_lines(self) -> list[str]:
+        return [f"{LETTERS[i]}. {self.options[i]}" for i in self.answer]
+
+    def choices(self) -> list[str]:
+        return list(self.options)
+
+    def answer_hint(self) -> str:
+        return "Select every correct option." if self.several_correct else ""
+
+    def how_to_type(self) -> str:
+        if self.several_correct:
+            return "Several are right: type all their numbers, e.g. 1,3"
+        return f"Type the number of your answer (1-{len(self.options)})."
+
+    def read_typed(self, text: str, *, as_shown: bool = False) -> list[int]:
+        """Option numbers or letters: "2", "1,3", "1 3", "B", "a c"."""
+        count = len(self.options)
+        letters = LETTERS[:count].casefold()
+        expected = f"option numbers 1-{count} or letters A-{letters[-1].upper()}, e.g. '1,3'"
+        items = [item.rstrip(").") for item in _ITEMS.split(text.strip().casefold()) if item]
+        if not items:
+            raise NotAnAnswer(f"No option chosen: type {expected}")
+        chosen = []
+        for item in items:
+            if item.isdigit() and 1 <= int(item) <= count:
+                chosen.append(int(item) - 1)
+            elif len(item) == 1 and item in letters:
+                chosen.append(letters.index(item))
+            else:
+                raise NotAnAnswer(f"{item!r} is not an option: type {expected}")
+        if len(set(chosen)) != len(chosen):
+            raise NotAnAnswer("Each option once, please")
+        if len(chosen) > 1 and not self.several_correct:
+            raise NotAnAnswer("Type one option: this question has a single right answer")
+        return sorted(chosen)
+
+    def review(self, response: list[int] | int) -> Review:
+        """Every option in its place, marked: picked right, picked wrong, right but not picked."""
+        chosen = {response} if isinstance(response, int) else set(response)
+        right = set(self.answer)
+        rows = []
+        for index, option in enumerate(self.options):
+            text = f"{index + 1}. {option}"
+            if index in chosen:
+                rows.append(
+                    ReviewRow(
+                        text,
+                        "right" if index in right else "wrong",
+                        "" if index in right else "your pick",
+                    )
+                )
+            else:
+                rows.append(
+                    ReviewRow(text, "missed", "not picked") if index in right else ReviewRow(text)
+                )
+        hits, wrong, missed = len(chosen & right), len(chosen - right), len(right - chosen)
+        if not hits or not (wrong or missed):
+            return Review(rows)
+        found = [f"{hits} of the {len(right)} right options picked"]
+        if wrong:
+            found.append(f"{wrong} wrong pick{'s' if wrong != 1 else ''}")
+        return Review(rows, "Partly right: " + ", ".join(found) + ".")
+
+    def cells(self) -> dict[str, Any]:
+        return {
+            "options": list(self.options),
+            "correct": list(self.answer),
+            "answer": indices_to_letters(list(self.answer)),
+        }
+
+    @classmethod
+    def fields_from_cells(cls, cells: Loose) -> dict[str, Any]:
+        if not cells.correct and not cells.answer.strip():
+            raise FormatError(
+                "answer", "a correct option: tick it with '- [x]', or give its letter such as 'B'"
+            )
+        answer = cells.correct or letters_to_indices(cells.answer)
+        if cells.options and max(answer) >= len(cells.options):
+            last, got = LETTERS[len(cells.options) - 1], LETTERS[max(answer)]
+            raise FormatError("answer", f"option letters A..{last} (got {got})")
+        return {"options": cells.options, "answer": answer}
+
 
 class TrueFalse(_QuestionBase):
     type: Literal["tf"] = "tf"
@@ -159,6 +364,35 @@ class TrueFalse(_QuestionBase):
 
     def answer_text(self) -> str:
         return "True" if self.answer else "False"
+
+    def choices(self) -> list[str]:
+        return ["True", "False"]
+
+    def answer_hint(self) -> str:
+        return "True or false?"
+
+    def how_to_type(self) -> str:
+        return "Type t (true) or f (false)."
+
+    def read_typed(self, text: str, *, as_shown: bool = False) -> bool:
+        """The words of `read`, or the numbers of the choices True (1) and False (2)."""
+        answer = {"1": True, "2": False}.get(text.strip(), self.read(text))
+        if answer is None:
+            shown = repr(text.strip()) if text.strip() else "An empty reply"
+            raise NotAnAnswer(
+                f"{shown} is not an answer: type true or false, t (true) or f (false)"
+            )
+        return answer
+
+    def cells(self) -> dict[str, Any]:
+        return {"answer": "true" if self.answer else "false"}
+
+    @classmethod
+    def fields_from_cells(cls, cells: Loose) -> dict[str, Any]:
+        word = cells.answer.strip().lower()
+        if word not in ("true", "false"):
+            raise FormatError("answer", f"true or false (got {cells.answer.strip()!r})")
+        return {"answer": word == "true"}
 
 
 class Numeric(_QuestionBase):
@@ -189,10 +423,48 @@ class Numeric(_QuestionBase):
             raise ValueError(f"a tolerance >= 0 (got {value})")
         return value
 
+    grader_states_answer: ClassVar[bool] = True
+
     def answer_text(self) -> str:
-        unit = f" {self.unit}" if self.unit else ""
-        margin = f" (± {self.tolerance:g})" if self.tolerance else ""
-        return f"{self.value:g}{unit}{margin}"
+        margin = f" (± {format_number(self.tolerance)})" if self.tolerance else ""
+        return f"{format_number(self.value, self.unit)}{margin}"
+
+    def answer_hint(self) -> str:
+        return f"Answer with a number in {self.unit}." if self.unit else "Answer with a number."
+
+    def how_to_type(self) -> str:
+        return f"Type a number (in {self.unit})." if self.unit else "Type a number."
+
+    def read_typed(self, text: str, *, as_shown: bool = False) -> str:
+        """The text itself, once it reads as a number (see `numbers`)."""
+        try:
+            readings(text, self.unit)
+        except NotANumber as exc:
+            raise NotAnAnswer(str(exc)) from None
+        return text
+
+    def cells(self) -> dict[str, Any]:
+        return {
+            "answer": format_number_exactly(self.value),
+            "tolerance": format_number_exactly(self.tolerance) if self.tolerance else "",
+            "unit": self.unit or "",
+        }
+
+    @classmethod
+    def fields_from_cells(cls, cells: Loose) -> dict[str, Any]:
+        try:
+            value, percent = parse_number(cells.answer)
+        except NotANumber as exc:
+            raise FormatError("answer", str(exc)) from None
+        data: dict[str, Any] = {"value": value}
+        if cells.tolerance.strip():
+            try:
+                data["tolerance"] = parse_number(cells.tolerance)[0]
+            except NotANumber as exc:
+                raise FormatError("tolerance", str(exc)) from None
+        if cells.unit.strip() or percent:
+            data["unit"] = cells.unit.strip() or "%"
+        return data
 
 
 PHRASE_GAP = " ... "  # in a phrase: the parts around it in this order, within one clause
@@ -276,6 +548,30 @@ class ShortAnswer(_QuestionBase):
     def answer_text(self) -> str:
         return self.model_answer
 
+    def answer_lines(self) -> list[str]:
+        points = "; ".join(p.point for p in self.key_points)
+        return [self.model_answer, *([f"Key points: {points}"] if points else [])]
+
+    def answer_hint(self) -> str:
+        return "Answer in your own words."
+
+    def cells(self) -> dict[str, Any]:
+        return {
+            "answer": self.model_answer,
+            "key_points": format_key_points(list(self.key_points)),
+            "misconceptions": format_misconceptions(list(self.misconceptions)),
+        }
+
+    @classmethod
+    def fields_from_cells(cls, cells: Loose) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "model_answer": cells.answer.strip(),
+            "key_points": parse_key_points(cells.key_points),
+        }
+        if cells.misconceptions:
+            data["misconceptions"] = parse_misconceptions(cells.misconceptions)
+        return data
+
 
 class Cloze(_QuestionBase):
     """`text` has blanks written as `{{1}}`, `{{2}}`…; `blanks[i]` lists accepted fillings."""
@@ -289,11 +585,70 @@ class Cloze(_QuestionBase):
     def answer_text(self) -> str:
         return " · ".join(f"({n}) {variants[0]}" for n, variants in enumerate(self.blanks, 1))
 
-    def gapped(self, gap: Callable[[int], str], text: Callable[[str], str] = str) -> str:
+    def answer_lines(self) -> list[str]:
+        return [f"{n}: {' / '.join(variants)}" for n, variants in enumerate(self.blanks, 1)]
+
+    @staticmethod
+    def accepts(fill: str, variants: list[str]) -> bool:
+        """Whether a filling is one of a blank's variants; case, surrounding and repeated
+        whitespace and surrounding quotes or backticks do not count."""
+        return _normalised_fill(fill) in {_normalised_fill(v) for v in variants}
+
+    def gapped(
+        self, gap: Callable[[int], str] = drawn_gap, text: Callable[[str], str] = str
+    ) -> str:
         """The text with each blank `{{n}}` shown as `gap(n)`; `text` (an escape, say) is
         applied to the words around the blanks, not to the gaps."""
         parts = BLANK.split(self.text)  # words, blank number, words, blank number, …, words
         return "".join(gap(int(part)) if i % 2 else text(part) for i, part in enumerate(parts))
+
+    def shown_text(
+        self, gap: Callable[[int], str] = drawn_gap, text: Callable[[str], str] = str
+    ) -> str | None:
+        return self.gapped(gap, text)
+
+    def how_to_type(self) -> str:
+        if len(self.blanks) > 1:
+            return f"Fill the {len(self.blanks)} blanks, separated by |"
+        return "Fill the blank."
+
+    def read_typed(self, text: str, *, as_shown: bool = False) -> list[str]:
+        """One filling per blank, separated by "|" ("query | key"); one blank takes the line."""
+        count = len(self.blanks)
+        fills = [part.strip() for part in text.split("|")] if count > 1 else [text.strip()]
+        if len(fills) != count or not any(fills):
+            raise NotAnAnswer(
+                f"Fill the {count} blanks, separated by '|'" if count > 1 else "Fill the blank"
+            )
+        return fills
+
+    def review(self, response: list[str] | str) -> Review:
+        given = [response] if isinstance(response, str) else list(response)
+        given += [""] * (len(self.blanks) - len(given))
+        rows = []
+        for number, (fill, variants) in enumerate(zip(given, self.blanks, strict=False), 1):
+            ok = self.accepts(fill, variants)
+            yours = "" if ok else f"you wrote “{fill.strip()}”" if fill.strip() else "left empty"
+            rows.append(
+                ReviewRow(f"{drawn_gap(number)} {variants[0]}", "right" if ok else "wrong", yours)
+            )
+        return Review(rows)
+
+    def cells(self) -> dict[str, Any]:
+        def answers(match: re.Match[str]) -> str:
+            return "{{" + "|".join(self.blanks[int(match.group(1)) - 1]) + "}}"
+
+        return {"answer": BLANK.sub(answers, self.text)}
+
+    @classmethod
+    def fields_from_cells(cls, cells: Loose) -> dict[str, Any]:
+        """The sentence with its answers inline, in the answer cell or else in the prompt."""
+        inline = cells.answer if INLINE_BLANK.search(cells.answer) else cells.prompt
+        text, blanks = inline_cloze(inline.strip())
+        data: dict[str, Any] = {"text": text, "blanks": blanks}
+        if inline is cells.prompt:
+            data["prompt"] = "Fill in the blank." if len(blanks) == 1 else "Fill in the blanks."
+        return data
 
     @field_validator("blanks")
     @classmethod
@@ -332,6 +687,53 @@ class Ordering(_QuestionBase):
     def answer_text(self) -> str:
         return " → ".join(self.steps)
 
+    def answer_lines(self) -> list[str]:
+        return [f"{n}. {step}" for n, step in enumerate(self.steps, 1)]
+
+    def choices(self) -> list[str]:
+        return [self.steps[i] for i in self.shown_order()]
+
+    def answer_hint(self) -> str:
+        return "Put the steps in order."
+
+    def how_to_type(self) -> str:
+        return "Type the numbers in the right order, e.g. 2 3 1"
+
+    def read_typed(self, text: str, *, as_shown: bool = False) -> list[int]:
+        """Step numbers in the learner's order ("2 1 3"): of the steps as shown when
+        `as_shown`, else as the bank writes them (1 = the first step, the right one)."""
+        count = len(self.steps)
+        expected = f"each step number 1-{count} once, in your order (e.g. '2 1 3')"
+        order = _numbered(text, count)
+        if order is None:
+            raise NotAnAnswer(f"{text.strip()!r} is not an order of steps: type {expected}")
+        if sorted(order) != list(range(count)):
+            raise NotAnAnswer(f"Not an order of all {count} steps: type {expected}")
+        if as_shown:
+            shown = self.shown_order()
+            order = [shown[i] for i in order]
+        return order
+
+    def review(self, response: list[int]) -> Review:
+        """The right order, numbered, with where the learner put each step beside it."""
+        placed = {step: place for place, step in enumerate(response)}
+        rows = []
+        for index, step in enumerate(self.steps):
+            place = placed.get(index)
+            ok = place == index
+            yours = "" if ok or place is None else f"you put it {_ordinal(place + 1)}"
+            rows.append(ReviewRow(f"{index + 1}. {step}", "right" if ok else "wrong", yours))
+        if all(row.mark == "right" for row in rows):
+            return Review(rows)
+        return Review(rows, "The right order, and where you put each step:")
+
+    def cells(self) -> dict[str, Any]:
+        return {"steps": list(self.steps)}
+
+    @classmethod
+    def fields_from_cells(cls, cells: Loose) -> dict[str, Any]:
+        return {"steps": cells.steps or cells.options}
+
     def shown_order(self) -> list[int]:
         """The order the steps are shown in: the same for a question everywhere (quiz, quiz
         night, Anki), and never already right, which would give the answer away."""
@@ -342,13 +744,22 @@ class Ordering(_QuestionBase):
         return order
 
 
+def _normalised_fill(text: str) -> str:
+    return " ".join(text.strip().strip("`'\"“”‘’").split()).casefold()
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 Question = Annotated[
     MultipleChoice | TrueFalse | Numeric | ShortAnswer | Cloze | Ordering,
     Field(discriminator="type"),
 ]
 AnyQuestion = MultipleChoice | TrueFalse | Numeric | ShortAnswer | Cloze | Ordering
 
-QUESTION_TYPES: dict[str, type[BaseModel]] = {
+QUESTION_TYPES: dict[str, type[AnyQuestion]] = {
     "mc": MultipleChoice,
     "tf": TrueFalse,
     "numeric": Numeric,

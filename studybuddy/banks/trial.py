@@ -5,10 +5,10 @@ text per blank, an order of steps); `try_answer` builds the same response from o
 and grades it with the same `grade`, so what it says is what the quiz would say:
 
   mc        option numbers or letters as shown in the quiz: "2", "1,3", "1 3", "B", "a c"
-  tf        true/false (t/f, yes/no)
+  tf        true/false (t/f, yes/no, or 1/2 as the quiz numbers them)
   numeric   the text as typed (see `numbers`)
   short     the text as typed
-  cloze     one filling per blank, separated by "|": "query | key"
+  cloze     one filling per blank, separated by "|": "query | key" (one blank takes the line)
   ordering  the steps' numbers (1 = the first step as written in the bank) in your order: "2 1 3"
 
 A line that is no answer (an option that does not exist, a step listed twice, nothing at all)
@@ -18,69 +18,34 @@ gives a grade with `answered=False`, as the quiz would ask again.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from studybuddy.banks.grading import Grade, grade, not_an_answer
-from studybuddy.banks.models import AnyQuestion, Cloze, MultipleChoice, Ordering
-
-_ITEMS = re.compile(r"[\s,;/]+")
+from studybuddy.banks.models import AnyQuestion, NotAnAnswer
 
 
-class NotAnAnswer(ValueError):
-    """The text cannot be read as an answer to the question; the message says what would."""
+def response_from_text(question: AnyQuestion, text: str, *, as_shown: bool = False) -> Any:
+    """The response the quiz's widget would hand the grader for this typed line; NotAnAnswer
+    says how to type it. With `as_shown`, numbers count the choices as the reader saw them
+    listed (`question.choices()`: an ordering's steps shuffled), else as the bank writes them.
+
+    The one reader of typed answers: `banks try`, the plain-text quiz night and
+    `review --ahead` all come here; each question type reads its own (`read_typed`)."""
+    return question.read_typed(text, as_shown=as_shown)
 
 
-def _option_indices(question: MultipleChoice, text: str) -> list[int]:
-    count = len(question.options)
-    letters = "abcdefghijklmnopqrstuvwxyz"[:count]
-    expected = f"option numbers 1-{count} or letters A-{letters[-1].upper()}, e.g. '1,3'"
-    items = [item for item in _ITEMS.split(text.strip().casefold()) if item]
-    if not items:
-        raise NotAnAnswer(f"No option chosen: type {expected}")
-    chosen = []
-    for item in items:
-        item = item.rstrip(").")
-        if item.isdigit() and 1 <= int(item) <= count:
-            chosen.append(int(item) - 1)
-        elif len(item) == 1 and item in letters:
-            chosen.append(letters.index(item))
-        else:
-            raise NotAnAnswer(f"{item!r} is not an option: type {expected}")
-    if len(set(chosen)) != len(chosen):
-        raise NotAnAnswer("Each option once, please")
-    return sorted(chosen)
-
-
-def _step_order(question: Ordering, text: str) -> list[int]:
-    count = len(question.steps)
-    expected = f"the numbers 1-{count}, each once, in your order (e.g. '2 1 3')"
-    items = [item for item in _ITEMS.split(text.strip()) if item]
-    if not all(item.isdigit() for item in items):
-        raise NotAnAnswer(f"{text.strip()!r} is not an order of steps: type {expected}")
-    order = [int(item) - 1 for item in items]
-    if sorted(order) != list(range(count)):
-        raise NotAnAnswer(f"Not an order of all {count} steps: type {expected}")
-    return order
-
-
-def response_from_text(question: AnyQuestion, text: str) -> Any:
-    """The response the quiz's widget would hand the grader for this typed line."""
-    if isinstance(question, MultipleChoice):
-        chosen = _option_indices(question, text)
-        if len(chosen) > 1 and not question.several_correct:
-            raise NotAnAnswer("One option: this question has a single right answer")
-        return chosen
-    if isinstance(question, Ordering):
-        return _step_order(question, text)
-    if isinstance(question, Cloze):
-        fills = [part.strip() for part in text.split("|")]
-        if not any(fills):
-            raise NotAnAnswer("Fill in the blanks, separated by '|'")
-        return fills
-    return text  # tf, numeric and short answers grade the text itself
+_DETAILS_SHOWN = (
+    "suggested",
+    "covered",
+    "missing",
+    "contradicted",
+    "evidence",
+    "misconceptions",
+    "value",
+    "read",
+)
 
 
 @dataclass(frozen=True)
@@ -99,18 +64,12 @@ class Trial:
             "score": round(self.grade.score, 4),
             "feedback": self.grade.feedback,
         }
-        if self.question.type == "short":
-            out |= {
-                "suggested": details.get("suggested"),
-                "covered": details.get("covered", []),
-                "missing": details.get("missing", []),
-                "contradicted": details.get("contradicted", []),
-                "evidence": details.get("evidence", {}),
-                "misconceptions": details.get("misconceptions", []),
-            }
-        if self.question.type == "numeric" and "value" in details:
-            out |= {"value": details["value"], "read": details["read"]}
+        # what the grader found, where it says: a short answer's key points, a number's reading
+        out |= {key: details[key] for key in _DETAILS_SHOWN if key in details}
         return out
+
+
+__all__ = ["NotAnAnswer", "Trial", "find_question", "response_from_text", "try_answer"]
 
 
 def try_answer(question: AnyQuestion, text: str) -> Trial:

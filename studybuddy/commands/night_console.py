@@ -10,12 +10,11 @@ import select
 import sys
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from studybuddy.banks.models import AnyQuestion, Cloze, MultipleChoice, Numeric, Ordering, TrueFalse
-from studybuddy.banks.numbers import NotANumber, readings
+from studybuddy.banks.models import AnyQuestion
+from studybuddy.banks.trial import NotAnAnswer, response_from_text
 from studybuddy.errors import StudyBuddyError
-from studybuddy.night.errors import NightError
 from studybuddy.night.records import AnswerResult, NightState, Player
 from studybuddy.night.scoring import standings
 
@@ -37,76 +36,14 @@ def stdin_line(timeout: float) -> str | None:
 
 
 def question_lines(question: AnyQuestion, number: int, total: int) -> list[str]:
+    """The question in plain lines: the prompt, its text to fill in, its choices numbered as
+    the typed answer counts them, and how to type that answer."""
     lines = [f"== Question {number} of {total} ==", question.prompt]
-    if isinstance(question, MultipleChoice):
-        lines += [f"  {n}. {text}" for n, text in enumerate(question.options, 1)]
-        if question.several_correct:
-            lines.append("Several are right: type all their numbers, e.g. 1,3")
-        else:
-            lines.append(f"Type the number of your answer (1-{len(question.options)}).")
-    elif isinstance(question, TrueFalse):
-        lines.append("Type t (true) or f (false).")
-    elif isinstance(question, Numeric):
-        unit = f" (in {question.unit})" if question.unit else ""
-        lines.append(f"Type a number{unit}.")
-    elif isinstance(question, Cloze):
-        lines.append("  " + question.text)
-        if len(question.blanks) > 1:
-            lines.append(f"Fill the {len(question.blanks)} blanks, separated by |")
-        else:
-            lines.append("Fill the blank.")
-    elif isinstance(question, Ordering):
-        lines += [f"  {n}. {question.steps[i]}" for n, i in enumerate(question.shown_order(), 1)]
-        lines.append("Type the numbers in the right order, e.g. 2 3 1")
+    if (text := question.shown_text()) is not None:
+        lines.append("  " + text)
+    lines += [f"  {n}. {choice}" for n, choice in enumerate(question.choices(), 1)]
+    lines.append(question.how_to_type())
     return lines
-
-
-def typed_response(question: AnyQuestion, text: str) -> Any:
-    """What the player typed, as the grader's response; NightError says how to type it."""
-    text = text.strip()
-    if isinstance(question, MultipleChoice):
-        numbers = _numbers(text, len(question.options), "an option number")
-        if not numbers or len(set(numbers)) != len(numbers):
-            raise NightError(f"type option numbers 1-{len(question.options)}, each once")
-        if not question.several_correct and len(numbers) != 1:
-            raise NightError("type one option number")
-        return sorted(n - 1 for n in numbers)
-    if isinstance(question, TrueFalse):
-        # the words the grader takes, or the option numbers other question types use
-        answer = {"1": True, "2": False}.get(text, TrueFalse.read(text))
-        if answer is None:
-            raise NightError("type t (true) or f (false)")
-        return answer
-    if isinstance(question, Numeric):
-        try:
-            readings(text, question.unit)
-        except NotANumber as exc:
-            raise NightError(str(exc)) from None
-        return text
-    if isinstance(question, Cloze):
-        fills = [part.strip() for part in text.split("|")] if len(question.blanks) > 1 else [text]
-        if len(fills) != len(question.blanks) or not any(fills):
-            raise NightError(f"fill the {len(question.blanks)} blanks, separated by |")
-        return fills
-    if isinstance(question, Ordering):
-        count = len(question.steps)
-        numbers = _numbers(text, count, "a step number")
-        if sorted(numbers) != list(range(1, count + 1)):
-            raise NightError(f"type each step number 1-{count} once, in the right order")
-        order = question.shown_order()
-        return [order[n - 1] for n in numbers]
-    raise NightError(f"questions of type {question.type} do not play on a quiz night")
-
-
-def _numbers(text: str, high: int, what: str) -> list[int]:
-    parts = text.replace(",", " ").split()
-    try:
-        numbers = [int(part) for part in parts]
-    except ValueError:
-        raise NightError(f"type {what} from 1 to {high} (got {text!r})") from None
-    if any(not 1 <= n <= high for n in numbers):
-        raise NightError(f"type {what} from 1 to {high} (got {text!r})")
-    return numbers
 
 
 class ConsolePlayer:
@@ -180,8 +117,6 @@ class ConsolePlayer:
             self.write(f"Answer within {state.remaining:.0f} s:")
             return state.current
         if state.phase == "reveal":
-            from studybuddy.tui.widgets.feedback import correct_answer_text
-
             question = self.night.question(state.current)
             if me is None or not me.answered:
                 self.write("No answer this time: 0 points.")
@@ -191,7 +126,7 @@ class ConsolePlayer:
                 self.write(f"Right! +{me.last_points} points{bonus}.")
             else:
                 self.write("Not this time: 0 points.")
-            self.write(f"Answer: {correct_answer_text(question)}")
+            self.write(f"Answer: {question.answer_text()}")
             self._standings(state, "Leaderboard")
             return None
         self._standings(state, "Final standings")
@@ -219,8 +154,8 @@ class ConsolePlayer:
         """Send a typed answer; the position again if the player should try typing again."""
         question = self.night.question(position)
         try:
-            response = typed_response(question, line)
-        except NightError as exc:
+            response = response_from_text(question, line, as_shown=True)
+        except NotAnAnswer as exc:
             self.write(f"{exc}. Try again:")
             return position
         try:

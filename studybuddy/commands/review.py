@@ -31,17 +31,16 @@ def _chapter_key(catalog, wanted: str) -> str:
 def _ask(question, number: int, total: int, read) -> tuple[object, object, str | None]:
     """(response, grade, rating for learner-graded answers) after asking until it parses."""
     from studybuddy.banks.grading import RATINGS, confirm, grade
-    from studybuddy.banks.models import ShortAnswer
-    from studybuddy.commands.night_console import question_lines, typed_response
-    from studybuddy.night.errors import NightError
+    from studybuddy.banks.trial import NotAnAnswer, response_from_text
+    from studybuddy.commands.night_console import question_lines
 
     for line in question_lines(question, number, total):
         typer.echo(line)
-    if isinstance(question, ShortAnswer):
+    if not question.auto_gradable:  # a short answer: the learner rates it
         text = read("your answer")
         result = grade(question, text)
         typer.echo(result.feedback)
-        typer.echo(f"model answer: {question.model_answer}")
+        typer.echo(f"model answer: {question.answer_text()}")
         suggested = result.details.get("suggested") or "good"
         while True:
             rating = (read(f"rate it {'/'.join(RATINGS)} [{suggested}]") or suggested).lower()
@@ -50,8 +49,8 @@ def _ask(question, number: int, total: int, read) -> tuple[object, object, str |
             typer.echo(f"type one of {', '.join(RATINGS)}")
     while True:
         try:
-            response = typed_response(question, read("answer"))
-        except NightError as exc:
+            response = response_from_text(question, read("answer"), as_shown=True)
+        except NotAnAnswer as exc:
             typer.echo(str(exc))
             continue
         return response, grade(question, response), None

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from studybuddy.banks.grading import grade
-from studybuddy.commands.night_console import ConsolePlayer, typed_response
-from studybuddy.night.errors import NightError
+from studybuddy.banks.trial import NotAnAnswer, response_from_text
+from studybuddy.commands.night_console import ConsolePlayer
 from studybuddy.night.records import NightSettings
 from studybuddy.night.room import Night
 
@@ -14,7 +14,7 @@ from studybuddy.night.room import Night
 def test_typed_answers_are_graded_as_typed(catalog):
     def right(qid, text):
         question = catalog[qid].question
-        return grade(question, typed_response(question, text)).correct
+        return grade(question, response_from_text(question, text, as_shown=True)).correct
 
     assert right("night-mc", "2")
     assert not right("night-mc", "1")
@@ -32,7 +32,7 @@ def test_typed_answers_are_graded_as_typed(catalog):
 @pytest.mark.parametrize(
     ("qid", "text", "hint"),
     [
-        ("night-mc", "7", "from 1 to 4"),
+        ("night-mc", "7", "is not an option: type option numbers 1-4"),
         ("night-mc", "1 2", "one option"),
         ("night-tf", "maybe", r"t \(true\)"),
         ("night-numeric", "lots", "not a number"),
@@ -41,8 +41,8 @@ def test_typed_answers_are_graded_as_typed(catalog):
     ],
 )
 def test_unreadable_answers_say_how_to_type_them(catalog, qid, text, hint):
-    with pytest.raises(NightError, match=hint):
-        typed_response(catalog[qid].question, text)
+    with pytest.raises(NotAnAnswer, match=hint):
+        response_from_text(catalog[qid].question, text, as_shown=True)
 
 
 def test_a_night_in_plain_text(store, catalog, clock):
@@ -79,7 +79,7 @@ def test_a_night_in_plain_text(store, catalog, clock):
     assert console.run() == 0
     text = "\n".join(lines)
     assert "== Question 1 of 2 ==" in text and "  2. softmax" in text
-    assert "from 1 to 4" in text  # the wrong key's hint
+    assert "option numbers 1-4" in text  # the wrong key's hint
     assert "Right! +875 points." in text
     assert "Time is up." in text and "No answer this time" in text
     assert "You finished #1 of 1." in text

@@ -8,7 +8,7 @@ import pytest
 
 from studybuddy.banks.grading import grade
 from studybuddy.banks.loader import load_banks
-from studybuddy.tui.widgets.feedback import correct_answer_text, feedback_markup
+from studybuddy.tui.widgets.feedback import feedback_markup
 
 FIXTURE = Path(__file__).parent / "fixtures" / "banks" / "tui-sample.yaml"
 QUESTIONS = {q.id: q for q in load_banks([FIXTURE]).banks[0].questions()}
@@ -28,7 +28,7 @@ def test_a_wrong_answer_shows_the_right_one_once(question_id):
     question = QUESTIONS[question_id]
     result = grade(question, WRONG[question_id])
     assert not result.correct
-    text = feedback_markup(question, result)
+    text = feedback_markup(question, result, response=WRONG[question_id])
     shown = {
         "tui-mc": "softmax",
         "tui-mc-multi": "W_value",
@@ -45,7 +45,7 @@ def test_short_answers_show_the_model_answer_and_the_key_points():
     question = QUESTIONS["tui-short"]
     result = grade(question, "the softmax saturates")
     text = feedback_markup(question, result, suggested="hard")
-    assert correct_answer_text(question) in text
+    assert question.answer_text() in text
     assert "Key points you covered" in text and "softmax saturates" in text
     assert "Key points to add" in text and "small gradients" in text
     assert "Hard [dim](suggested)" in text

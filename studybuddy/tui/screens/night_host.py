@@ -23,7 +23,6 @@ from textual.widgets import Footer, Header, Static
 from studybuddy.errors import StudyBuddyError
 from studybuddy.night.records import NightState, Phase
 from studybuddy.tui.screens.base import StudyScreen
-from studybuddy.tui.widgets.feedback import correct_answer_text
 from studybuddy.tui.widgets.night_board import Countdown, Podium, Scoreboard, question_markup
 
 if TYPE_CHECKING:
@@ -60,9 +59,9 @@ async def focus_when_mounted(mounted: Awaitable[Any], widget: Any) -> None:
 
 
 def reveal_markup(question: AnyQuestion, *, show_me_key: bool = True) -> str:
-    lines = [f"[b]Answer:[/] {escape(correct_answer_text(question))}", escape(question.explanation)]
-    if question.source:
-        lines.append(f"[dim]Source: {escape(question.source)}[/]")
+    lines = [f"[b]Answer:[/] {escape(question.answer_text())}", escape(question.explanation)]
+    if question.source_note:
+        lines.append(f"[dim]Source: {escape(question.source_note)}[/]")
     if show_me_key and question.show_me is not None:
         lines.append(
             f"[b]s[/] shows the computation behind it ([i]{escape(question.show_me.demo)}[/])"

@@ -170,10 +170,10 @@ class QuizScreen(StudyScreen[None]):
         if result.needs_confirmation:
             self.pending = (self.question, response, result, seconds)
             suggested = str(result.details.get("suggested", "")).lower() or None
-            self.feedback.show_grade(self.question, result, suggested)
+            self.feedback.show_grade(self.question, result, suggested, response)
         else:
             self._save_attempt(response, result, seconds, rating=None)
-            self.feedback.show_grade(self.question, result)
+            self.feedback.show_grade(self.question, result, response=response)
         self.focus()
         self.call_after_refresh(self.feedback.scroll_visible)
         self.refresh_bindings()

@@ -1,11 +1,14 @@
 """One answer widget per question type. Each turns what the learner did into a grading response.
 
-Every widget posts `AnswerSubmitted` when the learner commits to an answer; the quiz screen grades
-it. `response()` raises `IncompleteAnswer` with a hint when there is nothing to grade yet.
+`ANSWER_WIDGETS` is the one place a question type meets its widget; every widget is built from
+the question alone. Every widget posts `AnswerSubmitted` when the learner commits to an answer;
+the quiz screen grades it. `response()` raises `IncompleteAnswer` with a hint when there is
+nothing to grade yet.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.markup import escape
@@ -25,6 +28,7 @@ from studybuddy.banks.models import (
     Ordering,
     ShortAnswer,
     TrueFalse,
+    drawn_gap,
 )
 from studybuddy.errors import StudyBuddyError
 
@@ -78,9 +82,9 @@ class _NumberedOptions(OptionList):
 class SingleChoiceAnswer(AnswerWidget):
     hint = "1-9 or ↑↓ + Enter to answer"
 
-    def __init__(self, options: list[str], **kwargs: Any) -> None:
+    def __init__(self, question: AnyQuestion, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.options = options
+        self.options = question.choices()
         self.chosen: int | None = None
 
     def compose(self) -> ComposeResult:
@@ -112,9 +116,6 @@ class TrueFalseAnswer(SingleChoiceAnswer):
     hint = "1/t true · 2/f false"
     BINDINGS = [Binding("t", "pick(0)", show=False), Binding("f", "pick(1)", show=False)]
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(["True", "False"], **kwargs)
-
     def action_pick(self, index: int) -> None:
         self.query_one(_NumberedOptions).action_choose(index)
 
@@ -143,12 +144,13 @@ class _Toggles(SelectionList[int]):
 class MultipleChoiceAnswer(AnswerWidget):
     hint = "several are correct: 1-9 or Space toggle · Enter submits"
 
-    def __init__(self, options: list[str], **kwargs: Any) -> None:
+    def __init__(self, question: AnyQuestion, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.options = options
+        self.options = question.choices()
+        self.instruction = question.answer_hint()
 
     def compose(self) -> ComposeResult:
-        yield Label("Select every correct option.", classes="hint")
+        yield Label(escape(self.instruction), classes="hint")
         yield _Toggles(
             *[(f"{n}. {escape(text)}", n - 1) for n, text in enumerate(self.options, start=1)],
             id="toggles",
@@ -167,9 +169,9 @@ class MultipleChoiceAnswer(AnswerWidget):
 class NumericAnswer(AnswerWidget):
     hint = "type a number · Enter submits"
 
-    def __init__(self, unit: str | None, **kwargs: Any) -> None:
+    def __init__(self, question: Numeric, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.unit = unit
+        self.unit = question.unit
 
     def compose(self) -> ComposeResult:
         unit = f" (unit: {escape(self.unit)})" if self.unit else ""
@@ -203,6 +205,9 @@ class _ShortText(TextArea):
 class ShortAnswerInput(AnswerWidget):
     hint = "write your answer · Ctrl+S submits"
 
+    def __init__(self, question: ShortAnswer, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+
     def compose(self) -> ComposeResult:
         yield Label("Your answer (Ctrl+S to submit):", classes="hint")
         yield _ShortText(id="short-text", placeholder="In your own words…")
@@ -226,7 +231,7 @@ class ClozeAnswer(AnswerWidget):
         self.blank_count = len(question.blanks)
 
     def compose(self) -> ComposeResult:
-        shown = self.question.gapped(lambda n: f"[b]__({n})__[/b]", escape)
+        shown = self.question.gapped(lambda n: f"[b]{drawn_gap(n)}[/b]", escape)
         yield Label(shown, id="cloze-text")
         for number in range(1, self.blank_count + 1):
             yield Input(placeholder=f"blank ({number})", id=f"blank-{number}")
@@ -276,9 +281,10 @@ class OrderingAnswer(AnswerWidget):
         super().__init__(**kwargs)
         self.steps = question.steps
         self.order = question.shown_order()
+        self.instruction = question.answer_hint()
 
     def compose(self) -> ComposeResult:
-        yield Label("Put the steps in order.", classes="hint")
+        yield Label(escape(self.instruction), classes="hint")
         yield _StepList(*self._items(), id="steps")
 
     def _items(self) -> list[ListItem]:
@@ -302,26 +308,33 @@ class OrderingAnswer(AnswerWidget):
         return list(self.order)
 
 
+def _choice_widget(question: MultipleChoice, **kwargs: Any) -> AnswerWidget:
+    if question.several_correct:
+        return MultipleChoiceAnswer(question, **kwargs)
+    return SingleChoiceAnswer(question, **kwargs)
+
+
+# The input each question type is answered with (a new type adds its widget here).
+ANSWER_WIDGETS: dict[type, Callable[..., AnswerWidget]] = {
+    MultipleChoice: _choice_widget,
+    TrueFalse: TrueFalseAnswer,
+    Numeric: NumericAnswer,
+    ShortAnswer: ShortAnswerInput,
+    Cloze: ClozeAnswer,
+    Ordering: OrderingAnswer,
+}
+
+
 def answer_widget_for(question: AnyQuestion) -> AnswerWidget:
     """The right input for a question's type."""
-    if isinstance(question, MultipleChoice):
-        if question.several_correct:
-            return MultipleChoiceAnswer(question.options, id="answer")
-        return SingleChoiceAnswer(question.options, id="answer")
-    if isinstance(question, TrueFalse):
-        return TrueFalseAnswer(id="answer")
-    if isinstance(question, Numeric):
-        return NumericAnswer(question.unit, id="answer")
-    if isinstance(question, ShortAnswer):
-        return ShortAnswerInput(id="answer")
-    if isinstance(question, Cloze):
-        return ClozeAnswer(question, id="answer")
-    if isinstance(question, Ordering):
-        return OrderingAnswer(question, id="answer")
-    raise TypeError(f"no answer widget for {type(question).__name__}")
+    build = ANSWER_WIDGETS.get(type(question))
+    if build is None:
+        raise TypeError(f"no answer widget for {type(question).__name__}")
+    return build(question, id="answer")
 
 
 __all__ = [
+    "ANSWER_WIDGETS",
     "AnswerSubmitted",
     "AnswerWidget",
     "IncompleteAnswer",

@@ -2,26 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fsrs import Rating
 from rich.markup import escape
 from textual.widgets import Static
 
 from studybuddy.banks.grading import Grade
-from studybuddy.banks.models import (
-    AnyQuestion,
-    Cloze,
-    Numeric,
-    Ordering,
-    ShortAnswer,
-)
+from studybuddy.banks.models import AnyQuestion, Review
+
+# how the marks of a reviewed answer look here (the model says which mark, the screen draws it)
+MARK_SYMBOLS = {"right": "[green]✓[/]", "wrong": "[red]✗[/]", "missed": "[yellow]✓[/]", "": " "}
 
 
-def correct_answer_text(question: AnyQuestion) -> str:
-    """The right answer in words, whatever the question type (each type says it)."""
-    return question.answer_text()
+def review_markup(review: Review) -> str:
+    """The learner's answer beside the right one: each choice, step or blank marked, with
+    what the learner gave in its place (escaped: it may be text they typed)."""
+    width = max(len(row.text) for row in review.rows)
+    lines = [escape(review.note)] if review.note else []
+    for row in review.rows:
+        text = escape(row.text.ljust(width)) if row.yours else escape(row.text)
+        yours = f"  [dim]{escape(row.yours)}[/]" if row.yours else ""
+        lines.append(f"{MARK_SYMBOLS[row.mark]} {text}{yours}")
+    return "\n".join(lines)
 
 
-def feedback_markup(question: AnyQuestion, grade: Grade, suggested: str | None = None) -> str:
+def feedback_markup(
+    question: AnyQuestion, grade: Grade, suggested: str | None = None, response: Any = None
+) -> str:
+    """Verdict, the answer beside the right one, explanation and source; `response` is what
+    the learner gave (without it, the right answer is stated in words)."""
     if grade.needs_confirmation:
         verdict = "[b]Compare your answer with the model answer.[/]"
     elif grade.correct:
@@ -31,14 +41,15 @@ def feedback_markup(question: AnyQuestion, grade: Grade, suggested: str | None =
     else:
         verdict = "[b red]Not quite.[/]"
     lines = [verdict]
-    # The grader's feedback for numbers, blanks and orderings already states the right answer
-    # (and the partial credit); for the other types we state it ourselves.
-    states_answer = isinstance(question, Numeric | Cloze | Ordering)
-    if grade.feedback and states_answer and not grade.correct:
-        lines.append(escape(grade.feedback))
-    label = "Model answer" if isinstance(question, ShortAnswer) else "Answer"
-    if isinstance(question, ShortAnswer) or (not grade.correct and not states_answer):
-        lines.append(f"[b]{label}:[/] {escape(correct_answer_text(question))}")
+    review = question.review(response) if response is not None else Review([])
+    if review.rows:  # the right answer stands in the marked rows
+        lines.append(review_markup(review))
+    elif not question.auto_gradable:
+        lines.append(f"[b]Model answer:[/] {escape(question.answer_text())}")
+    elif not grade.correct and question.grader_states_answer and grade.feedback:
+        lines.append(escape(grade.feedback))  # a number: how the reply was read, and the answer
+    elif not grade.correct:
+        lines.append(f"[b]Answer:[/] {escape(question.answer_text())}")
     hit = grade.details.get("covered") or grade.details.get("hit")
     missed = grade.details.get("missing")
     if hit or missed:
@@ -52,8 +63,8 @@ def feedback_markup(question: AnyQuestion, grade: Grade, suggested: str | None =
             f"“{escape(str(wrong['evidence']))}”, but {escape(str(wrong['why']))}"
         )
     lines.append(escape(question.explanation))
-    if question.source:
-        lines.append(f"[dim]Source: {escape(question.source)}[/]")
+    if question.source_note:
+        lines.append(f"[dim]Source: {escape(question.source_note)}[/]")
     if grade.needs_confirmation:
         keys = "  ".join(
             f"[b]{rating.value}[/] {rating.name}"
@@ -77,10 +88,16 @@ class FeedbackPanel(Static):
     FeedbackPanel.partial { border: round $warning; }
     """
 
-    def show_grade(self, question: AnyQuestion, grade: Grade, suggested: str | None = None) -> None:
+    def show_grade(
+        self,
+        question: AnyQuestion,
+        grade: Grade,
+        suggested: str | None = None,
+        response: Any = None,
+    ) -> None:
         self.remove_class("correct", "wrong", "partial")
         if not grade.needs_confirmation:
             kind = "correct" if grade.correct else "partial" if grade.score > 0 else "wrong"
             self.add_class(kind)
-        self.update(feedback_markup(question, grade, suggested))
+        self.update(feedback_markup(question, grade, suggested, response))
         self.display = True

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from studybuddy.banks.models import AnyQuestion, Cloze, MultipleChoice, Numeric, Ordering, TrueFalse
+from studybuddy.banks.models import AnyQuestion
 from studybuddy.night.records import NightState, PlayerLine
 from studybuddy.night.scoring import round_half_up, standings
 
@@ -22,22 +22,13 @@ MEDALS = ("🥇", "🥈", "🥉")
 
 
 def question_markup(question: AnyQuestion, number: int, total: int) -> str:
-    """The question as everyone in the room sees it (options numbered, no answer)."""
+    """The question as everyone in the room sees it (choices numbered, no answer)."""
     lines = [f"[dim]Question {number} of {total}[/]", f"[b]{escape(question.prompt)}[/]"]
-    if isinstance(question, MultipleChoice):
-        several = " [dim](select every correct option)[/]" if question.several_correct else ""
-        lines += [f"  {n}. {escape(text)}" for n, text in enumerate(question.options, 1)]
-        lines[1] += several
-    elif isinstance(question, TrueFalse):
-        lines.append("  1. True    2. False")
-    elif isinstance(question, Numeric):
-        unit = f" in {escape(question.unit)}" if question.unit else ""
-        lines.append(f"  [dim]Answer with a number{unit}.[/]")
-    elif isinstance(question, Cloze):
-        lines.append("  " + question.gapped(lambda n: f"__({n})__", escape))
-    elif isinstance(question, Ordering):
-        lines += [f"  • {escape(question.steps[i])}" for i in question.shown_order()]
-        lines.append("  [dim]Put the steps in order.[/]")
+    if (text := question.shown_text(text=escape)) is not None:
+        lines.append("  " + text)
+    lines += [f"  {n}. {escape(choice)}" for n, choice in enumerate(question.choices(), 1)]
+    if hint := question.answer_hint():
+        lines.append(f"  [dim]{escape(hint)}[/]")
     return "\n".join(lines)
 
 
