@@ -7,9 +7,10 @@ from typing import Any
 
 from pydantic import Field
 
-from studybuddy.demos.base import DemoParams, DemoResult, Series, Table, rounded
+from studybuddy.demos.base import DemoParams, DemoResult, Series, Table, plural, rounded
 from studybuddy.demos.common import seeded
 from studybuddy.demos.registry import register
+from studybuddy.demos.shipped import MODEL_HELP, ModelChoice
 
 # "Your journey starts with one step" as six 3-dimensional embeddings, the book's running example.
 WORDS = ["Your", "journey", "starts", "with", "one", "step"]
@@ -276,6 +277,10 @@ def self_attention_trainable(p: TrainableParams) -> DemoResult:
 BOOK_MASK_SEED = 789  # the seed of the book's causal-attention example (ch. 3)
 
 
+REAL_SENTENCE = " ".join(WORDS)
+REAL_TOKENS_SHOWN = 16  # a real head's weights are shown for at most this many tokens
+
+
 class CausalMaskParams(DemoParams):
     n_tokens: int = Field(6, ge=2, le=12, description="Sequence length.")
     seed: int = Field(
@@ -284,6 +289,13 @@ class CausalMaskParams(DemoParams):
         le=2**31 - 1,
         description="Seed of the projections; 789 gives the book's example.",
     )
+    model: ModelChoice = Field("smollm2", description="The real head's model: " + MODEL_HELP)
+    sentence: str = Field(
+        REAL_SENTENCE, min_length=1, max_length=120, description="Text for the real head."
+    )
+    # Layer 1, head 2 of SmolLM2 mostly looks at the previous token; both exist in gpt-study.
+    layer: int = Field(1, ge=0, le=255, description="Block of the real head (0 = first).")
+    head: int = Field(2, ge=0, le=255, description="Query head of the real head (0 = first).")
 
 
 @register(
@@ -350,6 +362,8 @@ def causal_mask_demo(p: CausalMaskParams) -> DemoResult:
     )
     if n > 6:
         notes.append(f"Tokens 7 to {n} are random inputs added to the six-token example.")
+    real, real_labels, real_title, real_notes = _real_head(p)
+    notes += real_notes
     return DemoResult(
         "causal-mask",
         f"Causal attention over {n} tokens",
@@ -379,6 +393,13 @@ def causal_mask_demo(p: CausalMaskParams) -> DemoResult:
                 labels,
                 heat=True,
             ),
+            Table(
+                real_title,
+                [label.split(" ", 1)[1] for label in real_labels],
+                rounded(real, 3),
+                real_labels,
+                heat=True,
+            ),
         ],
         notes=notes,
         values={
@@ -390,8 +411,61 @@ def causal_mask_demo(p: CausalMaskParams) -> DemoResult:
             "row_sums": row_sums.tolist(),
             "max_abs_difference": difference,
             "max_above_diagonal": above,
+            "real_head_weights": real.tolist(),
         },
     )
+
+
+def _real_head(p: CausalMaskParams) -> tuple[Any, list[str], str, list[str]]:
+    """One trained head's causal weights on a real sentence: (weights, row labels, title,
+    notes)."""
+    import torch
+
+    from studybuddy.demos import shipped
+
+    lm = shipped.language_model(p.model)
+    cfg = lm.model.cfg
+    notes = list(lm.notes)
+    # The bounds are the largest model's; a smaller one shows its last layer or head instead.
+    layer, head = min(p.layer, cfg.n_layers - 1), min(p.head, cfg.n_heads - 1)
+    if (layer, head) != (p.layer, p.head):
+        notes.append(
+            f"{lm.name} has layers 0 to {cfg.n_layers - 1} and heads 0 to {cfg.n_heads - 1}: "
+            f"showing layer {layer}, head {head}."
+        )
+    encoded = lm.encode(p.sentence)
+    ids = encoded[:REAL_TOKENS_SHOWN]
+    with torch.no_grad():
+        weights = lm.model.attention_weights(torch.tensor([ids]), layer)[0, head].float()
+    labels = [f"{i + 1} {lm.label(t)}" for i, t in enumerate(ids)]
+    t = len(ids)
+    above = float(weights.triu(diagonal=1).abs().max()) if t > 1 else 0.0
+    row_error = float((weights.sum(dim=-1) - 1).abs().max())
+    notes.append(
+        f"A real head ({lm.name}, layer {layer}, head {head}) on {p.sentence!r}: the same "
+        f"mask, so every weight above the diagonal is {above:g}, and rows sum to 1 (largest "
+        f"error {row_error:.1e})."
+    )
+    if t > 2:
+        previous = float(torch.stack([weights[i, i - 1] for i in range(2, t)]).mean())
+        first = float(weights[2:, 0].mean())
+        own = float(torch.stack([weights[i, i] for i in range(2, t)]).mean())
+        favourite = max(
+            (("the previous token", previous), ("the first token", first), ("itself", own)),
+            key=lambda pair: pair[1],
+        )
+        notes.append(
+            f"From token 3 on, this head gives on average {previous:.2f} of its weight to the "
+            f"previous token, {first:.2f} to the first and {own:.2f} to itself: it mostly "
+            f"looks at {favourite[0]}. Trained heads specialise: other layers and heads look "
+            "elsewhere."
+        )
+    if len(encoded) > len(ids):
+        notes.append(
+            f"The sentence has {plural(len(encoded), 'token')}; the real head is shown on the "
+            f"first {REAL_TOKENS_SHOWN}."
+        )
+    return weights, labels, f"a real head: {lm.name} layer {layer}, head {head}", notes
 
 
 def _vector(values: Any) -> str:

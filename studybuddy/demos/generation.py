@@ -1,5 +1,6 @@
-"""Generating text with the shipped model (ch. 4-5): the next-token distribution, greedy
-decoding step by step, and how temperature and top-k reshape what gets sampled."""
+"""Generating text (ch. 4-5): the next-token distribution, greedy decoding step by step, and
+how temperature and top-k reshape what gets sampled; on SmolLM2 (a real pretrained model) where
+it is installed, else on the shipped gpt-study."""
 
 from __future__ import annotations
 
@@ -11,19 +12,21 @@ from pydantic import Field, model_validator
 from studybuddy.demos import shipped
 from studybuddy.demos.base import DemoParams, DemoResult, Series, Table, plural, significant
 from studybuddy.demos.registry import register
+from studybuddy.demos.shipped import MODEL_HELP, LanguageModel, ModelChoice
 
 TOP_SHOWN = 5  # candidates listed per step
 TOKENS_SHOWN = 8  # tokens listed in the sampling tables; the rest are summed as "all others"
 
 
-def last_logits(prompt: str) -> tuple[Any, list[int]]:
-    """The shipped model's logits for the token after `prompt` (cropped to its context)."""
+def last_logits(prompt: str, lm: LanguageModel | None = None) -> tuple[Any, list[int]]:
+    """The model's logits for the token after `prompt` (cropped to its context); gpt-study's
+    unless another model is given."""
     import torch
 
-    model = shipped.model()
-    ids = shipped.encode(prompt)[-model.cfg.context_length :]
+    lm = lm or shipped.language_model(shipped.GPT_STUDY)
+    ids = lm.encode(prompt)[-lm.context_length :]
     with torch.no_grad():
-        return model(torch.tensor([ids]))[0, -1].float(), ids
+        return lm.model(torch.tensor([ids]), last_only=True)[0, -1].float(), ids
 
 
 def temperature_probabilities(logits: Any, temperature: float) -> Any:
@@ -61,7 +64,8 @@ class NextTokenParams(DemoParams):
     prompt: str = Field(
         "Every effort moves you", min_length=1, max_length=200, description="Text to continue."
     )
-    steps: int = Field(5, ge=1, le=20, description="Tokens to generate, one at a time.")
+    steps: int = Field(3, ge=1, le=20, description="Tokens to generate, one at a time.")
+    model: ModelChoice = Field("smollm2", description=MODEL_HELP)
 
 
 @register(
@@ -81,9 +85,9 @@ def next_token(p: NextTokenParams) -> DemoResult:
 
     from studybuddy.engine.tokenizer import visible_newlines
 
-    model = shipped.model()
-    context = model.cfg.context_length
-    encoded = shipped.encode(p.prompt)
+    lm = shipped.language_model(p.model)
+    model, context = lm.model, lm.context_length
+    encoded = lm.encode(p.prompt)
     # Keep room for the new tokens, so the cache never outgrows the model's context.
     prompt_ids = encoded[-(context - p.steps) :]
     ids = list(prompt_ids)
@@ -93,7 +97,7 @@ def next_token(p: NextTokenParams) -> DemoResult:
     new = ids
     for _ in range(p.steps):
         with torch.no_grad():
-            logits = model(torch.tensor([new]), cache)[0, -1].float()
+            logits = model(torch.tensor([new]), cache, last_only=True)[0, -1].float()
         probs = torch.softmax(logits, dim=-1)
         top = torch.topk(probs, TOP_SHOWN)
         chosen = int(logits.argmax())
@@ -109,25 +113,26 @@ def next_token(p: NextTokenParams) -> DemoResult:
         ids.append(chosen)
         new = [chosen]
     generated = ids[len(prompt_ids) :]
-    text = shipped.decode(generated)
+    text = lm.decode(generated)
     rows = []
     for n, step in enumerate(steps):
-        so_far = visible_newlines(shipped.decode(ids[: len(prompt_ids) + n]))
+        so_far = visible_newlines(lm.decode(ids[: len(prompt_ids) + n]))
         rows.append(
             [
                 "…" + so_far[-13:] if len(so_far) > 13 else so_far,
-                _short(shipped.label(step["chosen"])),
+                _short(lm.label(step["chosen"])),
                 significant(step["top_probs"][0]),
                 round(step["top_logits"][0], 3),
-                _short(shipped.label(step["top_ids"][1])),
+                _short(lm.label(step["top_ids"][1])),
                 significant(step["top_probs"][1]),
             ]
         )
     first = steps[0]
     notes = [
+        *lm.notes,
         f"The model turns {model.cfg.vocab_size:,} logits into probabilities with softmax (they "
         f"sum to {first['prob_sum']:.4f}); after the prompt its favourite is "
-        f"{shipped.label(first['chosen'])} with p = {first['top_probs'][0]:.3g} "
+        f"{lm.label(first['chosen'])} with p = {first['top_probs'][0]:.3g} "
         f"(logit {first['top_logits'][0]:.2f}).",
         f"Greedy decoding appends the argmax and repeats: {p.prompt!r} + {text!r}. The same "
         "prompt always gives the same continuation.",
@@ -137,19 +142,23 @@ def next_token(p: NextTokenParams) -> DemoResult:
         notes.append(
             f"It was least sure at step {unsure + 1} (top p = "
             f"{steps[unsure]['top_probs'][0]:.3g}, runner-up "
-            f"{shipped.label(steps[unsure]['top_ids'][1])} at {steps[unsure]['top_probs'][1]:.3g})."
+            f"{lm.label(steps[unsure]['top_ids'][1])} at {steps[unsure]['top_probs'][1]:.3g})."
         )
     repeated = [t for t in dict.fromkeys(generated) if generated.count(t) > 1]
     if repeated:
         notes.append(
-            f"Greedy decoding repeats itself here ({shipped.label(repeated[0])} "
+            f"Greedy decoding repeats itself here ({lm.label(repeated[0])} "
             f"{generated.count(repeated[0])} times in {plural(len(generated), 'new token')}): "
             "always taking the argmax easily falls into a loop, one reason to sample with "
             "temperature and top-k instead."
         )
     notes.append(
-        f"This is a small GPT ({model.cfg.n_layers} layers, emb_dim {model.cfg.emb_dim}) trained "
-        "only on our study notes, so its words come from them; do not expect fluent text."
+        f"This is {lm.describe()}"
+        + (
+            ", so its words come from them; do not expect fluent text."
+            if not lm.is_smollm2
+            else ": its candidates are what a real pretrained model expects."
+        )
     )
     if len(prompt_ids) < len(encoded):
         notes.append(
@@ -159,7 +168,7 @@ def next_token(p: NextTokenParams) -> DemoResult:
         )
     return DemoResult(
         "next-token",
-        f"Next tokens after {p.prompt!r}",
+        f"Next tokens after {p.prompt!r} on {lm.name}",
         p.model_dump(),
         tables=[
             Table(
@@ -172,7 +181,7 @@ def next_token(p: NextTokenParams) -> DemoResult:
                 f"the {TOP_SHOWN} most likely first tokens",
                 ["token", "id", "logit", "probability"],
                 [
-                    [shipped.label(i), i, round(lg, 3), significant(pr)]
+                    [lm.label(i), i, round(lg, 3), significant(pr)]
                     for i, lg, pr in zip(
                         first["top_ids"], first["top_logits"], first["top_probs"], strict=True
                     )
@@ -189,7 +198,7 @@ def next_token(p: NextTokenParams) -> DemoResult:
                 "step",
                 "p",
                 kind="bar",
-                x_ticks=[shipped.label(s["chosen"]) for s in steps],
+                x_ticks=[lm.label(s["chosen"]) for s in steps],
             )
         ],
         notes=notes,
@@ -215,9 +224,10 @@ Logit = Annotated[float, Field(ge=-100.0, le=100.0)]
 class _SamplingParams(DemoParams):
     vocab: Vocab = Field(
         "book",
-        description="book: the book's nine words and logits; model: the shipped model's "
-        "50,257 tokens after the prompt; custom: your own logits.",
+        description="book: the book's nine words and logits; model: every token of the "
+        "model after the prompt; custom: your own logits.",
     )
+    model: ModelChoice = Field("smollm2", description="With vocab=model: " + MODEL_HELP)
     logits: list[Logit] | None = Field(
         None,
         min_length=2,
@@ -243,8 +253,9 @@ class _SamplingParams(DemoParams):
         return self
 
 
-def _logits_and_labels(p: _SamplingParams) -> tuple[Any, Any, str]:
-    """(logits, a function from token id to its label, where they come from) for each vocab."""
+def _logits_and_labels(p: _SamplingParams) -> tuple[Any, Any, str, list[str]]:
+    """(logits, a function from token id to its label, where they come from, notes about the
+    model) for each vocab."""
     import torch
 
     if p.vocab == "book":
@@ -252,12 +263,14 @@ def _logits_and_labels(p: _SamplingParams) -> tuple[Any, Any, str]:
             torch.tensor(BOOK_LOGITS),
             lambda i: repr(BOOK_VOCAB[int(i)]),
             f"after {BOOK_PROMPT!r}",
+            [],
         )
     if p.vocab == "custom" and p.logits is not None:
-        return torch.tensor(p.logits), lambda i: f"t{int(i)}", "on your logits"
+        return torch.tensor(p.logits), lambda i: f"t{int(i)}", "on your logits", []
     prompt = p.prompt or "Every effort moves you"
-    logits, _ = last_logits(prompt)
-    return logits, shipped.label, f"after {prompt!r}"
+    lm = shipped.language_model(p.model)
+    logits, _ = last_logits(prompt, lm)
+    return logits, lm.label, f"after {prompt!r} on {lm.name}", list(lm.notes)
 
 
 def sample_ids(probs: Any, draws: int, seed: int) -> Any:
@@ -298,7 +311,7 @@ class TemperatureParams(_SamplingParams):
 def temperature(p: TemperatureParams) -> DemoResult:
     import torch
 
-    logits, label_of, prompt = _logits_and_labels(p)
+    logits, label_of, prompt, model_notes = _logits_and_labels(p)
     vocab = logits.shape[0]
     shown_count = min(TOKENS_SHOWN, vocab) if p.vocab == "model" else vocab
     shown = torch.topk(logits, shown_count).indices if p.vocab == "model" else torch.arange(vocab)
@@ -341,6 +354,7 @@ def temperature(p: TemperatureParams) -> DemoResult:
     hottest = max(per_temperature, key=lambda pt: pt["temperature"])
     top_label = label_of(argmax)
     notes = [
+        *model_notes,
         f"Dividing the logits by T before the softmax: at T = {coldest['temperature']:g} the "
         f"top token {top_label} gets p = {coldest['p_argmax']:.3g} and was drawn "
         f"{coldest['freq_argmax']:.1%} of {p.draws:,} times"
@@ -443,7 +457,7 @@ class TopKParams(_SamplingParams):
 def top_k(p: TopKParams) -> DemoResult:
     import torch
 
-    logits, label_of, prompt = _logits_and_labels(p)
+    logits, label_of, prompt, model_notes = _logits_and_labels(p)
     vocab = logits.shape[0]
     k = min(p.k, vocab)
     full = temperature_probabilities(logits, p.temperature)
@@ -468,6 +482,7 @@ def top_k(p: TopKParams) -> DemoResult:
         for i in shown
     ]
     notes = [
+        *model_notes,
         f"Top-k with k = {k}: logits below the k-th best ({kth_value:.4g}) become -inf before "
         f"the softmax, so {vocab - nonzero:,} of {vocab:,} "
         f"{'gets' if vocab - nonzero == 1 else 'get'} probability exactly 0 and "

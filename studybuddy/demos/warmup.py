@@ -11,7 +11,8 @@ from __future__ import annotations
 import io
 
 WARM_DEMO = "causal-mask"
-WARM_PARAMS = {"n_tokens": 2}
+# gpt-study for its real head: SmolLM2 loads in a worker of its own (shipped.preload)
+WARM_PARAMS = {"n_tokens": 2, "model": "gpt-study"}
 
 
 def warm_up() -> None:

@@ -298,6 +298,22 @@ class LlamaModel(nn.Module):
             max_len=max_len,
         )
 
+    def attention_weights(self, in_idx: torch.Tensor, layer: int) -> torch.Tensor:
+        """Softmax weights (batch, n_heads, tokens, tokens) of every head at block `layer`, for
+        demos: the blocks before it run as in `forward`, the rest not at all."""
+        if not 0 <= layer < self.cfg.n_layers:
+            raise EngineError(f"layer must be 0..{self.cfg.n_layers - 1}, got {layer}")
+        if in_idx.shape[-1] > self.cfg.context_length:
+            raise EngineError(
+                f"{in_idx.shape[-1]} tokens exceed context_length {self.cfg.context_length}"
+            )
+        x = self.tok_emb(in_idx)
+        for block in self.trf_blocks[:layer]:
+            x = block(x, self.rope)
+        block = self.trf_blocks[layer]
+        assert isinstance(block, TransformerBlock)
+        return block.att.attention_weights(block.norm1(x), self.rope)
+
     def forward(
         self, in_idx: torch.Tensor, cache: KVCache | None = None, last_only: bool = False
     ) -> torch.Tensor:

@@ -153,6 +153,25 @@ class GPTModel(nn.Module):
             max_len=max_len,
         )
 
+    def attention_weights(self, in_idx: torch.Tensor, layer: int) -> torch.Tensor:
+        """Causal softmax weights (batch, n_heads, tokens, tokens) of every head at block
+        `layer`, for demos: the blocks before it run as in `forward`, the rest not at all."""
+        _, num_tokens = in_idx.shape
+        if not 0 <= layer < self.cfg.n_layers:
+            raise EngineError(f"layer must be 0..{self.cfg.n_layers - 1}, got {layer}")
+        if num_tokens > self.cfg.context_length:
+            raise EngineError(
+                f"{num_tokens} tokens exceed context_length {self.cfg.context_length}"
+            )
+        positions = torch.arange(num_tokens, device=in_idx.device)
+        x = self.drop_emb(self.tok_emb(in_idx) + self.pos_emb(positions))
+        for block in self.trf_blocks[:layer]:
+            x = block(x)
+        block = self.trf_blocks[layer]
+        assert isinstance(block, TransformerBlock)
+        queries, keys, _, _ = block.att.project(block.norm1(x))
+        return block.att.attention_weights(queries, keys)
+
     def forward(
         self, in_idx: torch.Tensor, cache: KVCache | None = None, last_only: bool = False
     ) -> torch.Tensor:

@@ -26,10 +26,18 @@ def stand_in():
 
 @pytest.fixture
 def stand_in_model(stand_in, monkeypatch):
-    """Demos that use the shipped model get the stand-in instead."""
+    """Demos that use the shipped model get the stand-in instead, and so do those that would
+    use SmolLM2 (where it is absent they fall back to the stand-in with their usual note)."""
     from studybuddy.demos import shipped
+    from studybuddy.engine import smollm2
 
     monkeypatch.setattr(shipped, "model", lambda: stand_in)
+    choose = shipped.language_model
+    monkeypatch.setattr(
+        shipped,
+        "language_model",
+        lambda choice="smollm2": choose("gpt-study" if smollm2.is_installed() else choice),
+    )
     shipped.untrained_model.cache_clear()
     yield stand_in
     shipped.untrained_model.cache_clear()

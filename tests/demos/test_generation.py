@@ -144,7 +144,9 @@ def test_on_the_shipped_model_greedy_matches_generate(shipped_model):
     from studybuddy.engine.generate import generate
     from studybuddy.engine.tokenizer import encode
 
-    result = run_demo("next-token", {"prompt": "The transformer is", "steps": 5})
+    result = run_demo(
+        "next-token", {"prompt": "The transformer is", "steps": 5, "model": "gpt-study"}
+    )
     prompt = encode("The transformer is")
     out = generate(shipped_model, torch.tensor([prompt]), max_new_tokens=5)
     assert result.values["generated_ids"] == out[0, len(prompt) :].tolist()
@@ -152,7 +154,8 @@ def test_on_the_shipped_model_greedy_matches_generate(shipped_model):
 
 def test_on_the_shipped_model_cold_sampling_is_nearly_greedy(shipped_model):
     result = run_demo(
-        "temperature", {"vocab": "model", "temperatures": [0.01, 1.0, 5.0], "draws": 2000}
+        "temperature",
+        {"vocab": "model", "temperatures": [0.01, 1.0, 5.0], "draws": 2000, "model": "gpt-study"},
     )
     cold, normal, hot = result.values["by_temperature"]
     assert cold["p_argmax"] > normal["p_argmax"] > hot["p_argmax"]
@@ -171,7 +174,7 @@ def test_on_the_shipped_model_cold_sampling_is_nearly_greedy(shipped_model):
     assert float(torch.softmax(logits / 0.01, dim=0)[logits < logits.max() - 0.2].sum()) < 1e-3
     assert cold["freq_argmax"] == pytest.approx(cold["p_argmax"], abs=0.05)
     assert hot["distinct_tokens_sampled"] > normal["distinct_tokens_sampled"]
-    top = run_demo("top-k", {"vocab": "model", "k": 7})
+    top = run_demo("top-k", {"vocab": "model", "k": 7, "model": "gpt-study"})
     assert top.values["nonzero_count"] == 7
 
 

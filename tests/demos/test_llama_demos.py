@@ -46,7 +46,7 @@ def test_grouped_query_attention_memory_by_hand():
 
 @needs_smollm2
 def test_gpt_vs_llama_totals_match_the_models(stand_in_model):
-    from studybuddy.demos.llama import smollm2_model
+    from studybuddy.demos.shipped import smollm2_model
     from studybuddy.engine.model import count_parameters
 
     totals = run_demo("gpt-vs-llama").values["totals"]

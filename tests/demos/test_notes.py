@@ -831,7 +831,7 @@ def test_notes_grouped_query_attention(tokens, size):
 
 @pytest.mark.skipif(not smollm2.is_installed(), reason="SmolLM2 not installed")
 def test_notes_gpt_vs_llama(stand_in_model):
-    from studybuddy.demos.llama import smollm2_model
+    from studybuddy.demos.shipped import smollm2_model
 
     result = run_demo("gpt-vs-llama")
     cfg = stand_in_model.cfg
