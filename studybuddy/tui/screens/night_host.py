@@ -7,6 +7,7 @@ one-screen game (night_hotseat.py) adds the players' answering to it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -217,7 +218,12 @@ class NightStageScreen(PolledNightScreen):
         where = "one screen" if state.kind == "hot-seat" else f"room [b reverse] {state.code} [/]"
         teams = " · teams" if state.teams else ""
         players = f"{len(state.players)} player{'s' if len(state.players) != 1 else ''}"
-        return f"[b]{escape(state.title)}[/] · {where} · {players}{teams}"
+        now = ""
+        if state.is_warm_up and state.phase in ("question", "reveal"):
+            now += " · [b]warm-up: no points[/]"
+        if state.talk_remaining > 0:
+            now += f" · [b]team talk: answers open in {math.ceil(state.talk_remaining)} s[/]"
+        return f"[b]{escape(state.title)}[/] · {where} · {players}{teams}{now}"
 
     def draw_phase(self, state: NightState) -> None:
         question = self.query_one("#night-question", Static)
@@ -232,7 +238,10 @@ class NightStageScreen(PolledNightScreen):
             if state.phase == "reveal":
                 reveal.update(reveal_markup(self.question))
         else:
-            question.update("[b]The night is over.[/] Well played, everyone!")
+            rules = ", ".join(self.night.settings.rules())
+            question.update(
+                f"[b]The night is over.[/] Well played, everyone!\n[dim]Rules: {escape(rules)}.[/]"
+            )
             podium.show(state)
         self.query_one("#night-body", VerticalScroll).scroll_home(animate=False)
 
@@ -284,7 +293,27 @@ class NightStageScreen(PolledNightScreen):
 
     def action_leave(self) -> None:
         state = self.state
-        if state is not None and state.phase != "finished" and state.kind == "room":
+        if state is None or state.phase == "finished":
+            leave_night_screen(self)
+            return
+        from studybuddy.tui.screens.confirm import ConfirmScreen
+
+        if state.kind == "room":
+            detail = (
+                f"Room {state.code} stays open: `studybuddy night host --resume {state.code}` "
+                "carries on."
+            )
+        else:  # nothing else can pick a one-screen night up again
+            detail = "This one-screen night ends here; the scores so far are kept."
+        self.app.push_screen(
+            ConfirmScreen("Leave the night while it is running?", detail), self._leave_if
+        )
+
+    def _leave_if(self, yes: bool | None) -> None:
+        if not yes:
+            return
+        state = self.state
+        if state is not None and state.kind == "room":
             self.notify(
                 f"Room {state.code} stays open: `studybuddy night host --resume {state.code}` "
                 "carries on.",
