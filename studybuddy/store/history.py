@@ -7,6 +7,7 @@ from datetime import datetime, tzinfo
 
 from studybuddy.store import queries, stats
 from studybuddy.store.core import StoreCore, aware, clean_name, guarded
+from studybuddy.store.fitted import scheduling_parameters
 from studybuddy.store.records import (
     Accuracy,
     AttemptRecord,
@@ -94,7 +95,8 @@ class History(StoreCore):
         with self.engine.connect() as connection:
             cards = queries.cards(connection, learner_id)
             threshold = queries.desired_retention(connection, learner_id)
-        found = stats.chapter_mastery(chapters, cards, aware(now), threshold)
+            parameters = scheduling_parameters(connection, learner_id)
+        found = stats.chapter_mastery(chapters, cards, aware(now), threshold, parameters)
         return {m.chapter: m for m in found}
 
     @guarded
@@ -152,6 +154,7 @@ class History(StoreCore):
             rows = queries.attempt_rows(connection, learner_id)
             cards = queries.cards(connection, learner_id)
             threshold = queries.desired_retention(connection, learner_id)
+            parameters = scheduling_parameters(connection, learner_id)
         return stats.weakest_topics(
             rows,
             catalog,
@@ -161,6 +164,7 @@ class History(StoreCore):
             min_attempts=min_attempts,
             limit=limit,
             threshold=threshold,
+            parameters=parameters,
         )
 
     @guarded
@@ -197,6 +201,7 @@ class History(StoreCore):
             rows = queries.attempt_rows(connection, learner_id, since)
             cards = queries.cards(connection, learner_id)
             threshold = queries.desired_retention(connection, learner_id)
+            parameters = scheduling_parameters(connection, learner_id)
         chapters: dict[str, list[str]] = {}
         for question_id, info in catalog.items():
             chapters.setdefault(info.chapter, []).append(question_id)
@@ -212,13 +217,19 @@ class History(StoreCore):
             seconds_studied=sum(r.seconds for r in rows),
             due_now=sum(card.due <= now for card in current.values()),
             streak=stats.streak([d.day for d in by_day], now.astimezone(zone).date()),
-            mastery=stats.chapter_mastery(chapters, current, now, threshold),
+            mastery=stats.chapter_mastery(chapters, current, now, threshold, parameters),
             by_chapter=stats.accuracy_by(rows, catalog, "chapter"),
             by_type=stats.accuracy_by(rows, catalog, "type"),
             by_tag=stats.accuracy_by(rows, catalog, "tag"),
             by_day=by_day,
             weakest=stats.weakest_topics(
-                rows, catalog, current, now, limit=weakest, threshold=threshold
+                rows,
+                catalog,
+                current,
+                now,
+                limit=weakest,
+                threshold=threshold,
+                parameters=parameters,
             ),
             sessions=stats.sessions(rows)[::-1][:sessions],
             forecast=stats.forecast([c.due for c in current.values()], now, zone, forecast_days),
