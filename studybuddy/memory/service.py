@@ -8,14 +8,22 @@ into a StoreError sentence.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
+from typing import Protocol
+
+from fsrs import ReviewLog
 
 from studybuddy.memory import fitting, history, retention, workload
 from studybuddy.store import Store, StoreError
 from studybuddy.store import fitted as stored_fits
 from studybuddy.store.db import writer
 from studybuddy.store.errors import translated_errors
+
+
+class Fitter(Protocol):
+    def __call__(self, logs: Sequence[ReviewLog], *, progress: bool = False) -> fitting.Fit: ...
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,11 @@ def model(store: Store, learner: str) -> Model:
             return Model(None, str(exc), count)
 
 
+def counted(store: Store, learner: str) -> int:
+    """Reviews the optimiser would learn from now (fitting.counted_reviews's rule)."""
+    return fitting.counted_reviews(history.review_logs(store.attempts(learner)))
+
+
 def optimize(
     store: Store,
     learner: str,
@@ -59,16 +72,20 @@ def optimize(
     dry_run: bool = False,
     progress: bool = False,
     now: datetime | None = None,
+    fitter: Fitter | None = None,
 ) -> OptimizeResult:
     """Fit the learner's parameters on all their attempts, store them and reschedule their
-    cards (not on a dry run). Below 512 counted reviews: StoreError, nothing changed."""
+    cards (not on a dry run). Below 512 counted reviews: StoreError, nothing changed.
+
+    `fitter` replaces fsrs's Optimizer (fitting.fit), for tests and benchmarks that must not
+    wait a minute for it; it gets the review logs and `progress`."""
     name = store.learner(learner).name
     attempts = store.attempts(name)
     if not attempts:
         raise StoreError(f"{name!r} has no reviews yet: 0 of {fitting.MIN_REVIEWS} reviews so far")
     logs = history.review_logs(attempts)
     try:
-        fit = fitting.fit(logs, progress=progress)
+        fit = (fitter or fitting.fit)(logs, progress=progress)
     except fitting.NotEnoughReviews as exc:
         days = {a.answered_at.date() for a in attempts if a.answered_at is not None}
         hint = " (all on one day: come back tomorrow)" if len(days) == 1 else ""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime, tzinfo
 
+from fsrs import Card
+
 from studybuddy.store import queries, stats
 from studybuddy.store.core import StoreCore, aware, clean_name, guarded
 from studybuddy.store.fitted import scheduling_parameters
@@ -31,6 +33,13 @@ class History(StoreCore):
         learner_id = self._read_id(learner)
         with self.engine.connect() as connection:
             return queries.attempt_records(connection, learner_id)
+
+    @guarded
+    def cards(self, learner: str) -> dict[str, Card]:
+        """Each question's fsrs card as scheduled now (questions never answered have none)."""
+        learner_id = self._read_id(learner)
+        with self.engine.connect() as connection:
+            return queries.cards(connection, learner_id)
 
     @guarded
     def correctly_answered(self, learner: str, question_ids: Iterable[str]) -> set[str]:
