@@ -13,6 +13,7 @@ import typer
 
 from studybuddy.commands.errors import fail, opened_store
 from studybuddy.commands.learner import learner_for
+from studybuddy.study.sets import AHEAD_LIMIT
 
 
 def _chapter_key(catalog, wanted: str) -> str:
@@ -64,7 +65,7 @@ def review(
             "--ahead", metavar="CHAPTER", help="Review this chapter early (bank/chapter or id)."
         ),
     ],
-    limit: Annotated[int, typer.Option(help="At most this many questions.", min=1)] = 20,
+    limit: Annotated[int, typer.Option(help="At most this many questions.", min=1)] = AHEAD_LIMIT,
     list_only: Annotated[
         bool, typer.Option("--list", help="Show the order and recall chances; ask nothing.")
     ] = False,
@@ -75,7 +76,6 @@ def review(
     from studybuddy.memory import service
     from studybuddy.memory.ahead import EARLY_MODE, ahead_order
     from studybuddy.reports.make import bundled_catalog
-    from studybuddy.store import queries
 
     catalog = bundled_catalog()
     chapter = _chapter_key(catalog, ahead)
@@ -83,8 +83,7 @@ def review(
         try:
             profile = learner_for(ctx, store)  # --profile, the remembered or the only learner
             model = service.model(store, profile)
-            with store.engine.connect() as connection:
-                cards = queries.cards(connection, store.learner_id(profile))
+            cards = store.cards(profile)
             now = datetime.now(UTC)
             order = ahead_order(cards, catalog.chapter_questions()[chapter], now, model.parameters)
             order = order[:limit]

@@ -73,14 +73,17 @@ def true_retention(reviews: Iterable[Review], label: str = "all time") -> TrueRe
     return TrueRetention(label, Tally(*young), Tally(*mature))
 
 
-def recent_retention(reviews: Sequence[Review], now: datetime) -> list[TrueRetention]:
-    """True retention over the past day, week and month (rolling, ending `now`) and overall."""
+def recent_retention(
+    reviews: Sequence[Review], now: datetime, overall: str = "all time"
+) -> list[TrueRetention]:
+    """True retention over the past day, week and month (rolling, ending `now`) and over all
+    of `reviews` (labelled `overall`)."""
     windows = [("past day", 1), ("past week", 7), ("past month", 30)]
     rows = [
         true_retention((r for r in reviews if now - timedelta(days=days) < r.at <= now), label)
         for label, days in windows
     ]
-    return [*rows, true_retention(reviews)]
+    return [*rows, true_retention(reviews, overall)]
 
 
 def _period_start(day: date, period: Period) -> date:

@@ -7,14 +7,23 @@ into a StoreError sentence.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, tzinfo
+from typing import Protocol
+
+from fsrs import ReviewLog
 
 from studybuddy.memory import fitting, history, retention, workload
 from studybuddy.store import Store, StoreError
 from studybuddy.store import fitted as stored_fits
 from studybuddy.store.db import writer
 from studybuddy.store.errors import translated_errors
+
+
+class Fitter(Protocol):
+    def __call__(self, logs: Sequence[ReviewLog], *, progress: bool = False) -> fitting.Fit: ...
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,11 @@ def model(store: Store, learner: str) -> Model:
             return Model(None, str(exc), count)
 
 
+def counted(store: Store, learner: str) -> int:
+    """Reviews the optimiser would learn from now (fitting.counted_reviews's rule)."""
+    return fitting.counted_reviews(history.review_logs(store.attempts(learner)))
+
+
 def optimize(
     store: Store,
     learner: str,
@@ -58,16 +72,20 @@ def optimize(
     dry_run: bool = False,
     progress: bool = False,
     now: datetime | None = None,
+    fitter: Fitter | None = None,
 ) -> OptimizeResult:
     """Fit the learner's parameters on all their attempts, store them and reschedule their
-    cards (not on a dry run). Below 512 counted reviews: StoreError, nothing changed."""
+    cards (not on a dry run). Below 512 counted reviews: StoreError, nothing changed.
+
+    `fitter` replaces fsrs's Optimizer (fitting.fit), for tests and benchmarks that must not
+    wait a minute for it; it gets the review logs and `progress`."""
     name = store.learner(learner).name
     attempts = store.attempts(name)
     if not attempts:
         raise StoreError(f"{name!r} has no reviews yet: 0 of {fitting.MIN_REVIEWS} reviews so far")
     logs = history.review_logs(attempts)
     try:
-        fit = fitting.fit(logs, progress=progress)
+        fit = (fitter or fitting.fit)(logs, progress=progress)
     except fitting.NotEnoughReviews as exc:
         days = {a.answered_at.date() for a in attempts if a.answered_at is not None}
         hint = " (all on one day: come back tomorrow)" if len(days) == 1 else ""
@@ -121,29 +139,49 @@ class Overview:
     learner: str
     model: Model
     desired_retention: float
-    reviews: int
-    counted: int  # reviews the optimiser would learn from
+    reviews: int  # the reviews the figures below cover (since `since`, when given)
+    counted: int  # reviews the optimiser would learn from (the whole history: a fit uses it)
     recent: list[retention.TrueRetention]
     calibration: list[retention.CalibrationBin]
-    evaluation: fitting.Evaluation  # the parameters in use, on the learner's own reviews
+    evaluation: fitting.Evaluation  # the parameters in use, on all the learner's reviews
+    review_days: list[tuple[date, int]]  # (local day, reviews that day), for the heatmap
+    since: datetime | None = None
 
 
-def overview(store: Store, learner: str, *, now: datetime | None = None) -> Overview:
+def overview(
+    store: Store,
+    learner: str,
+    *,
+    now: datetime | None = None,
+    since: datetime | None = None,
+    tz: tzinfo | None = None,
+) -> Overview:
+    """The memory model's figures. Cards are replayed from the whole history (a card's state
+    depends on every review), then true retention, calibration and the review days count only
+    reviews from `since` on; `counted` and `evaluation` describe the model, so they keep the
+    whole history. `tz` gives the local days of the heatmap."""
     name = store.learner(learner).name
     current = model(store, name)
     desired = store.settings(name).desired_retention
     attempts = store.attempts(name)
     reviews = history.replay(attempts, current.parameters, desired)
     logs = history.review_logs(attempts)
+    if since is not None:
+        reviews = [r for r in reviews if r.at >= since]
+    zone = tz or datetime.now().astimezone().tzinfo or UTC
+    per_day = Counter(r.at.astimezone(zone).date() for r in reviews)
+    overall = "all time" if since is None else f"since {since.astimezone(zone):%Y-%m-%d}"
     return Overview(
         learner=name,
         model=current,
         desired_retention=desired,
         reviews=len(reviews),
         counted=fitting.counted_reviews(logs),
-        recent=retention.recent_retention(reviews, now or datetime.now(UTC)),
+        recent=retention.recent_retention(reviews, now or datetime.now(UTC), overall),
         calibration=retention.calibration(reviews, current.parameters),
         evaluation=fitting.evaluate(logs, current.parameters or fitting.DEFAULT_PARAMETERS),
+        review_days=sorted(per_day.items()),
+        since=since,
     )
 
 

@@ -88,12 +88,19 @@ def learner_report(
         )
 
     memory = None
-    if fmt in ("html", "pdf") and not report.empty:  # the page's memory section (fsrs)
+    if fmt in ("html", "pdf", "md") and not report.empty:  # the memory section (fsrs)
         from studybuddy.reports import memory_section
 
-        memory = memory_section.build(store, report.name, now=report.generated_at, tz=report.tz)
+        memory = memory_section.build(
+            store,
+            report.name,
+            now=report.generated_at,
+            tz=report.tz,
+            since=build.start_of(since, report.tz),
+        )
     page = functools.partial(html.learner_html, memory=memory)
-    formats = _history_formats(page, markdown.learner_md, jsondoc.learner_document)
+    md = functools.partial(markdown.learner_md, memory=memory)
+    formats = _history_formats(page, md, jsondoc.learner_document)
     return formats[fmt](report, attempts)
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from studybuddy.reports import formatting
 from studybuddy.reports.models import GroupReport, LearnerReport
 from studybuddy.reports.night import NightResults
+
+if TYPE_CHECKING:
+    from studybuddy.reports.memory_section import MemorySection
 
 DAYS_LISTED = 14
 
@@ -50,7 +54,8 @@ def _footer(generated: str) -> list[str]:
     return ["", f"_Made by StudyBuddy on {text(generated)}._", ""]
 
 
-def learner_md(report: LearnerReport) -> str:
+def learner_md(report: LearnerReport, memory: MemorySection | None = None) -> str:
+    """`memory`: the memory section (memory_section.build), added when given."""
     s = report.stats
     pct, days = formatting.percent, formatting.days
     when = formatting.moment(report.generated_at, report.tz)
@@ -137,7 +142,81 @@ def learner_md(report: LearnerReport) -> str:
             for x in s.sessions
         ],
     )
+    if memory is not None:
+        lines += _memory(memory)
     return "\n".join(lines + _footer(when))
+
+
+def _memory(memory: MemorySection) -> list[str]:
+    """The HTML report's memory section in tables; the heatmap in one sentence."""
+    pct = formatting.percent
+    lines = [
+        "## Memory model",
+        "",
+        f"Scheduling uses {text(memory.model)}; desired retention {pct(memory.desired_retention)}.",
+        "",
+    ]
+    if memory.counted < memory.minimum:
+        lines += [
+            f"{memory.counted} of {memory.minimum} reviews so far for fitting the parameters "
+            f"to this learner ({code('studybuddy profile optimize')}).",
+            "",
+        ]
+    if memory.problem:
+        lines += [f"**{text(memory.problem)}**", ""]
+    lines += [
+        "### True retention",
+        "",
+        "Of the reviews of questions already in review, the share not rated Again; young: "
+        "interval under 21 days, mature: 21 days or more.",
+        "",
+    ]
+
+    def cell(tally) -> str:
+        return f"{pct(tally.remembered, tally.reviews)} of {tally.reviews}"
+
+    lines += _table(
+        ["Period", "Young", "Mature", "All"],
+        [[text(r.label), cell(r.young), cell(r.mature), cell(r.total)] for r in memory.recent],
+    )
+    lines += ["### Calibration", ""]
+    if memory.calibration:
+        lines += _table(
+            ["Predicted", "Reviews", "Mean predicted", "Remembered"],
+            [
+                [f"{pct(b.low)}–{pct(b.high)}", b.reviews, pct(b.predicted), pct(b.remembered)]
+                for b in memory.calibration
+            ],
+        )
+    else:
+        lines += ["No reviews a day or more apart yet.", ""]
+    lines += ["### What a retention target costs", ""]
+    days = sorted({w.days for w in memory.workload})
+    rows = []
+    for retention in sorted({w.desired_retention for w in memory.workload}):
+        mark = " (current)" if abs(retention - memory.desired_retention) < 1e-4 else ""
+        rows.append(
+            [f"{pct(retention)}{mark}"]
+            + [
+                f"{w.reviews_per_day:.1f} reviews, {w.minutes_per_day:.1f} min"
+                for d in days
+                for w in memory.workload
+                if w.days == d and w.desired_retention == retention
+            ]
+        )
+    lines += _table(["Desired retention", *(f"Next {d} days" for d in days)], rows)
+    reviews, busiest = memory.busiest
+    lines += ["### Review days, past year", ""]
+    if busiest is None or not reviews:
+        lines += ["No reviews in the past year.", ""]
+    else:
+        lines += [
+            f"Reviews on {formatting.plural(memory.review_days, 'day')} of the past year; the "
+            f"busiest was {formatting.day(busiest)} "
+            f"({formatting.plural(reviews, 'review')}).",
+            "",
+        ]
+    return lines
 
 
 def group_md(report: GroupReport) -> str:

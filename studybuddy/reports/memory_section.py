@@ -4,7 +4,7 @@ the workload a retention target costs, and a year of review days."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from markupsafe import Markup
 
@@ -24,6 +24,8 @@ class MemorySection:
     calibration_svg: Markup | None
     workload: list[workload.Workload]
     heatmap: Markup
+    review_days: int  # days with a review in the heatmap's year
+    busiest: tuple[int, date | None]  # (reviews, day) of its busiest day
 
 
 def calibration_svg(bins: list[retention.CalibrationBin]) -> Markup | None:
@@ -57,13 +59,15 @@ def calibration_svg(bins: list[retention.CalibrationBin]) -> Markup | None:
     return Markup("".join(parts))
 
 
-def build(store, learner: str, *, now: datetime, tz: tzinfo) -> MemorySection:
-    from studybuddy.memory import history, service
+def build(
+    store, learner: str, *, now: datetime, tz: tzinfo, since: datetime | None = None
+) -> MemorySection:
+    """The section from the memory domain's figures (service.overview); `since` limits true
+    retention, calibration and the heatmap as it limits the rest of the report."""
+    from studybuddy.memory import service
 
-    current = service.model(store, learner)
-    desired = store.settings(learner).desired_retention
-    attempts = store.attempts(learner)
-    reviews = history.replay(attempts, current.parameters, desired)
+    found = service.overview(store, learner, now=now, since=since, tz=tz)
+    current = found.model
     if current.fit is not None:
         fit = current.fit
         words = (
@@ -73,19 +77,22 @@ def build(store, learner: str, *, now: datetime, tz: tzinfo) -> MemorySection:
         )
     else:
         words = "fsrs's defaults"
-    table = workload.workload_table(
-        history.cards_now(reviews), workload.Habits.from_reviews(reviews), now, current.parameters
-    )
-    by_day = [(d.day, d.attempts) for d in store.activity_by_day(learner, tz=tz)]
+    # the simulator looks ahead from the cards as they are now, whatever `since` says
+    table, _desired, _suggestion = service.workload_for(store, found.learner, now=now)
+    grid = year_grid(found.review_days, now.astimezone(tz).date())
     return MemorySection(
         model=words,
         problem=current.problem,
-        desired_retention=desired,
-        counted=fitting.counted_reviews(history.review_logs(attempts)),
+        desired_retention=found.desired_retention,
+        counted=found.counted,
         minimum=fitting.MIN_REVIEWS,
-        recent=retention.recent_retention(reviews, now),
-        calibration=retention.calibration(reviews, current.parameters),
-        calibration_svg=calibration_svg(retention.calibration(reviews, current.parameters)),
+        recent=found.recent,
+        calibration=found.calibration,
+        calibration_svg=calibration_svg(found.calibration),
         workload=table,
-        heatmap=heatmap_svg(year_grid(by_day, now.astimezone(tz).date())),
+        heatmap=heatmap_svg(grid),
+        review_days=sum(1 for week in grid for day in week if day and day.reviews),
+        busiest=max(
+            ((day.reviews, day.day) for week in grid for day in week if day), default=(0, None)
+        ),
     )

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime, tzinfo
 
+from fsrs import Card
+
 from studybuddy.store import queries, stats
 from studybuddy.store.core import StoreCore, aware, clean_name, guarded
+from studybuddy.store.fitted import scheduling_parameters
 from studybuddy.store.records import (
     Accuracy,
     AttemptRecord,
@@ -30,6 +33,13 @@ class History(StoreCore):
         learner_id = self._read_id(learner)
         with self.engine.connect() as connection:
             return queries.attempt_records(connection, learner_id)
+
+    @guarded
+    def cards(self, learner: str) -> dict[str, Card]:
+        """Each question's fsrs card as scheduled now (questions never answered have none)."""
+        learner_id = self._read_id(learner)
+        with self.engine.connect() as connection:
+            return queries.cards(connection, learner_id)
 
     @guarded
     def correctly_answered(self, learner: str, question_ids: Iterable[str]) -> set[str]:
@@ -94,7 +104,8 @@ class History(StoreCore):
         with self.engine.connect() as connection:
             cards = queries.cards(connection, learner_id)
             threshold = queries.desired_retention(connection, learner_id)
-        found = stats.chapter_mastery(chapters, cards, aware(now), threshold)
+            parameters = scheduling_parameters(connection, learner_id)
+        found = stats.chapter_mastery(chapters, cards, aware(now), threshold, parameters)
         return {m.chapter: m for m in found}
 
     @guarded
@@ -152,6 +163,7 @@ class History(StoreCore):
             rows = queries.attempt_rows(connection, learner_id)
             cards = queries.cards(connection, learner_id)
             threshold = queries.desired_retention(connection, learner_id)
+            parameters = scheduling_parameters(connection, learner_id)
         return stats.weakest_topics(
             rows,
             catalog,
@@ -161,6 +173,7 @@ class History(StoreCore):
             min_attempts=min_attempts,
             limit=limit,
             threshold=threshold,
+            parameters=parameters,
         )
 
     @guarded
@@ -197,6 +210,7 @@ class History(StoreCore):
             rows = queries.attempt_rows(connection, learner_id, since)
             cards = queries.cards(connection, learner_id)
             threshold = queries.desired_retention(connection, learner_id)
+            parameters = scheduling_parameters(connection, learner_id)
         chapters: dict[str, list[str]] = {}
         for question_id, info in catalog.items():
             chapters.setdefault(info.chapter, []).append(question_id)
@@ -212,13 +226,19 @@ class History(StoreCore):
             seconds_studied=sum(r.seconds for r in rows),
             due_now=sum(card.due <= now for card in current.values()),
             streak=stats.streak([d.day for d in by_day], now.astimezone(zone).date()),
-            mastery=stats.chapter_mastery(chapters, current, now, threshold),
+            mastery=stats.chapter_mastery(chapters, current, now, threshold, parameters),
             by_chapter=stats.accuracy_by(rows, catalog, "chapter"),
             by_type=stats.accuracy_by(rows, catalog, "type"),
             by_tag=stats.accuracy_by(rows, catalog, "tag"),
             by_day=by_day,
             weakest=stats.weakest_topics(
-                rows, catalog, current, now, limit=weakest, threshold=threshold
+                rows,
+                catalog,
+                current,
+                now,
+                limit=weakest,
+                threshold=threshold,
+                parameters=parameters,
             ),
             sessions=stats.sessions(rows)[::-1][:sessions],
             forecast=stats.forecast([c.due for c in current.values()], now, zone, forecast_days),

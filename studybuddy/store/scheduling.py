@@ -127,19 +127,29 @@ def review(
     return updated
 
 
-def retrievability(card: Card, now: datetime) -> float:
-    """fsrs's recall probability; it counts whole days, so it is 1.0 on the day of a review."""
-    return float(scheduler().get_card_retrievability(card, now))
+def retrievability(card: Card, now: datetime, parameters: Sequence[float] | None = None) -> float:
+    """fsrs's recall probability; it counts whole days, so it is 1.0 on the day of a review.
+
+    `parameters` are the learner's fitted ones (None: fsrs's defaults): the forgetting curve's
+    shape (its decay, w20) is a parameter, so a fitted learner's recall must be read with theirs.
+    """
+    fitted = None if parameters is None else tuple(parameters)
+    return float(scheduler(DEFAULT_RETENTION, fitted).get_card_retrievability(card, now))
 
 
-def is_mastered(card: Card, now: datetime, threshold: float = MASTERY_RETRIEVABILITY) -> bool:
+def is_mastered(
+    card: Card,
+    now: datetime,
+    threshold: float = MASTERY_RETRIEVABILITY,
+    parameters: Sequence[float] | None = None,
+) -> bool:
     """Recall probability today >= `threshold` (the learner's desired retention), for a card
-    that has left the learning steps.
+    that has left the learning steps, read with the learner's `parameters`.
 
     The state condition matters: fsrs counts elapsed time in whole days, so a question answered
     wrongly an hour ago still has retrievability 1.0; it is in (re)learning, not mastered.
     """
-    return card.state == State.Review and retrievability(card, now) >= threshold
+    return card.state == State.Review and retrievability(card, now, parameters) >= threshold
 
 
 def replay(

@@ -140,14 +140,16 @@ def chapter_mastery(
     cards: Mapping[str, Card],
     now: datetime,
     threshold: float = scheduling.MASTERY_RETRIEVABILITY,
+    parameters: Sequence[float] | None = None,
 ) -> list[ChapterMastery]:
     """Per chapter: its questions, how many were ever answered, how many are mastered now
-    (recalled with at least `threshold`, the learner's desired retention)."""
+    (recalled with at least `threshold`, the learner's desired retention, under their fitted
+    `parameters`; None: fsrs's defaults)."""
     result = []
     for chapter, question_ids in chapters.items():
         ids = list(dict.fromkeys(question_ids))
         seen = [cards[q] for q in ids if q in cards]
-        mastered = sum(scheduling.is_mastered(card, now, threshold) for card in seen)
+        mastered = sum(scheduling.is_mastered(card, now, threshold, parameters) for card in seen)
         result.append(ChapterMastery(chapter, len(ids), len(seen), mastered))
     return result
 
@@ -162,6 +164,7 @@ def weakest_topics(
     min_attempts: int = 3,
     limit: int = 5,
     threshold: float = scheduling.MASTERY_RETRIEVABILITY,
+    parameters: Sequence[float] | None = None,
 ) -> list[WeakTopic]:
     """Topics by lowest accuracy, each with its questions worth revisiting.
 
@@ -185,7 +188,7 @@ def weakest_topics(
 
     def recall(question_id: str) -> float:
         card = cards.get(question_id)
-        return scheduling.retrievability(card, now) if card is not None else 0.0
+        return scheduling.retrievability(card, now, parameters) if card is not None else 0.0
 
     weak = []
     for topic, count in attempts.items():
@@ -196,7 +199,7 @@ def weakest_topics(
             for q in members[topic]
             if not latest[q].correct
             or q not in cards
-            or not scheduling.is_mastered(cards[q], now, threshold)
+            or not scheduling.is_mastered(cards[q], now, threshold, parameters)
         ]
         if revisit:
             revisit.sort(key=lambda q: (recall(q), q))

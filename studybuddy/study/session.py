@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
     from studybuddy.banks.grading import Grade
     from studybuddy.banks.loader import LoadResult
+    from studybuddy.memory.ahead import AheadItem
+    from studybuddy.memory.service import Fitter, Model, OptimizeResult, Overview
     from studybuddy.store import LearnerStats, QuestionInfo, Scheduled, Store
     from studybuddy.study.catalog import Catalog, QuestionRef
     from studybuddy.study.sets import StudySet
@@ -55,6 +57,9 @@ class LearnerSession:
         self._store_lock = threading.Lock()
         # Demo parameters the learner last ran, per demo id: kept while the app runs.
         self.demo_edits: dict[str, dict[str, Any]] = {}
+        # what fits the learner's fsrs parameters; None: fsrs's own Optimizer (a minute or
+        # more). Tests and benchmarks put a fast one here.
+        self.fitter: Fitter | None = None
 
     @property
     def learner(self) -> str:
@@ -141,10 +146,19 @@ class LearnerSession:
             correct=grade.correct,
             score=grade.score,
             seconds=seconds,
-            # a practice set is study of chosen questions: the history knows study and review
-            mode="review" if mode == "review" else "study",
+            mode=self.history_mode(mode),
             rating=rating,
         )
+
+    @staticmethod
+    def history_mode(mode: str) -> str:
+        """How a set's answers are logged: a practice set is study of chosen questions; a
+        review ahead is logged as such, so the reports can tell early reviews apart."""
+        if mode == "ahead":
+            from studybuddy.memory.ahead import EARLY_MODE
+
+            return EARLY_MODE
+        return "review" if mode == "review" else "study"
 
     def save_open_set(self, study: StudySet | None) -> None:
         """Keep an unfinished set to resume later; a finished one is forgotten. Other open sets
@@ -221,6 +235,66 @@ class LearnerSession:
 
     def set_desired_retention(self, value: float) -> float:
         return self.store.set_desired_retention(self.learner, value).desired_retention
+
+    # -- the learner's memory model (fsrs fitted to them) ----------------------------------------
+    def _not_created_yet(self) -> bool:
+        """A name given with --profile is created with its first answer; until then it has
+        no history, and its memory model is fsrs's defaults."""
+        return self.learner not in self.learner_names()
+
+    def memory_model(self) -> Model:
+        """The parameters scheduling this learner, and why (a damaged fit reads as defaults)."""
+        from studybuddy.memory import service
+
+        if self._not_created_yet():
+            return service.Model(None)
+        return service.model(self.store, self.learner)
+
+    def reviews_for_fit(self) -> int:
+        """Reviews fsrs's optimiser would learn from (it needs MIN_REVIEWS of them)."""
+        from studybuddy.memory import service
+
+        return 0 if self._not_created_yet() else service.counted(self.store, self.learner)
+
+    def memory_overview(self) -> Overview | None:
+        """True retention, calibration and review days, from the memory domain; None before
+        the learner's first answer."""
+        from studybuddy.memory import service
+
+        if self._not_created_yet():
+            return None
+        return service.overview(self.store, self.learner, now=self.now)
+
+    def optimize(self) -> OptimizeResult:
+        """Fit, save and reschedule (slow: run it in a worker); StoreError below 512 reviews
+        or when the fit is no better, with nothing changed."""
+        from studybuddy.memory import fitting, service
+        from studybuddy.store import StoreError
+
+        if self._not_created_yet():
+            raise StoreError(
+                f"{self.learner!r} has no reviews yet: 0 of {fitting.MIN_REVIEWS} reviews so far"
+            )
+        return service.optimize(self.store, self.learner, now=self.now, fitter=self.fitter)
+
+    def revert_fit(self) -> tuple[Model, int]:
+        """Back to the fit before the newest one (or fsrs's defaults), cards rescheduled."""
+        from studybuddy.memory import service
+
+        return service.revert(self.store, self.learner)
+
+    def ahead_order(self, chapter_key: str) -> list[AheadItem]:
+        """The chapter's questions met before, least likely remembered now first, read with
+        the learner's own parameters (as `studybuddy review --ahead`)."""
+        from studybuddy.memory.ahead import ahead_order
+        from studybuddy.study.sets import AHEAD_LIMIT
+
+        cards = self.store.cards(self.learner)
+        if not cards:  # nothing met yet (or a learner not created yet)
+            return []
+        now = self.now or datetime.now().astimezone()
+        ids = self.catalog.chapter_questions()[chapter_key]
+        return ahead_order(cards, ids, now, self.memory_model().parameters)[:AHEAD_LIMIT]
 
     def export_report(self, folder: Path) -> Path:
         """The learner's HTML report, written into `folder`; returns its path."""

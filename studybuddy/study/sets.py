@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from studybuddy.store.records import WeakTopic
     from studybuddy.study.catalog import Catalog
 
-Mode = Literal["study", "review", "practice"]
+Mode = Literal["study", "review", "practice", "ahead"]
 
 
 DEFAULT_SET_SIZE = 12
@@ -127,6 +127,19 @@ def review_set(catalog: Catalog, due_ids: Iterable[str], limit: int | None = Non
 def practice_set(catalog: Catalog, question_ids: Iterable[str], title: str) -> StudySet:
     ids = [q for q in question_ids if q in catalog]
     return StudySet("practice", title, ids, key=f"practice:{title}")
+
+
+AHEAD_LIMIT = 20  # questions in one sitting ahead of a meeting, unless asked for more
+
+
+def ahead_set(catalog: Catalog, chapter_key: str, ordered_ids: Iterable[str]) -> StudySet:
+    """A chapter's questions reviewed early, before a reading-group meeting, in the order
+    given (memory.ahead: least likely remembered first)."""
+    _, chapter = catalog.find_chapter(chapter_key)
+    ids = [q for q in ordered_ids if q in catalog]
+    return StudySet(
+        "ahead", f"Before the meeting · {chapter.title}", ids, key=f"ahead:{chapter_key}"
+    )
 
 
 WEAKEST_SET_SIZE = 15

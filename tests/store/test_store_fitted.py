@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from studybuddy.cli import app
 from studybuddy.memory import fitting, service, synthetic
-from studybuddy.store import StoreError, queries
+from studybuddy.store import QuestionInfo, StoreError, queries
 from studybuddy.store import fitted as stored_fits
 from studybuddy.store.db import writer
 
@@ -233,3 +233,31 @@ def test_fits_travel_in_exports_and_in_the_removal_backup(store, tmp_path):
 def test_learners_without_fits_export_as_before(store):
     answer(store, "q1", Rating.Good, T0)
     assert "parameter_fits" not in store.export(["ada"])["learners"][0]
+
+
+def recall_by_hand(days: float, stability: float, decay: float) -> float:
+    """fsrs 6's forgetting curve written out: R = (1 + f t / S)^-w20, f = 0.9^(-1/w20) - 1
+    (so that R = 0.9 when t = S, whatever the decay)."""
+    factor = 0.9 ** (-1 / decay) - 1
+    return (1 + factor * days / stability) ** -decay
+
+
+def test_mastery_reads_recall_with_the_learners_fitted_decay(store):
+    store.learner_id("ada")
+    store.set_desired_retention("ada", 0.80)
+    add_fit(store)
+    answer(store, "q3", Rating.Easy, T0)  # a new card rated Easy goes straight to review
+    card = stored_card(store, "q3")
+    assert card.stability == pytest.approx(FITTED[3])  # Easy's initial stability, w3
+    when = T0 + timedelta(days=8)
+    fitted_recall = recall_by_hand(8, FITTED[3], FITTED[20])  # 0.782: below 0.80
+    default_recall = recall_by_hand(8, FITTED[3], DEFAULT_PARAMETERS[20])  # 0.813: above
+    assert fitted_recall < 0.80 <= default_recall
+    assert store.chapter_mastery("ada", {"ch": ["q3"]}, now=when)["ch"].mastered == 0
+    catalog = {"q3": QuestionInfo("ch", "mcq", ("t",))}
+    stats = store.learner_stats("ada", catalog, now=when)
+    assert stats.mastery[0].mastered == 0
+    # a day earlier both curves are above 0.80 (0.800 and 0.825): mastered either way
+    assert recall_by_hand(7, FITTED[3], FITTED[20]) >= 0.80
+    earlier = store.chapter_mastery("ada", {"ch": ["q3"]}, now=T0 + timedelta(days=7))
+    assert earlier["ch"].mastered == 1

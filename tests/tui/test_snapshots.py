@@ -139,6 +139,23 @@ def test_progress(snap_compare, snapshot_app, size):
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_progress_memory_model(snap_compare, snapshot_app, size):
+    """The end of the progress screen: true retention, calibration, the year's heatmap."""
+
+    async def scroll_to_memory(pilot):
+        await _after("p")(pilot)
+        body = pilot.app.screen.query_one("#progress-body")
+        body.scroll_to_widget(
+            pilot.app.screen.query_one("#retention-heading"), animate=False, top=True
+        )
+        await pilot.pause()
+
+    assert snap_compare(
+        snapshot_app(with_history=True), terminal_size=size, run_before=scroll_to_memory
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_demo_browser(snap_compare, snapshot_app, size):
     assert snap_compare(snapshot_app(), terminal_size=size, run_before=_after("d"))
 

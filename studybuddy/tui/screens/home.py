@@ -53,6 +53,14 @@ class HomeScreen(StudyScreen[None]):
         Binding("g", "night", "Quiz night", id="home.night"),
         Binding("l", "learner", "Learner", show=False, id="home.learner"),
         Binding("o", "settings", "Settings", id="home.settings"),
+        # the evening before a reading group: the highlighted chapter's questions early
+        Binding(
+            "a",
+            "ahead",
+            "Ahead",
+            tooltip="Review the chapter before the meeting, least remembered first",
+            id="home.ahead",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -266,6 +274,24 @@ class HomeScreen(StudyScreen[None]):
             self.notify("Nothing is due. Study a chapter, and reviews will follow.", timeout=4)
             return
         self.app.start_set(review_set(self.app.session.catalog, self.due_ids))
+
+    def action_ahead(self) -> None:
+        """The highlighted chapter's questions met before, least likely remembered first, as
+        `studybuddy review --ahead`; saved as early reviews (fsrs keeps the schedule honest)."""
+        key = self._highlighted_key()
+        if key is None:
+            return
+        from studybuddy.study.sets import ahead_set
+
+        session = self.app.session
+        items = self.app.read(lambda: session.ahead_order(key), None)
+        if items is None:  # the database could not be read; the app has said why
+            return
+        if not items:
+            title = escape(session.chapter_title(key))
+            self.notify(f"No question of {title} met yet: study it first (Enter).", timeout=4)
+            return
+        self.app.start_set(ahead_set(session.catalog, key, [item.question_id for item in items]))
 
     def action_resume(self) -> None:
         """The unfinished set, or a choice among them when there are several."""

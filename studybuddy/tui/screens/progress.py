@@ -1,7 +1,9 @@
-"""Progress: mastery by chapter, accuracy over time, the review forecast, weak spots, sessions."""
+"""Progress: mastery by chapter, accuracy over time, the review forecast, weak spots, sessions,
+and the memory model: true retention, calibration and a year of review days."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
@@ -18,8 +20,10 @@ from studybuddy.reports.formatting import duration, plural
 from studybuddy.store.stats import RECENT_SESSIONS
 from studybuddy.tui.screens.base import StudyScreen
 from studybuddy.tui.widgets.bars import mastery_bar
+from studybuddy.tui.widgets.memory import heatmap_text, model_words
 
 if TYPE_CHECKING:
+    from studybuddy.memory.service import Overview
     from studybuddy.store import LearnerStats
 
 SESSIONS_SHOWN = RECENT_SESSIONS  # the same sessions as the report
@@ -55,6 +59,20 @@ class ProgressScreen(StudyScreen[None]):
             yield DataTable(id="weakest", cursor_type="row", show_cursor=False)
             yield Static("[b]Recent sessions[/]", id="sessions-heading", classes="section")
             yield DataTable(id="sessions", show_cursor=False)
+            yield Static("[b]Memory model[/]", classes="section")
+            yield Static("Reading your reviews…", id="memory-model")
+            yield Static("[b]True retention[/]", id="retention-heading", classes="section")
+            yield DataTable(id="true-retention", show_cursor=False)
+            yield Static(
+                "[b]Calibration[/] [dim](recall fsrs predicted at each review, a day or more "
+                "after the previous one, against the share remembered: on the diagonal the "
+                "model fits you)[/]",
+                classes="section",
+            )
+            yield PlotextPlot(id="calibration-chart", classes="chart")
+            yield DataTable(id="calibration", show_cursor=False)
+            yield Static("[b]Review days, past year[/]", classes="section")
+            yield Static(id="heatmap")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -63,12 +81,19 @@ class ProgressScreen(StudyScreen[None]):
 
     @work(thread=True, exclusive=True, group="progress", description="computing progress")
     def load(self) -> None:
+        session = self.app.session
         try:
-            stats = self.app.session.learner_stats()
+            stats = session.learner_stats()
         except StudyBuddyError as exc:
             self.app.call_from_thread(self.app.notify, str(exc), severity="error", timeout=15)
             return
         self.app.call_from_thread(self._show, stats)
+        try:  # the memory figures replay the whole history: shown once ready
+            overview = session.memory_overview()
+        except StudyBuddyError as exc:
+            self.app.call_from_thread(self._memory_failed, str(exc))
+            return
+        self.app.call_from_thread(self._show_memory, overview)
 
     def _show(self, stats: LearnerStats) -> None:
         self.stats = stats
@@ -188,6 +213,82 @@ class ProgressScreen(StudyScreen[None]):
                 f"{session.accuracy:.0%}",
                 duration(session.seconds),
                 ", ".join(session.modes),
+            )
+
+    def _memory_failed(self, message: str) -> None:
+        self.query_one("#memory-model", Static).update(f"[$warning]{escape(message)}[/]")
+
+    def _show_memory(self, overview: Overview | None) -> None:
+        """The memory domain's figures as they come (service.overview); nothing recomputed."""
+        from studybuddy.reports.review_heatmap import year_grid
+
+        if overview is None:
+            self.query_one("#memory-model", Static).update(
+                "No reviews yet: scheduling uses fsrs's default parameters until you have "
+                "512 reviews to fit yours (Settings, Optimize my schedule)."
+            )
+            return
+
+        self.query_one("#memory-model", Static).update(
+            model_words(overview.model, overview.counted)
+        )
+        self.query_one("#retention-heading", Static).update(
+            "[b]True retention[/] [dim](reviews of questions already in review not rated "
+            f"Again, beside your desired retention of {overview.desired_retention:.0%}; young: "
+            "interval under 21 days, mature: 21 or more)[/]"
+        )
+        table = self.query_one("#true-retention", DataTable)
+        table.clear(columns=True)
+        table.add_columns("Period", "Young", "Mature", "All", "Desired")
+
+        def cell(tally) -> str:
+            share = "–" if tally.share is None else f"{tally.share:.0%}"
+            return f"{share} of {tally.reviews}"
+
+        for row in overview.recent:
+            table.add_row(
+                row.label,
+                cell(row.young),
+                cell(row.mature),
+                cell(row.total),
+                f"{overview.desired_retention:.0%}",
+            )
+        self._calibration(overview)
+        today = (self.app.now or datetime.now(UTC)).astimezone().date()
+        self.query_one("#heatmap", Static).update(
+            heatmap_text(year_grid(overview.review_days, today))
+        )
+
+    def _calibration(self, overview: Overview) -> None:
+        bins = overview.calibration
+        plot = self.query_one("#calibration-chart", PlotextPlot)
+        plt = plot.plt
+        plt.clear_figure()
+        plt.plot([0, 100], [0, 100], marker="braille", color="gray")  # a perfect fit
+        if bins:
+            plt.scatter(
+                [100 * b.predicted for b in bins],
+                [100 * b.remembered for b in bins],
+                marker="●",
+            )
+        else:
+            plt.title("No reviews a day or more apart yet")
+        plt.xlim(0, 100)
+        plt.ylim(0, 100)
+        plt.xticks([0, 25, 50, 75, 100])
+        plt.yticks([0, 25, 50, 75, 100])
+        plt.xlabel("predicted %")
+        plt.ylabel("remembered %")
+        plot.refresh()
+        table = self.query_one("#calibration", DataTable)
+        table.clear(columns=True)
+        table.add_columns("Predicted", "Reviews", "Mean predicted", "Remembered")
+        for b in bins:
+            table.add_row(
+                f"{b.low:.0%}–{b.high:.0%}",
+                str(b.reviews),
+                f"{b.predicted:.0%}",
+                f"{b.remembered:.0%}",
             )
 
     def action_practise_weakest(self) -> None:

@@ -1,23 +1,42 @@
-"""Settings (retention, theme, where data lives) and the learner picker."""
+"""Settings (retention, theme, where data lives, the fitted memory model) and the learner
+picker."""
 
 from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Header, Input, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
+from studybuddy.errors import StudyBuddyError
 from studybuddy.tui.screens.base import StudyModalScreen, StudyScreen
+from studybuddy.tui.widgets.memory import figure as _figure
+from studybuddy.tui.widgets.memory import model_words
+
+if TYPE_CHECKING:
+    from studybuddy.memory.service import Model, OptimizeResult
 
 
 class SettingsScreen(StudyScreen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="settings.back"),
         Binding("ctrl+t", "app.toggle_dark", "Dark/light", id="settings.theme"),
+        Binding("ctrl+o", "optimize", "Optimize", id="settings.optimize"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fitting = False
+        self._fit_started = 0.0
+        self._fit_timer: Timer | None = None
+        self._fits = 0
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -41,10 +60,139 @@ class SettingsScreen(StudyScreen[None]):
             )
             yield Input(id="retention", placeholder="0.90", restrict=r"[0-9.]*")
             yield Static("", id="retention-status")
+            yield Static("[b]Your memory model[/]", id="memory-heading")
+            yield Static("Reading your fitted parameters…", id="model-status")
+            with Horizontal(id="fit-actions"):
+                yield Button("Optimize my schedule", id="optimize", variant="primary")
+                yield Button("Revert", id="revert")
+            yield ProgressBar(id="fit-progress", total=None, show_percentage=False, show_eta=False)
+            yield Static("", id="fit-status")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#fit-progress").display = False
+        self.query_one("#revert", Button).disabled = True
         self.load_retention()
+        self.load_model()
+
+    @work(thread=True, exclusive=True, group="settings-model")
+    def load_model(self) -> None:
+        app = self.app
+        if app.session.profile is None:
+            return
+        found = app.read(lambda: (app.session.memory_model(), app.session.reviews_for_fit()), None)
+        if found is not None:
+            app.call_from_thread(self._show_model, *found)
+
+    def _show_model(self, model: Model, counted: int) -> None:
+        if not self.is_attached:
+            return
+        self._fits = model.fits
+        self.query_one("#model-status", Static).update(model_words(model, counted))
+        self.query_one("#revert", Button).disabled = self.fitting or not model.fits
+
+    # -- fitting: fsrs's Optimizer in a thread (a minute on 2,000 reviews) ---------------------
+    def action_optimize(self) -> None:
+        if self.fitting:
+            self.notify("A fit is already running.", timeout=3)
+            return
+        if self.app.session.profile is None:
+            self.notify("Pick a learner first (l on the home screen).", timeout=4)
+            return
+        self._set_fitting(True)
+        self.query_one("#fit-status", Static).update(self._elapsed_words())
+        self._fit_timer = self.set_interval(1.0, self._tick)
+        self.run_fit()
+
+    def _set_fitting(self, running: bool) -> None:
+        self.fitting = running
+        self.query_one("#optimize", Button).disabled = running
+        self.query_one("#revert", Button).disabled = running or not self._fits
+        progress = self.query_one("#fit-progress", ProgressBar)
+        progress.display = running
+        self._fit_started = time.monotonic()
+        if not running and self._fit_timer is not None:
+            self._fit_timer.stop()
+            self._fit_timer = None
+
+    def _elapsed_words(self) -> str:
+        # fsrs's Optimizer reports progress only through its own tqdm bar on stderr, so
+        # the bar here says "working" and the clock how long, never a made-up percentage
+        seconds = round(time.monotonic() - self._fit_started)
+        return (
+            f"Fitting fsrs's parameters to your reviews… {seconds} s "
+            "[dim](a minute or more per 2,000 reviews; the app stays usable meanwhile)[/]"
+        )
+
+    def _tick(self) -> None:
+        if self.fitting:
+            self.query_one("#fit-status", Static).update(self._elapsed_words())
+
+    @work(thread=True, exclusive=True, group="optimize", description="fitting fsrs")
+    def run_fit(self) -> None:
+        app = self.app
+        try:
+            result = app.session.optimize()
+        except StudyBuddyError as exc:
+            app.call_from_thread(self._fit_failed, str(exc))
+            return
+        except Exception as exc:  # the optimiser (torch, pandas) failing must not end the app
+            app.call_from_thread(self._fit_failed, f"fsrs's optimiser failed: {exc}")
+            return
+        app.call_from_thread(self._fit_done, result)
+
+    def _fit_failed(self, message: str) -> None:
+        if not self.is_attached:  # the learner left Settings meanwhile
+            self.app.notify(message, severity="warning", timeout=10)
+            return
+        self._set_fitting(False)
+        self.query_one("#fit-status", Static).update(f"[$warning]{escape(message)}[/]")
+
+    def _fit_done(self, result: OptimizeResult) -> None:
+        fit = result.fit
+        words = (
+            f"Fitted to {fit.reviews:,} reviews: log loss {_figure(fit.before.log_loss)} → "
+            f"{_figure(fit.after.log_loss)}, RMSE {_figure(fit.before.rmse)} → "
+            f"{_figure(fit.after.rmse)} (fsrs's defaults → fitted, on the same reviews; lower "
+            f"is better). {result.rescheduled} questions rescheduled; Revert undoes it."
+        )
+        if not self.is_attached:
+            self.app.notify(words, title="Schedule optimized", timeout=15)
+            return
+        self._set_fitting(False)
+        self.query_one("#fit-status", Static).update(f"[$success]{words}[/]")
+        self.load_model()
+
+    @on(Button.Pressed, "#optimize")
+    def _optimize_pressed(self) -> None:
+        self.action_optimize()
+
+    @on(Button.Pressed, "#revert")
+    def _revert_pressed(self) -> None:
+        if not self.fitting:
+            self.query_one("#revert", Button).disabled = True
+            self.run_revert()
+
+    @work(thread=True, exclusive=True, group="optimize", description="reverting the fit")
+    def run_revert(self) -> None:
+        app = self.app
+        try:
+            model, cards = app.session.revert_fit()
+        except StudyBuddyError as exc:
+            app.call_from_thread(self._fit_failed, str(exc))
+            return
+        now_using = (
+            f"the fit of {model.fit.fitted_at.astimezone():%Y-%m-%d}"
+            if model.fit
+            else "fsrs's default parameters"
+        )
+        words = f"Last fit undone: now using {now_using}; {cards} questions rescheduled."
+        app.call_from_thread(self._reverted, words)
+
+    def _reverted(self, words: str) -> None:
+        if self.is_attached:
+            self.query_one("#fit-status", Static).update(words)
+            self.load_model()
 
     @work(thread=True, exclusive=True, group="settings")
     def load_retention(self) -> None:
