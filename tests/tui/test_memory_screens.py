@@ -170,6 +170,8 @@ async def test_below_512_reviews_optimize_says_how_many_and_changes_nothing(data
 async def test_no_reviews_and_a_corrupt_fit_are_said_plainly(database):
     store = Store(database)
     store.add_learner("new")
+    for minute in range(30):
+        _answer(store, "tui-mc", Rating.Good, NOW - timedelta(hours=5, minutes=minute), "day")
     learner_id = store.learner_id("[b]ada[/b]")
     _answer(store, "tui-mc", Rating.Good, NOW - timedelta(days=3), "[b]ada[/b]")
     with writer(store.engine).begin() as connection:
@@ -192,6 +194,17 @@ async def test_no_reviews_and_a_corrupt_fit_are_said_plainly(database):
         await pilot.press("ctrl+o")
         await _until(pilot, lambda: not screen.fitting)
         assert "'new' has no reviews yet: 0 of 512" in _text(screen, "#fit-status")
+
+    app = _app(database, "day")  # thirty answers within one morning
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(pilot)
+        await pilot.press("o")
+        await _settle(pilot)
+        screen = app.screen
+        await pilot.press("ctrl+o")
+        await _until(pilot, lambda: not screen.fitting)
+        status = _text(screen, "#fit-status")
+        assert "0 of 512 reviews so far" in status and "all on one day" in status
 
     app = _app(database, "[b]ada[/b]")
     async with app.run_test(size=(120, 40)) as pilot:
