@@ -315,3 +315,34 @@ async def test_a_on_a_chapter_never_met_says_so(database):
         await _settle(pilot)
         assert not isinstance(app.screen, QuizScreen)
         assert any("study it first" in str(n.message) for n in app._notifications)
+
+
+async def test_leaving_settings_mid_fit_keeps_one_fit_and_still_tells_the_result(database):
+    _seed(database)
+    release = threading.Event()
+    calls = []
+
+    def slow_fit(logs, *, progress=False):
+        calls.append(len(logs))
+        assert release.wait(20)
+        return fitting.Fit(FITTED, 600, BEFORE, AFTER)
+
+    app = _app(database)
+    app.session.fitter = slow_fit
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(pilot)
+        await pilot.press("o")
+        await _settle(pilot)
+        await pilot.press("ctrl+o")
+        await _until(pilot, lambda: calls)
+        await pilot.press("escape", "o")  # away and back: a new Settings screen
+        await _until(pilot, lambda: "Reading" not in _text(app.screen, "#model-status"))
+        screen = app.screen
+        await pilot.press("ctrl+o")
+        await _until(pilot, lambda: not screen.fitting)
+        assert "a fit is already running" in _text(screen, "#fit-status")
+        release.set()
+        await _until(
+            pilot, lambda: any("Fitted to 600" in str(n.message) for n in app._notifications)
+        )
+    assert len(calls) == 1
