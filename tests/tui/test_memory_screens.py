@@ -346,3 +346,23 @@ async def test_leaving_settings_mid_fit_keeps_one_fit_and_still_tells_the_result
             pilot, lambda: any("Fitted to 600" in str(n.message) for n in app._notifications)
         )
     assert len(calls) == 1
+
+
+async def test_the_palette_offers_each_chapter_before_the_meeting(database):
+    from textual.command import CommandPalette
+
+    _seed(database)
+    app = _app(database)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(pilot)
+        await pilot.press("p")  # from another screen: the command goes home first
+        await _settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"before the meeting every")
+        await pilot.pause(0.6)
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert isinstance(app.screen, QuizScreen) and app.screen.study.mode == "ahead"
+        assert app.screen.study.title == "Before the meeting · Every question type"
