@@ -60,6 +60,8 @@ class LearnerSession:
         # what fits the learner's fsrs parameters; None: fsrs's own Optimizer (a minute or
         # more). Tests and benchmarks put a fast one here.
         self.fitter: Fitter | None = None
+        # one fit at a time, even when the learner leaves Settings and starts another
+        self._fitting = threading.Lock()
 
     @property
     def learner(self) -> str:
@@ -275,7 +277,12 @@ class LearnerSession:
             raise StoreError(
                 f"{self.learner!r} has no reviews yet: 0 of {fitting.MIN_REVIEWS} reviews so far"
             )
-        return service.optimize(self.store, self.learner, now=self.now, fitter=self.fitter)
+        if not self._fitting.acquire(blocking=False):
+            raise StudyBuddyError("a fit is already running; it is saved when it ends")
+        try:
+            return service.optimize(self.store, self.learner, now=self.now, fitter=self.fitter)
+        finally:
+            self._fitting.release()
 
     def revert_fit(self) -> tuple[Model, int]:
         """Back to the fit before the newest one (or fsrs's defaults), cards rescheduled."""

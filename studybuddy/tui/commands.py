@@ -69,6 +69,13 @@ class StudyBuddyCommands(Provider):
                     partial(self._from_home, "study", key),
                 )
             )
+            commands.append(
+                (
+                    f"Before the meeting: {row.title}",
+                    "Its questions met so far, least remembered first",
+                    partial(self._from_home, "ahead", key),
+                )
+            )
         for demo in all_demos().values():
             commands.append(
                 (f"Open demo {demo.id}", demo.summary, partial(self._open_demo, demo.id))

@@ -261,3 +261,38 @@ def test_mastery_reads_recall_with_the_learners_fitted_decay(store):
     assert recall_by_hand(7, FITTED[3], FITTED[20]) >= 0.80
     earlier = store.chapter_mastery("ada", {"ch": ["q3"]}, now=T0 + timedelta(days=7))
     assert earlier["ch"].mastered == 1
+
+
+def test_cli_no_reviews_one_day_and_a_corrupt_fit_are_one_line_each(database):
+    from studybuddy.store import Store
+
+    store = Store(database)
+    store.add_learner("new")
+    for i in range(30):
+        answer(store, f"q{i % 5}", Rating.Good, T0 + timedelta(minutes=i), learner="day")
+    for question_id, rating, at in HISTORY:
+        answer(store, question_id, rating, at)
+    add_fit(store, raw="[0.2")
+    attempts_before = len(store.attempts("ada"))
+    store.close()
+
+    memory = run(database, "profile", "memory", "new")
+    assert memory.exit_code == 0 and "0 of 512 reviews so far" in memory.output
+    assert "no reviews a day or more apart yet" in memory.output
+    refused = run(database, "profile", "optimize", "new")
+    assert refused.exit_code == 1 and "error: 'new' has no reviews yet: 0 of 512" in refused.output
+    one_day = run(database, "profile", "optimize", "day")
+    assert one_day.exit_code == 1
+    assert "0 of 512 reviews so far" in one_day.output and "all on one day" in one_day.output
+    corrupt = run(database, "profile", "memory", "ada")
+    assert corrupt.exit_code == 0, corrupt.output
+    warning = [line for line in corrupt.output.splitlines() if line.startswith("warning:")]
+    assert len(warning) == 1 and "cannot be read" in warning[0]
+    assert "fsrs parameters defaults" in corrupt.output
+    for output in (memory.output, refused.output, one_day.output, corrupt.output):
+        assert "Traceback" not in output
+    store = Store(database)
+    try:
+        assert len(store.attempts("ada")) == attempts_before  # nothing lost
+    finally:
+        store.close()

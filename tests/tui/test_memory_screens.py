@@ -170,6 +170,8 @@ async def test_below_512_reviews_optimize_says_how_many_and_changes_nothing(data
 async def test_no_reviews_and_a_corrupt_fit_are_said_plainly(database):
     store = Store(database)
     store.add_learner("new")
+    for minute in range(30):
+        _answer(store, "tui-mc", Rating.Good, NOW - timedelta(hours=5, minutes=minute), "day")
     learner_id = store.learner_id("[b]ada[/b]")
     _answer(store, "tui-mc", Rating.Good, NOW - timedelta(days=3), "[b]ada[/b]")
     with writer(store.engine).begin() as connection:
@@ -192,6 +194,17 @@ async def test_no_reviews_and_a_corrupt_fit_are_said_plainly(database):
         await pilot.press("ctrl+o")
         await _until(pilot, lambda: not screen.fitting)
         assert "'new' has no reviews yet: 0 of 512" in _text(screen, "#fit-status")
+
+    app = _app(database, "day")  # thirty answers within one morning
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(pilot)
+        await pilot.press("o")
+        await _settle(pilot)
+        screen = app.screen
+        await pilot.press("ctrl+o")
+        await _until(pilot, lambda: not screen.fitting)
+        status = _text(screen, "#fit-status")
+        assert "0 of 512 reviews so far" in status and "all on one day" in status
 
     app = _app(database, "[b]ada[/b]")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -302,3 +315,54 @@ async def test_a_on_a_chapter_never_met_says_so(database):
         await _settle(pilot)
         assert not isinstance(app.screen, QuizScreen)
         assert any("study it first" in str(n.message) for n in app._notifications)
+
+
+async def test_leaving_settings_mid_fit_keeps_one_fit_and_still_tells_the_result(database):
+    _seed(database)
+    release = threading.Event()
+    calls = []
+
+    def slow_fit(logs, *, progress=False):
+        calls.append(len(logs))
+        assert release.wait(20)
+        return fitting.Fit(FITTED, 600, BEFORE, AFTER)
+
+    app = _app(database)
+    app.session.fitter = slow_fit
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(pilot)
+        await pilot.press("o")
+        await _settle(pilot)
+        await pilot.press("ctrl+o")
+        await _until(pilot, lambda: calls)
+        await pilot.press("escape", "o")  # away and back: a new Settings screen
+        await _until(pilot, lambda: "Reading" not in _text(app.screen, "#model-status"))
+        screen = app.screen
+        await pilot.press("ctrl+o")
+        await _until(pilot, lambda: not screen.fitting)
+        assert "a fit is already running" in _text(screen, "#fit-status")
+        release.set()
+        await _until(
+            pilot, lambda: any("Fitted to 600" in str(n.message) for n in app._notifications)
+        )
+    assert len(calls) == 1
+
+
+async def test_the_palette_offers_each_chapter_before_the_meeting(database):
+    from textual.command import CommandPalette
+
+    _seed(database)
+    app = _app(database)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(pilot)
+        await pilot.press("p")  # from another screen: the command goes home first
+        await _settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"before the meeting every")
+        await pilot.pause(0.6)
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert isinstance(app.screen, QuizScreen) and app.screen.study.mode == "ahead"
+        assert app.screen.study.title == "Before the meeting · Every question type"

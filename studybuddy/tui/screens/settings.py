@@ -78,7 +78,11 @@ class SettingsScreen(StudyScreen[None]):
     @work(thread=True, exclusive=True, group="settings-model")
     def load_model(self) -> None:
         app = self.app
-        if app.session.profile is None:
+        if app.session.profile is None:  # first launch: the picker has not been answered
+            app.call_from_thread(
+                self.query_one("#model-status", Static).update,
+                "No learner yet: pick one (l on the home screen) to see their model.",
+            )
             return
         found = app.read(lambda: (app.session.memory_model(), app.session.reviews_for_fit()), None)
         if found is not None:
@@ -157,7 +161,7 @@ class SettingsScreen(StudyScreen[None]):
             f"is better). {result.rescheduled} questions rescheduled; Revert undoes it."
         )
         if not self.is_attached:
-            self.app.notify(words, title="Schedule optimized", timeout=15)
+            self.app.notify(words, title="Schedule optimized", timeout=30)
             return
         self._set_fitting(False)
         self.query_one("#fit-status", Static).update(f"[$success]{words}[/]")
