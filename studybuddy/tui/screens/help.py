@@ -19,8 +19,9 @@ SCREEN_HELP = {
     "QuizScreen": "Answer with the keys below. Every graded answer is saved at once; leave with "
     "Esc at any time and resume the set later from the home screen. Short answers are "
     "compared with the model answer and you rate yourself (1 Again … 4 Easy).",
-    "ShowMeScreen": "The live computation behind the answer, run on the bundled GPT engine. "
-    "Change a parameter and press Enter to recompute.",
+    "ShowMeScreen": "The live computation behind the answer, run on our own engine: the real "
+    "SmolLM2 model where it is installed (it loads in the background after start), else the "
+    "bundled GPT. Change a parameter and press Enter to recompute.",
     "ProgressScreen": "Mastery by chapter, accuracy over time and the reviews coming up.",
     "DemoBrowserScreen": "Every live computation StudyBuddy can run. Enter opens one.",
     "SettingsScreen": "Your profile, desired retention for spaced repetition, and where your "

@@ -114,6 +114,7 @@ class ShowMeScreen(StudyScreen[None]):
             id="demo-hint",
         )
         yield Static("", id="demo-error")
+        yield Static("", id="model-status")
         yield LoadingIndicator(id="demo-loading")
         yield ProgressBar(id="demo-progress", show_eta=False)
         yield Static(id="demo-body")
@@ -122,9 +123,20 @@ class ShowMeScreen(StudyScreen[None]):
     def on_mount(self) -> None:
         for bar in self.query("#demo-progress"):
             bar.display = False
+        self._show_model_status()
+        self.set_interval(0.5, self._show_model_status)
         if self.query("ParamInput"):
             self.action_recompute()
             self.query(Input).first().focus()
+
+    def _show_model_status(self) -> None:
+        """While the app loads SmolLM2 in its worker, say so and for how long; a demo on it
+        waits for that load (the loading indicator below keeps turning)."""
+        # (the quiz-night host app shows demos too, and loads no model ahead)
+        text = getattr(self.app, "model_loading_text", lambda: "")()
+        for status in self.query("#model-status").results(Static):
+            status.display = bool(text)
+            status.update(f"[dim]{escape(text)}[/]")
 
     def current_params(self) -> dict[str, Any]:
         return {p.param_name: p.value for p in self.query(ParamInput)}
