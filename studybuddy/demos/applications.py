@@ -194,7 +194,7 @@ def chat_template(p: ChatTemplateParams) -> DemoResult:
     )
 
 
-def _start(text: str, width: int = 36) -> str:
+def _start(text: str, width: int = 30) -> str:
     """The first characters of an answer for a table cell (the notes give it whole)."""
     text = text.replace("\n", "↵")
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -367,3 +367,205 @@ def pretrain_finetune(p: FinetuneParams) -> DemoResult:
         notes=notes,
         values={"curves": curves},
     )
+
+
+# --- retrieval -----------------------------------------------------------------------------------
+
+# Our own notes about a made-up study group: facts no pretrained model can know.
+NOTES = (
+    "The study group meets every Thursday in room 214 of the library.",
+    "The group's small model, gpt-study, has 4 transformer layers and 128-dimensional embeddings.",
+    "Quiz nights are held on the last Friday of each month.",
+    "The reading list starts with chapter 2 on tokenization and embeddings.",
+)
+
+
+class RetrievalParams(DemoParams):
+    question: str = Field(
+        "How many layers does gpt-study have?",
+        min_length=1,
+        max_length=200,
+        description="A question about the group's notes.",
+    )
+    max_tokens: int = Field(16, ge=1, le=32, description="Longest answer.")
+
+
+@register(
+    "retrieval",
+    "Retrieval-augmented generation: find a note, then answer",
+    "Embed notes, pick the closest, answer with it.",
+    RetrievalParams,
+    random=False,
+    section="2.7",
+)
+def retrieval(p: RetrievalParams) -> DemoResult:
+    import torch
+    import torch.nn.functional as F
+
+    from studybuddy.engine.streaming import stream_tokens
+
+    name, model, text, notes = pick_model("smollm2")
+
+    def embeddings(passage: str) -> tuple[torch.Tensor, torch.Tensor]:
+        """Two passage embeddings: the mean of its token embeddings, and the mean of the
+        model's last hidden states (what the model computes before its output head)."""
+        ids = torch.tensor([text.encode(passage)])
+        with torch.no_grad():
+            tokens = model.tok_emb(ids)[0]
+            hidden = model.final_norm(_last_hidden(model, ids))[0]
+        return tokens.mean(0), hidden.mean(0)
+
+    def answer(prompt: str) -> str:
+        ids = text.encode(text.render_chat([{"role": "user", "content": prompt}]))
+        out = []
+        with torch.no_grad():
+            for token in stream_tokens(model, ids, p.max_tokens, stop_ids=text.stop_ids):
+                if token in text.stop_ids:
+                    break
+                out.append(token)
+        return text.decode(out).strip()
+
+    query = embeddings(p.question)
+    passages = [embeddings(n) for n in NOTES]
+    scores = [[float(F.cosine_similarity(query[k], e[k], dim=0)) for k in (0, 1)] for e in passages]
+    best = max(range(len(NOTES)), key=lambda i: scores[i][0])
+    by_hidden = max(range(len(NOTES)), key=lambda i: scores[i][1])
+    without = answer(p.question)
+    augmented_prompt = f"Answer from this note.\nNote: {NOTES[best]}\nQuestion: {p.question}"
+    with_note = answer(augmented_prompt)
+    rows = [
+        [i + 1, _start(note), round(s[0], 3), round(s[1], 3)]
+        for i, (note, s) in enumerate(zip(NOTES, scores, strict=True))
+    ]
+    notes += [
+        f"1. Retrieve: each note and the question become one vector (the mean of their token "
+        f"embeddings), compared by cosine similarity; note {best + 1} scores highest.",
+        f"2. Augment: that note is put into the prompt before the question. 3. Generate: "
+        f"{name} answers {with_note!r}.",
+        f"Asked without the note it answers {without!r}: the notes are not in its training "
+        "data, so without retrieval it can only guess.",
+        (
+            f"The last hidden states, compared the same way, would pick note {by_hidden + 1}"
+            + (
+                " too."
+                if by_hidden == best
+                else ": another embedding ranks the notes differently. A model's states are "
+                "not made for comparing passages; embeddings trained for similarity are."
+            )
+        ),
+    ]
+    return DemoResult(
+        "retrieval",
+        f"Retrieval-augmented generation on {name}",
+        p.model_dump(),
+        tables=[
+            Table(
+                "cosine similarity of each note to the question",
+                ["note", "text", "token emb.", "last hidden"],
+                rows,
+            )
+        ],
+        notes=notes,
+        values={
+            "scores": scores,
+            "best": best,
+            "answer_without": without,
+            "answer_with": with_note,
+        },
+    )
+
+
+def _last_hidden(model: object, ids: object) -> object:
+    """The hidden states after the last block, on either engine."""
+    x = model.tok_emb(ids)  # type: ignore[attr-defined]
+    if hasattr(model, "rope"):  # Llama: positions enter through the rotation
+        for block in model.trf_blocks:  # type: ignore[attr-defined]
+            x = block(x, model.rope)
+        return x
+    import torch
+
+    x = x + model.pos_emb(torch.arange(ids.shape[-1]))  # type: ignore[attr-defined]
+    for block in model.trf_blocks:  # type: ignore[attr-defined]
+        x = block(x)
+    return x
+
+
+# --- classifier-head -----------------------------------------------------------------------------
+
+
+class ClassifierHeadParams(DemoParams):
+    num_classes: int = Field(2, ge=2, le=10, description="Classes (2: spam or not spam).")
+    text: str = Field(
+        "You have won a free prize, click here", min_length=1, max_length=300, description="Input."
+    )
+
+
+@register(
+    "classifier-head",
+    "Classification fine-tuning: a new output head",
+    "Swap the vocabulary head for a 2-class one.",
+    ClassifierHeadParams,
+    section="5.2",
+)
+def classifier_head(p: ClassifierHeadParams) -> DemoResult:
+    import torch
+
+    from studybuddy.engine.model import count_parameters
+
+    model = copy.deepcopy(shipped.model())  # the cached model keeps its own head
+    cfg = model.cfg
+    old_head = sum(q.numel() for q in model.out_head.parameters())
+    ids = shipped.encode(p.text)[-cfg.context_length :]
+    with torch.no_grad():
+        vocabulary_logits = model(torch.tensor([ids]))
+    with seeded(p.seed):
+        model.out_head = torch.nn.Linear(cfg.emb_dim, p.num_classes)
+    # as in the book's chapter 6: train the new head, the last block and the final norm
+    for q in model.parameters():
+        q.requires_grad = False
+    for part in (model.out_head, model.trf_blocks[-1], model.final_norm):
+        for q in part.parameters():
+            q.requires_grad = True
+    trainable = sum(q.numel() for q in model.parameters() if q.requires_grad)
+    with torch.no_grad():
+        class_logits = model(torch.tensor([ids]))
+        probs = torch.softmax(class_logits[0, -1], dim=-1)
+    total = count_parameters(model)
+    rows = [
+        ["pretrained: next token", format_shape_of(vocabulary_logits), f"{old_head:,}"],
+        [f"classifier: {p.num_classes} classes", format_shape_of(class_logits),
+         f"{cfg.emb_dim * p.num_classes + p.num_classes:,}"],
+    ]  # fmt: skip
+    notes = [
+        f"Pretrained, gpt-study's head scores all {cfg.vocab_size:,} tokens at each of the "
+        f"{len(ids)} positions. For classification it is replaced by a {cfg.emb_dim} x "
+        f"{p.num_classes} layer: {p.num_classes} scores per position.",
+        f"Only the last position's scores are used (it is the only one that has seen the whole "
+        f"text through the causal mask): softmax gives "
+        f"{', '.join(f'{v:.3f}' for v in probs.tolist())}: a guess, as the new head is "
+        "untrained.",
+        f"Fine-tuning trains {trainable:,} of {total:,} parameters here (the new head, the last "
+        "block and the final norm) on labelled examples. That is classification fine-tuning; "
+        "instruction fine-tuning keeps the vocabulary head and trains on instructions paired "
+        "with responses (see the chat-template demo).",
+    ]
+    return DemoResult(
+        "classifier-head",
+        f"gpt-study with a {p.num_classes}-class head",
+        p.model_dump(),
+        tables=[Table("the output head", ["model", "output shape", "head parameters"], rows)],
+        notes=notes,
+        values={
+            "vocabulary_shape": list(vocabulary_logits.shape),
+            "class_shape": list(class_logits.shape),
+            "trainable": trainable,
+            "total": total,
+            "probabilities": probs.tolist(),
+        },
+    )
+
+
+def format_shape_of(tensor: object) -> str:
+    from studybuddy.demos.common import format_shape
+
+    return format_shape(tensor.shape)  # type: ignore[attr-defined]

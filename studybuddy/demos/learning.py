@@ -349,3 +349,90 @@ def word2vec(p: Word2VecParams) -> DemoResult:
         notes=notes,
         values={"cosine": {f"{a}-{b}": v for (a, b), v in c.items()}, "vectors": vectors.tolist()},
     )
+
+
+# --- learning-signals ----------------------------------------------------------------------------
+
+
+class LearningSignalsParams(DemoParams):
+    points: int = Field(200, ge=10, le=5000, description="Points for the first two learners.")
+    pulls: int = Field(500, ge=10, le=10_000, description="Tries for the reinforcement learner.")
+
+
+@register(
+    "learning-signals",
+    "Supervised, unsupervised and reinforcement learning",
+    "Labels, no labels, rewards: three learners.",
+    LearningSignalsParams,
+    section="A",
+)
+def learning_signals(p: LearningSignalsParams) -> DemoResult:
+    import torch
+
+    with seeded(p.seed):
+        # two groups of points in the plane; `labels` says which group each came from
+        labels = torch.randint(0, 2, (p.points,))
+        centres = torch.tensor([[-1.5, 0.0], [1.5, 0.0]])
+        x = centres[labels] + torch.randn(p.points, 2)
+        # supervised: the learner sees the points and their labels
+        classifier = torch.nn.Linear(2, 1)
+        optimizer = torch.optim.SGD(classifier.parameters(), lr=0.5)
+        for _ in range(100):
+            optimizer.zero_grad()
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(
+                classifier(x)[:, 0], labels.float()
+            )
+            loss.backward()
+            optimizer.step()
+        with torch.no_grad():
+            supervised = float(((classifier(x)[:, 0] > 0).long() == labels).float().mean())
+        # unsupervised: the same points, no labels; k-means finds two groups by itself
+        means = x[torch.randperm(p.points)[:2]].clone()
+        for _ in range(20):
+            nearest = torch.cdist(x, means).argmin(dim=1)
+            means = torch.stack(
+                [x[nearest == k].mean(0) if (nearest == k).any() else means[k] for k in (0, 1)]
+            )
+        agree = float((nearest == labels).float().mean())
+        unsupervised = max(agree, 1 - agree)  # the groups have no names: either naming
+        # reinforcement: no examples at all, only a reward after each try
+        payout = torch.tensor([0.2, 0.5, 0.8])  # hidden from the learner
+        estimates, tries = torch.zeros(3), torch.zeros(3)
+        for _ in range(p.pulls):
+            explore = bool(torch.rand(()) < 0.1)
+            arm = int(torch.randint(0, 3, ())) if explore else int(estimates.argmax())
+            reward = float(torch.rand(()) < payout[arm])
+            tries[arm] += 1
+            estimates[arm] += (reward - estimates[arm]) / tries[arm]  # running mean
+    best_share = float(tries[2] / p.pulls)
+    rows = [
+        ["supervised", "points + labels", "a dividing line", f"{supervised:.1%} right"],
+        ["unsupervised", "points only", "2 clusters", f"{unsupervised:.1%} match"],
+        ["reinforcement", "rewards", "the best lever", f"{best_share:.1%} on best"],
+    ]
+    notes = [
+        f"Supervised: {p.points} points with a label each (as emails marked spam or not); "
+        f"logistic regression learns to predict the label and gets {supervised:.1%} right.",
+        f"Unsupervised: the same points without labels. k-means finds two groups by itself; "
+        f"they match the hidden labels for {unsupervised:.1%} of the points, though nothing "
+        "told it what the groups mean.",
+        f"Reinforcement: three levers pay out with hidden chances 0.2, 0.5 and 0.8. The learner "
+        f"only sees the reward after each of {p.pulls} tries; its estimates became "
+        f"{', '.join(f'{v:.2f}' for v in estimates.tolist())}, and it pulled the best lever "
+        f"{best_share:.1%} of the time (trying a random one 10 % of the time to keep learning).",
+    ]
+    return DemoResult(
+        "learning-signals",
+        "Three ways to learn",
+        p.model_dump(),
+        tables=[Table("what each learner gets", ["", "given", "learns", "result"], rows)],
+        notes=notes,
+        values={
+            "supervised": supervised,
+            "unsupervised": unsupervised,
+            "estimates": estimates.tolist(),
+            "tries": tries.tolist(),
+            "points": x.tolist(),
+            "labels": labels.tolist(),
+        },
+    )

@@ -1102,3 +1102,107 @@ def test_pretrain_finetune_on_the_shipped_model_starts_far_lower(shipped_model):
     curves = result.values["curves"]
     assert curves["pretrained"][0] < curves["from scratch"][0] - 2
     assert curves["pretrained"][-1] < curves["from scratch"][-1]
+
+
+@needs_smollm2
+@pytest.mark.parametrize(
+    ("question", "note"),
+    [("How many layers does gpt-study have?", 1), ("Where does the study group meet?", 0)],
+)
+def test_notes_retrieval(question, note):
+    import torch
+    import torch.nn.functional as F
+
+    from studybuddy.demos.applications import NOTES
+    from studybuddy.demos.llama import smollm2_model, smollm2_tokenizer
+
+    result = run_demo("retrieval", {"question": question})
+    model, tok = smollm2_model(), smollm2_tokenizer()
+
+    def bag(text):  # the mean of the token embedding rows, read straight from the table
+        return model.tok_emb.weight[tok.encode(text)].mean(0)
+
+    with torch.no_grad():
+        expected = [float(F.cosine_similarity(bag(question), bag(n), dim=0)) for n in NOTES]
+    assert [s[0] for s in result.values["scores"]] == pytest.approx(expected, abs=1e-5)
+    assert result.values["best"] == note  # the note that holds the answer
+    hidden_best = max(range(len(NOTES)), key=lambda i: result.values["scores"][i][1])
+    assert said(result, "ranks the notes differently") is (hidden_best != note)
+    if note == 1:
+        assert "4" in result.values["answer_with"]
+
+
+def test_notes_any_sequence(stand_in_model):
+    from studybuddy.engine.model import count_parameters
+
+    result = run_demo("any-sequence", {"lengths": [2, 5], "image_size": 16, "patch": 4})
+    v = stand_in_model.cfg.vocab_size
+    assert result.values["logit_shapes"] == [f"(1, 2, {v})", f"(1, 5, {v})"]
+    assert result.values["parameters"] == count_parameters(stand_in_model)
+    # 16 / 4 = 4 patches a side, 16 patches of 3 x 4 x 4 = 48 numbers
+    assert result.values["patch_shape"] == [1, 16, 48]
+    assert result.values["out_shape"] == [1, 16, 32]
+    assert said(result, "sequence of 16 tokens")
+    assert said(result, f"has {stand_in_model.cfg.context_length} learned positions")
+
+
+def test_any_sequence_refuses_patches_that_do_not_tile():
+    from studybuddy.demos import param_problems
+
+    assert param_problems("any-sequence", {"image_size": 10, "patch": 4})
+
+
+def test_notes_block_trace():
+    import torch
+    import torch.nn.functional as F
+
+    from studybuddy.engine.config import GPTConfig
+    from studybuddy.engine.model import TransformerBlock
+
+    result = run_demo("block-trace", {"emb_dim": 8, "num_tokens": 4, "seed": 5})
+    assert result.values["steps"][1:3] == ["norm1 (LayerNorm)", "att (masked multi-head attention)"]
+    assert result.values["gap"] < 1e-6
+    torch.manual_seed(5)
+    block = TransformerBlock(GPTConfig(context_length=4, emb_dim=8, n_heads=2)).eval()
+    x = torch.randn(1, 4, 8) * 2 + 1
+    normed = F.layer_norm(x, (8,), eps=1e-5)  # torch's own LayerNorm, scale 1 and shift 0
+    rows = result.table("the steps in order").rows
+    assert rows[1][4] == pytest.approx(float(normed.std()), abs=1e-4)
+    with torch.no_grad():
+        out = block(x)
+    assert rows[6][3] == pytest.approx(float(out.mean()), abs=1e-4)
+    assert said(result, "pre-LayerNorm")
+
+
+def test_notes_learning_signals():
+    import numpy as np
+
+    result = run_demo("learning-signals")
+    x, labels = np.array(result.values["points"]), np.array(result.values["labels"])
+    # the best any line can do here is about the Bayes rate: the centres are 3 apart, sd 1
+    nearest_centre = (x[:, 0] > 0).astype(int)
+    bayes = float((nearest_centre == labels).mean())
+    assert result.values["supervised"] >= bayes - 0.03
+    assert result.values["unsupervised"] >= bayes - 0.05
+    tries = result.values["tries"]
+    assert sum(tries) == 500 and tries[2] == max(tries)  # it found the best lever
+    assert said(result, f"gets {result.values['supervised']:.1%} right")
+
+
+def test_notes_classifier_head(stand_in_model):
+    result = run_demo("classifier-head", {"num_classes": 3, "text": "one two three four"})
+    cfg = stand_in_model.cfg
+    n = result.values["class_shape"][1]
+    assert result.values["vocabulary_shape"] == [1, n, cfg.vocab_size]
+    assert result.values["class_shape"] == [1, n, 3]
+    assert sum(result.values["probabilities"]) == pytest.approx(1.0, abs=1e-6)
+    last = stand_in_model.trf_blocks[-1]
+    expected = (
+        sum(q.numel() for q in last.parameters())
+        + sum(q.numel() for q in stand_in_model.final_norm.parameters())
+        + cfg.emb_dim * 3
+        + 3
+    )
+    assert result.values["trainable"] == expected
+    assert stand_in_model.out_head.out_features == cfg.vocab_size  # the cached model untouched
+    assert said(result, f"a {cfg.emb_dim} x 3 layer")
