@@ -35,6 +35,11 @@ def resolve(target: str) -> Any:
     module_name, _, qualname = target.partition(":")
     obj: Any = importlib.import_module(module_name)
     for part in qualname.split("."):
+        if not hasattr(obj, part) and inspect.ismodule(obj):
+            # `from studybuddy.engine import smollm2` names a submodule, an attribute of its
+            # package only once something has imported it
+            obj = importlib.import_module(f"{obj.__name__}.{part}")
+            continue
         obj = getattr(obj, part)
     return obj
 

@@ -875,3 +875,332 @@ def test_notes_hallucination():
     assert said(result, "which is what hallucination means") is (key not in numbers)
     lowest = min(row[2] for row in result.table("answer tokens (greedy)").rows)
     assert said(result, f"probability {lowest:.3g}")
+
+
+# --- why transformers scale (demos/scale.py) ----------------------------------------------------
+
+
+@pytest.mark.parametrize("gpus", [1, 1024])
+def test_notes_training_cost(gpus):
+    result = run_demo("training-cost", {"gpus": gpus})
+    flops = 6 * 175e9 * 300e9  # by hand: 3.15e23
+    assert result.values["flops"] == pytest.approx(flops)
+    gpu_seconds = flops / 28e12
+    assert result.values["gpu_years"] == pytest.approx(gpu_seconds / (365.25 * 86400))
+    assert result.values["dollars"] == pytest.approx(gpu_seconds / 3600 * 1.5)
+    # the bank's figure for the 2020 estimate: 4.6 million, give or take 0.4
+    assert abs(result.values["dollars"] / 1e6 - 4.6) <= 0.4
+    assert result.values["wall_days"] == pytest.approx(gpu_seconds / gpus / 86400)
+    assert said(result, "GPUs working together") is (gpus > 1)
+    assert said(result, "$4.69 million")
+
+
+def test_notes_sequential_vs_parallel():
+    result = run_demo("sequential-vs-parallel", {"num_tokens": 16, "d": 8})
+    assert result.values["steps"] == {"rnn": 16, "attention": 1}
+    # by hand: the RNN does two d x d matrix-vector products per token; attention three n x d x d
+    # projections, then n x n x d for the scores and again for the weighted sum
+    assert result.values["flops"] == {
+        "rnn": 16 * 2 * 2 * 8 * 8,
+        "attention": 3 * 2 * 16 * 8 * 8 + 2 * 2 * 16 * 16 * 8,
+    }
+    assert result.values["rnn_vs_torch"] < 1e-5
+    assert result.values["attention_vs_sdpa"] < 1e-5
+    assert said(result, "runs 16 steps in a row")
+
+
+def test_notes_gradient_path():
+    import torch
+
+    from studybuddy.engine.attention import CausalAttention
+
+    result = run_demo("gradient-path", {"num_tokens": 12, "d": 8, "seed": 3})
+    torch.manual_seed(3)  # the same draws in the same order, differentiated by a Jacobian
+    x = torch.randn(1, 12, 8)
+    rnn = torch.nn.RNN(8, 8, batch_first=True)
+    attention = CausalAttention(8, 8, 12, 0.0).eval()
+    for name, model in (("rnn", lambda t: rnn(t)[0]), ("attention", attention)):
+        jac = torch.autograd.functional.jacobian(lambda t, m=model: m(t)[0, -1].sum(), x)
+        expected = jac[0].norm(dim=-1).tolist()
+        assert result.values[name] == pytest.approx(expected, rel=1e-4, abs=1e-9)
+    rnn_grads, att_grads = result.values["rnn"], result.values["attention"]
+    assert rnn_grads[0] < 1e-2 * rnn_grads[-1]  # faded over 11 steps
+    assert att_grads[0] > 1e-2 * att_grads[-1]  # one step away
+
+
+# --- learning from data (demos/learning.py) -----------------------------------------------------
+
+
+@pytest.mark.parametrize("noise", [0.0, 3.0])
+def test_notes_learned_rule(noise):
+    import numpy as np
+
+    result = run_demo("learned-rule", {"noise": noise, "steps": 600})
+    c, f = np.array(result.values["celsius"]), np.array(result.values["observed"])
+    # the least-squares line through the same examples, solved in closed form
+    w, b = np.linalg.lstsq(np.stack([c, np.ones_like(c)], 1), f, rcond=None)[0]
+    assert result.values["w"] == pytest.approx(w, abs=2e-3)
+    assert result.values["b"] == pytest.approx(b, abs=5e-2)
+    if noise == 0:
+        assert (w, b) == pytest.approx((1.8, 32.0), abs=1e-4)
+    assert said(result, "With noise") is (noise > 0)
+
+
+@pytest.mark.parametrize("candidates", [1, 200])
+def test_notes_held_out_reuse(candidates):
+    result = run_demo("held-out-reuse", {"candidates": candidates, "examples": 100})
+    val, test = result.values["validation"], result.values["test"]
+    best = max(range(len(val)), key=val.__getitem__)
+    assert result.values["chosen_validation"] == max(val)
+    assert result.values["chosen_test"] == test[best]
+    if candidates == 200:
+        # the best of 200 coin flips on 100 examples: expected about 0.5 + 2.7 x 0.05
+        assert max(val) >= 0.6
+        assert 0.35 <= test[best] <= 0.65
+        assert sum(test) / len(test) == pytest.approx(0.5, abs=0.03)
+    assert said(result, "nothing is chosen") is (candidates == 1)
+
+
+@pytest.mark.parametrize("weight_decay", [0.0, 0.1])
+def test_notes_adamw_decay(weight_decay):
+    import torch
+
+    lr, ratio = 0.01, 1000.0
+    one = run_demo("adamw-decay", {"weight_decay": weight_decay, "steps": 1, "seed": 9})
+    torch.manual_seed(9)
+    g = (torch.randn(1, 2) * torch.tensor([1.0, 1 / ratio]))[0].tolist()
+    # Adam's first step by hand: m = (1 - b1) g, v = (1 - b2) g^2, bias-corrected to g and g^2
+    for i in range(2):
+        adam_grad = g[i] + weight_decay * 1.0
+        expected_l2 = 1.0 - lr * adam_grad / (abs(adam_grad) + 1e-8)
+        expected_w = 1.0 * (1 - lr * weight_decay) - lr * g[i] / (abs(g[i]) + 1e-8)
+        assert one.values["adam_l2"][i] == pytest.approx(expected_l2, abs=1e-6)
+        assert one.values["adamw"][i] == pytest.approx(expected_w, abs=1e-6)
+    many = run_demo("adamw-decay", {"weight_decay": weight_decay})
+    plain, l2, w = (many.values[k] for k in ("plain", "adam_l2", "adamw"))
+    if weight_decay == 0:
+        assert plain == l2 == w
+        assert said(many, "all three runs agree")
+    else:
+        shrink_l2 = [a - b for a, b in zip(plain, l2, strict=True)]
+        shrink_w = [a - b for a, b in zip(plain, w, strict=True)]
+        assert shrink_l2[1] > 5 * shrink_l2[0]  # L2 decays the small-gradient weight most
+        assert shrink_w[0] == pytest.approx(shrink_w[1], rel=0.15)  # AdamW: alike
+        assert said(many, f"took off {shrink_l2[1]:.3g}")
+
+
+@pytest.mark.parametrize("seed", [123, 1, 2])
+def test_notes_word2vec(seed):
+    import numpy as np
+
+    result = run_demo("word2vec", {"seed": seed})
+    vectors = np.array(result.values["vectors"])  # cat, dog, car, truck, bus
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    cosine = unit @ unit.T
+    assert result.values["cosine"]["cat-dog"] == pytest.approx(cosine[0, 1], abs=1e-5)
+    assert result.values["cosine"]["car-truck"] == pytest.approx(cosine[2, 3], abs=1e-5)
+    # the point: shared contexts give closer vectors than the other group's words
+    assert cosine[0, 1] > cosine[0, 2] + 0.2 and cosine[2, 3] > cosine[1, 3] + 0.2
+    assert said(result, f"cosine {cosine[0, 1]:.2f}")
+
+
+# --- applications (demos/applications.py) --------------------------------------------------------
+
+needs_smollm2 = pytest.mark.skipif(not smollm2.is_installed(), reason="SmolLM2 not installed")
+
+
+def _answer_probability(prompt: str, answer: str) -> float:
+    """P(answer | prompt) from one unpadded pass, scored with cross_entropy."""
+    import torch
+    import torch.nn.functional as F
+
+    from studybuddy.demos.llama import smollm2_model, smollm2_tokenizer
+
+    model, tok = smollm2_model(), smollm2_tokenizer()
+    p, a = tok.encode(prompt), tok.encode(answer)
+    with torch.no_grad():
+        logits = model(torch.tensor([p + a]))[0].float()
+    nll = F.cross_entropy(logits[len(p) - 1 : -1], torch.tensor(a), reduction="sum")
+    return math.exp(-float(nll))
+
+
+@needs_smollm2
+def test_notes_few_shot():
+    result = run_demo("few-shot", {"task": "capitals"})
+    probs = result.values["probabilities"]
+    zero = _answer_probability("Japan =>", " Tokyo")
+    four = _answer_probability(
+        "France => Paris\nItaly => Rome\nSpain => Madrid\nGermany => Berlin\nJapan =>", " Tokyo"
+    )
+    assert probs[0] == pytest.approx(zero, rel=1e-3)
+    assert probs[4] == pytest.approx(four, rel=1e-3)
+    assert four > 1000 * zero  # the examples make the point
+    assert said(result, "is the model's first choice")
+
+
+@needs_smollm2
+def test_notes_chat_template():
+    from studybuddy.demos.llama import smollm2_tokenizer
+
+    result = run_demo("chat-template", {"question": "What is the capital of France?"})
+    tok = smollm2_tokenizer()
+    chat = result.values["chat_prompt"]
+    assert "<|im_start|>user\nWhat is the capital of France?<|im_end|>" in chat
+    assert chat.endswith("<|im_start|>assistant\n")
+    assert result.values["tokens"] == {
+        "raw": len(tok.encode("What is the capital of France?")),
+        "chat": len(tok.encode(chat)),
+    }
+    assert "Paris" in result.values["answers"]["chat"]
+    assert said(result, "no answer") is (not result.values["answers"]["raw"].strip())
+
+
+@needs_smollm2
+def test_notes_preference_pair():
+    from studybuddy.demos.llama import smollm2_tokenizer
+
+    params = {"prompt": "What is 2 + 2?", "chosen": "2 + 2 = 4.", "rejected": "2 + 2 = 5."}
+    result = run_demo("preference-pair", params)
+    tok = smollm2_tokenizer()
+    prompt = tok.render_chat([{"role": "user", "content": params["prompt"]}])
+    for side in ("chosen", "rejected"):
+        mean = math.log(_answer_probability(prompt, params[side])) / len(tok.encode(params[side]))
+        assert result.values[side] == pytest.approx(mean, abs=1e-4)
+    margin = result.values["chosen"] - result.values["rejected"]
+    assert result.values["loss"] == pytest.approx(math.log1p(math.exp(-margin)), abs=1e-6)
+    assert said(result, "already ranks the answers") is (margin > 0)
+
+
+def test_notes_pretrain_finetune(stand_in_model):
+    import torch
+    import torch.nn.functional as F
+
+    from studybuddy.demos import shipped
+
+    text = "Attention mixes the values of earlier tokens with softmax weights."
+    result = run_demo("pretrain-finetune", {"text": text, "steps": 3})
+    ids = shipped.encode(text)
+    with torch.no_grad():
+        logits = stand_in_model(torch.tensor([ids[:-1]]))[0]
+    start = float(F.cross_entropy(logits, torch.tensor(ids[1:])))
+    curves = result.values["curves"]
+    assert curves["pretrained"][0] == pytest.approx(start, abs=1e-4)
+    assert all(len(c) == 4 for c in curves.values())
+    # the cached model is copied, not trained in place
+    with torch.no_grad():
+        again = float(
+            F.cross_entropy(stand_in_model(torch.tensor([ids[:-1]]))[0], torch.tensor(ids[1:]))
+        )
+    assert again == pytest.approx(start, abs=1e-6)
+    assert said(result, "Both models have the same")
+
+
+def test_pretrain_finetune_on_the_shipped_model_starts_far_lower(shipped_model):
+    result = run_demo("pretrain-finetune", {"steps": 4})
+    curves = result.values["curves"]
+    assert curves["pretrained"][0] < curves["from scratch"][0] - 2
+    assert curves["pretrained"][-1] < curves["from scratch"][-1]
+
+
+@needs_smollm2
+@pytest.mark.parametrize(
+    ("question", "note"),
+    [("How many layers does gpt-study have?", 1), ("Where does the study group meet?", 0)],
+)
+def test_notes_retrieval(question, note):
+    import torch
+    import torch.nn.functional as F
+
+    from studybuddy.demos.applications import NOTES
+    from studybuddy.demos.llama import smollm2_model, smollm2_tokenizer
+
+    result = run_demo("retrieval", {"question": question})
+    model, tok = smollm2_model(), smollm2_tokenizer()
+
+    def bag(text):  # the mean of the token embedding rows, read straight from the table
+        return model.tok_emb.weight[tok.encode(text)].mean(0)
+
+    with torch.no_grad():
+        expected = [float(F.cosine_similarity(bag(question), bag(n), dim=0)) for n in NOTES]
+    assert [s[0] for s in result.values["scores"]] == pytest.approx(expected, abs=1e-5)
+    assert result.values["best"] == note  # the note that holds the answer
+    hidden_best = max(range(len(NOTES)), key=lambda i: result.values["scores"][i][1])
+    assert said(result, "ranks the notes differently") is (hidden_best != note)
+    if note == 1:
+        assert "4" in result.values["answer_with"]
+
+
+def test_notes_any_sequence(stand_in_model):
+    from studybuddy.engine.model import count_parameters
+
+    result = run_demo("any-sequence", {"lengths": [2, 5], "image_size": 16, "patch": 4})
+    v = stand_in_model.cfg.vocab_size
+    assert result.values["logit_shapes"] == [f"(1, 2, {v})", f"(1, 5, {v})"]
+    assert result.values["parameters"] == count_parameters(stand_in_model)
+    # 16 / 4 = 4 patches a side, 16 patches of 3 x 4 x 4 = 48 numbers
+    assert result.values["patch_shape"] == [1, 16, 48]
+    assert result.values["out_shape"] == [1, 16, 32]
+    assert said(result, "sequence of 16 tokens")
+    assert said(result, f"has {stand_in_model.cfg.context_length} learned positions")
+
+
+def test_any_sequence_refuses_patches_that_do_not_tile():
+    from studybuddy.demos import param_problems
+
+    assert param_problems("any-sequence", {"image_size": 10, "patch": 4})
+
+
+def test_notes_block_trace():
+    import torch
+    import torch.nn.functional as F
+
+    from studybuddy.engine.config import GPTConfig
+    from studybuddy.engine.model import TransformerBlock
+
+    result = run_demo("block-trace", {"emb_dim": 8, "num_tokens": 4, "seed": 5})
+    assert result.values["steps"][1:3] == ["norm1 (LayerNorm)", "att (masked multi-head attention)"]
+    assert result.values["gap"] < 1e-6
+    torch.manual_seed(5)
+    block = TransformerBlock(GPTConfig(context_length=4, emb_dim=8, n_heads=2)).eval()
+    x = torch.randn(1, 4, 8) * 2 + 1
+    normed = F.layer_norm(x, (8,), eps=1e-5)  # torch's own LayerNorm, scale 1 and shift 0
+    rows = result.table("the steps in order").rows
+    assert rows[1][4] == pytest.approx(float(normed.std()), abs=1e-4)
+    with torch.no_grad():
+        out = block(x)
+    assert rows[6][3] == pytest.approx(float(out.mean()), abs=1e-4)
+    assert said(result, "pre-LayerNorm")
+
+
+def test_notes_learning_signals():
+    import numpy as np
+
+    result = run_demo("learning-signals")
+    x, labels = np.array(result.values["points"]), np.array(result.values["labels"])
+    # the best any line can do here is about the Bayes rate: the centres are 3 apart, sd 1
+    nearest_centre = (x[:, 0] > 0).astype(int)
+    bayes = float((nearest_centre == labels).mean())
+    assert result.values["supervised"] >= bayes - 0.03
+    assert result.values["unsupervised"] >= bayes - 0.05
+    tries = result.values["tries"]
+    assert sum(tries) == 500 and tries[2] == max(tries)  # it found the best lever
+    assert said(result, f"gets {result.values['supervised']:.1%} right")
+
+
+def test_notes_classifier_head(stand_in_model):
+    result = run_demo("classifier-head", {"num_classes": 3, "text": "one two three four"})
+    cfg = stand_in_model.cfg
+    n = result.values["class_shape"][1]
+    assert result.values["vocabulary_shape"] == [1, n, cfg.vocab_size]
+    assert result.values["class_shape"] == [1, n, 3]
+    assert sum(result.values["probabilities"]) == pytest.approx(1.0, abs=1e-6)
+    last = stand_in_model.trf_blocks[-1]
+    expected = (
+        sum(q.numel() for q in last.parameters())
+        + sum(q.numel() for q in stand_in_model.final_norm.parameters())
+        + cfg.emb_dim * 3
+        + 3
+    )
+    assert result.values["trainable"] == expected
+    assert stand_in_model.out_head.out_features == cfg.vocab_size  # the cached model untouched
+    assert said(result, f"a {cfg.emb_dim} x 3 layer")
