@@ -300,6 +300,8 @@ class MultipleChoice(_QuestionBase):
         """Every option in its place, marked: picked right, picked wrong, right but not picked."""
         chosen = {response} if isinstance(response, int) else set(response)
         right = set(self.answer)
+        # a right option left alone: one of several to pick, or the one right answer
+        unpicked = "not picked" if self.several_correct else "the right answer"
         rows = []
         for index, option in enumerate(self.options):
             text = f"{index + 1}. {option}"
@@ -313,15 +315,15 @@ class MultipleChoice(_QuestionBase):
                 )
             else:
                 rows.append(
-                    ReviewRow(text, "missed", "not picked") if index in right else ReviewRow(text)
+                    ReviewRow(text, "missed", unpicked) if index in right else ReviewRow(text)
                 )
         hits, wrong, missed = len(chosen & right), len(chosen - right), len(right - chosen)
         if not hits or not (wrong or missed):
             return Review(rows)
-        found = [f"{hits} of the {len(right)} right options picked"]
+        found = f"You picked {hits} of the {len(right)} right options"
         if wrong:
-            found.append(f"{wrong} wrong pick{'s' if wrong != 1 else ''}")
-        return Review(rows, "Partly right: " + ", ".join(found) + ".")
+            found += f" and {wrong} wrong one{'s' if wrong != 1 else ''}"
+        return Review(rows, found + ".")
 
     def cells(self) -> dict[str, Any]:
         return {
