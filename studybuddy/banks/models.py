@@ -146,6 +146,11 @@ class _QuestionBase(_Strict):
         return True
 
     @property
+    def single_pick(self) -> bool:
+        """Answered by picking one of `choices()` (one key press on a quiz night's hot seat)."""
+        return False
+
+    @property
     def source_note(self) -> str | None:
         """The source to show beside the explanation; None when there is none or the
         explanation already names it (a "(p. 52)" there and a "Source: p. 52" under it)."""
@@ -257,6 +262,10 @@ class MultipleChoice(_QuestionBase):
     def several_correct(self) -> bool:
         return len(self.answer) > 1
 
+    @property
+    def single_pick(self) -> bool:
+        return not self.several_correct
+
     def answer_text(self) -> str:
         return "; ".join(self.options[i] for i in self.answer)
 
@@ -366,6 +375,10 @@ class TrueFalse(_QuestionBase):
 
     def answer_text(self) -> str:
         return "True" if self.answer else "False"
+
+    @property
+    def single_pick(self) -> bool:
+        return True
 
     def choices(self) -> list[str]:
         return ["True", "False"]
