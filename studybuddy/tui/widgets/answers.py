@@ -70,6 +70,12 @@ class AnswerWidget(Vertical):
         self.post_message(AnswerSubmitted())
 
 
+def submit_from(widget: Widget) -> None:
+    """Enter (or Ctrl+S) inside an answer's own input commits the answer it belongs to."""
+    if isinstance(widget.parent, AnswerWidget):
+        widget.parent.submit()
+
+
 class _NumberedOptions(OptionList):
     BINDINGS = [Binding(str(n), f"choose({n - 1})", show=False) for n in range(1, 10)]
 
@@ -136,9 +142,7 @@ class _Toggles(SelectionList[int]):
             self.toggle(index)
 
     def action_submit(self) -> None:
-        parent = self.parent
-        if isinstance(parent, AnswerWidget):
-            parent.submit()
+        submit_from(self)
 
 
 class MultipleChoiceAnswer(AnswerWidget):
@@ -197,9 +201,7 @@ class _ShortText(TextArea):
     BINDINGS = [Binding("ctrl+s", "submit", "Submit", show=True)]
 
     def action_submit(self) -> None:
-        parent = self.parent
-        if isinstance(parent, AnswerWidget):
-            parent.submit()
+        submit_from(self)
 
 
 class ShortAnswerInput(AnswerWidget):
@@ -269,9 +271,7 @@ class _StepList(ListView):
             parent.move(offset)
 
     def action_submit(self) -> None:
-        parent = self.parent
-        if isinstance(parent, AnswerWidget):
-            parent.submit()
+        submit_from(self)
 
 
 class OrderingAnswer(AnswerWidget):
