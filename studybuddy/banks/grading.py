@@ -26,14 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from studybuddy.banks.keypoints import Coverage, coverage
-from studybuddy.banks.models import (
-    Cloze,
-    MultipleChoice,
-    Numeric,
-    Ordering,
-    ShortAnswer,
-    TrueFalse,
-)
+from studybuddy.banks.models import Cloze, MultipleChoice, Numeric, Ordering, ShortAnswer, TrueFalse
 from studybuddy.banks.numbers import NotANumber, format_number, readings, within
 
 Rating = Literal["again", "hard", "good", "easy"]

@@ -146,6 +146,11 @@ class _QuestionBase(_Strict):
         return True
 
     @property
+    def single_pick(self) -> bool:
+        """Answered by picking one of `choices()` (one key press on a quiz night's hot seat)."""
+        return False
+
+    @property
     def source_note(self) -> str | None:
         """The source to show beside the explanation; None when there is none or the
         explanation already names it (a "(p. 52)" there and a "Source: p. 52" under it)."""
@@ -257,6 +262,10 @@ class MultipleChoice(_QuestionBase):
     def several_correct(self) -> bool:
         return len(self.answer) > 1
 
+    @property
+    def single_pick(self) -> bool:
+        return not self.several_correct
+
     def answer_text(self) -> str:
         return "; ".join(self.options[i] for i in self.answer)
 
@@ -300,6 +309,8 @@ class MultipleChoice(_QuestionBase):
         """Every option in its place, marked: picked right, picked wrong, right but not picked."""
         chosen = {response} if isinstance(response, int) else set(response)
         right = set(self.answer)
+        # a right option left alone: one of several to pick, or the one right answer
+        unpicked = "not picked" if self.several_correct else "the right answer"
         rows = []
         for index, option in enumerate(self.options):
             text = f"{index + 1}. {option}"
@@ -313,15 +324,15 @@ class MultipleChoice(_QuestionBase):
                 )
             else:
                 rows.append(
-                    ReviewRow(text, "missed", "not picked") if index in right else ReviewRow(text)
+                    ReviewRow(text, "missed", unpicked) if index in right else ReviewRow(text)
                 )
         hits, wrong, missed = len(chosen & right), len(chosen - right), len(right - chosen)
         if not hits or not (wrong or missed):
             return Review(rows)
-        found = [f"{hits} of the {len(right)} right options picked"]
+        found = f"You picked {hits} of the {len(right)} right options"
         if wrong:
-            found.append(f"{wrong} wrong pick{'s' if wrong != 1 else ''}")
-        return Review(rows, "Partly right: " + ", ".join(found) + ".")
+            found += f" and {wrong} wrong one{'s' if wrong != 1 else ''}"
+        return Review(rows, found + ".")
 
     def cells(self) -> dict[str, Any]:
         return {
@@ -364,6 +375,10 @@ class TrueFalse(_QuestionBase):
 
     def answer_text(self) -> str:
         return "True" if self.answer else "False"
+
+    @property
+    def single_pick(self) -> bool:
+        return True
 
     def choices(self) -> list[str]:
         return ["True", "False"]

@@ -203,12 +203,13 @@ def try_answer(
 def trial_lines(out: dict[str, object]) -> list[str]:
     if not out["answered"]:
         return [f"{out['id']} ({out['type']}): not an answer: {out['feedback']}"]
-    if out["type"] == "short":
+    learner_rated = "suggested" in out  # a short answer: the grader only suggests a rating
+    if learner_rated:
         verdict = f"suggested {out['suggested']}"
     else:
         verdict = "right" if out["correct"] else "wrong"
     lines = [f"{out['id']} ({out['type']}): {verdict}, score {out['score']:.2f}"]
-    if out["type"] == "short":
+    if learner_rated:
         evidence = out["evidence"]
         assert isinstance(evidence, dict)
         for point in out["covered"]:  # type: ignore[attr-defined]

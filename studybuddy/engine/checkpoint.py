@@ -133,11 +133,6 @@ def load_checkpoint(path: str | Path, device: str = "cpu") -> GPTModel:
     return model.eval()
 
 
-def read_checkpoint_metadata(path: str | Path) -> dict[str, Any]:
-    payload = torch.load(Path(path), map_location="cpu", weights_only=True)
-    return dict(payload.get("metadata", {}))
-
-
 # --- GPT-2 weights in Hugging Face's layout -----------------------------------------------------
 
 

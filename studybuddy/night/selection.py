@@ -11,7 +11,7 @@ import random
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from studybuddy.banks.models import AnyQuestion, MultipleChoice, TrueFalse
+from studybuddy.banks.models import AnyQuestion
 from studybuddy.night.errors import NightError
 from studybuddy.study.catalog import Catalog, QuestionRef
 
@@ -23,18 +23,12 @@ def playable(question: AnyQuestion, *, one_key: bool = False) -> bool:
         return False
     if not one_key:
         return True
-    if isinstance(question, TrueFalse):
-        return True
-    return (
-        isinstance(question, MultipleChoice)
-        and not question.several_correct
-        and len(question.options) <= KEY_OPTIONS
-    )
+    return question.single_pick and len(question.choices()) <= KEY_OPTIONS
 
 
 def option_count(question: AnyQuestion) -> int:
     """How many keys a one-key question uses."""
-    return len(question.options) if isinstance(question, MultipleChoice) else 2
+    return len(question.choices())
 
 
 def chapter_key(key: str, known: dict[str, list[str]]) -> str:

@@ -7,7 +7,6 @@ import shlex
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, tzinfo
 
-from studybuddy.banks.models import BLANK
 from studybuddy.reports.models import (
     AttemptLine,
     ChapterLine,
@@ -50,8 +49,8 @@ def prompt_of(question) -> str:
     """The question as a learner saw it; a cloze's prompt alone ("Fill in the blank") says
     nothing, so its text follows with the blanks drawn as lines."""
     prompt = question.prompt.strip()
-    if question.type == "cloze":
-        prompt = f"{prompt} {BLANK.sub('____', question.text.strip())}"
+    if (text := question.shown_text(gap=lambda _number: "____")) is not None:
+        prompt = f"{prompt} {text.strip()}"
     return prompt
 
 

@@ -20,7 +20,6 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from studybuddy.banks.models import TrueFalse
 from studybuddy.errors import StudyBuddyError
 from studybuddy.night.records import NightState, Player
 from studybuddy.night.selection import option_count
@@ -210,7 +209,7 @@ class HotSeatScreen(NightStageScreen):
         line = state.player(player.name)
         if line is not None and line.answered:
             return  # first key press counts
-        response: Any = index == 0 if isinstance(question, TrueFalse) else [index]
+        response = question.read_typed(str(index + 1), as_shown=True)  # the choice's number
         self._answer(player, state.current, response)
         self.tick()
 

@@ -71,6 +71,12 @@ class AnswerWidget(Vertical):
         self.post_message(AnswerSubmitted())
 
 
+def submit_from(widget: Widget) -> None:
+    """Enter (or Ctrl+S) inside an answer's own input commits the answer it belongs to."""
+    if isinstance(widget.parent, AnswerWidget):
+        widget.parent.submit()
+
+
 class _NumberedOptions(OptionList):
     BINDINGS = [Binding(str(n), f"choose({n - 1})", show=False) for n in range(1, 10)]
 
@@ -137,9 +143,7 @@ class _Toggles(TickList[int]):  # marks only the options picked (Textual marks e
             self.toggle(index)
 
     def action_submit(self) -> None:
-        parent = self.parent
-        if isinstance(parent, AnswerWidget):
-            parent.submit()
+        submit_from(self)
 
 
 class MultipleChoiceAnswer(AnswerWidget):
@@ -198,9 +202,7 @@ class _ShortText(TextArea):
     BINDINGS = [Binding("ctrl+s", "submit", "Submit", show=True)]
 
     def action_submit(self) -> None:
-        parent = self.parent
-        if isinstance(parent, AnswerWidget):
-            parent.submit()
+        submit_from(self)
 
 
 class ShortAnswerInput(AnswerWidget):
@@ -270,9 +272,7 @@ class _StepList(ListView):
             parent.move(offset)
 
     def action_submit(self) -> None:
-        parent = self.parent
-        if isinstance(parent, AnswerWidget):
-            parent.submit()
+        submit_from(self)
 
 
 class OrderingAnswer(AnswerWidget):
