@@ -89,6 +89,20 @@ class _QuestionBase(_Strict):
         """The right answer in words, as feedback and the quiz-night reveal show it."""
         raise NotImplementedError
 
+    # A quiz night's projector draws a tile per choice, and counts the room's picks per tile.
+    # Questions answered by typing or arranging have no choices (and count as right or wrong).
+    def choices(self) -> list[str]:
+        """The labels a player picks among, in the order their keys number them."""
+        return []
+
+    def right_choices(self) -> set[int]:
+        """Indices (into `choices()`) of the right choices."""
+        return set()
+
+    def chosen(self, response: Any) -> set[int]:
+        """The choices a graded `response` picked; empty for a response that picks none."""
+        return set()
+
 
 def _no_repeats(values: list[str], what: str) -> list[str]:
     seen: set[str] = set()
@@ -137,6 +151,18 @@ class MultipleChoice(_QuestionBase):
     def answer_text(self) -> str:
         return "; ".join(self.options[i] for i in self.answer)
 
+    def choices(self) -> list[str]:
+        return list(self.options)
+
+    def right_choices(self) -> set[int]:
+        return set(self.answer)
+
+    def chosen(self, response: Any) -> set[int]:
+        picked = [response] if isinstance(response, int) else response
+        if not isinstance(picked, list):
+            return set()
+        return {i for i in picked if isinstance(i, int) and 0 <= i < len(self.options)}
+
 
 class TrueFalse(_QuestionBase):
     type: Literal["tf"] = "tf"
@@ -159,6 +185,16 @@ class TrueFalse(_QuestionBase):
 
     def answer_text(self) -> str:
         return "True" if self.answer else "False"
+
+    def choices(self) -> list[str]:
+        return ["True", "False"]
+
+    def right_choices(self) -> set[int]:
+        return {0 if self.answer else 1}
+
+    def chosen(self, response: Any) -> set[int]:
+        value = self.read(response) if isinstance(response, str) else response
+        return {0 if value else 1} if isinstance(value, bool) else set()
 
 
 class Numeric(_QuestionBase):

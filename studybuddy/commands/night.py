@@ -11,6 +11,7 @@ import typer
 from studybuddy.commands.errors import fail, opened_store
 from studybuddy.commands.learner import named_profile
 from studybuddy.locations import default_database
+from studybuddy.night.projector import MAX_PODIUM, PODIUM_SIZE
 
 app = typer.Typer(
     help="Quiz night: the reading group plays on one screen, or each from their own terminal.",
@@ -18,11 +19,16 @@ app = typer.Typer(
 )
 
 
-def _run_app(ctx: typer.Context, entry) -> None:
+def _run_app(ctx: typer.Context, entry, *, podium_size: int | None = None) -> None:
     from studybuddy.tui.night_app import NightApp
 
     # without --profile the app plays as the learner last chosen on this database
-    NightApp(database=default_database(), profile=named_profile(ctx), entry=entry).run()
+    NightApp(
+        database=default_database(),
+        profile=named_profile(ctx),
+        entry=entry,
+        podium_size=podium_size,
+    ).run()
 
 
 @app.command()
@@ -50,12 +56,24 @@ def host(
     questions: Annotated[int, typer.Option("--questions", "-n", help="How many questions.")] = 10,
     timer: Annotated[float, typer.Option("--timer", "-t", help="Seconds per question.")] = 20.0,
     teams: Annotated[bool, typer.Option("--teams", help="Players play in teams.")] = False,
+    projector: Annotated[
+        bool,
+        typer.Option(
+            "--projector", help="Start on the projector view (p switches back and forth)."
+        ),
+    ] = False,
+    podium: Annotated[
+        int,
+        typer.Option("--podium", metavar="N", help="Places on the final podium (1-20)."),
+    ] = PODIUM_SIZE,
 ) -> None:
     """Open a room that players join from their terminals (no options: the set-up screen)."""
+    if not 1 <= podium <= MAX_PODIUM:
+        raise fail(f"--podium from 1 to {MAX_PODIUM} places (got {podium})")
     if resume is None and not chapter and not weakest:
         from studybuddy.tui.screens.night import NightSetupScreen
 
-        _run_app(ctx, lambda _app: NightSetupScreen(mode="mode-room"))
+        _run_app(ctx, lambda _app: NightSetupScreen(mode="mode-room"), podium_size=podium)
         return
     with opened_store() as store:
         night_id = _open_or_create(store, resume, chapter or [], weakest, questions, timer, teams)
@@ -66,9 +84,11 @@ def host(
         from studybuddy.tui.screens.night_hotseat import HotSeatScreen
 
         night = Night(tui.store, night_id)
-        return (HotSeatScreen if night.settings.kind == "hot-seat" else NightHostScreen)(night)
+        if night.settings.kind == "hot-seat":
+            return HotSeatScreen(night)
+        return NightHostScreen(night, projector=projector)
 
-    _run_app(ctx, entry)
+    _run_app(ctx, entry, podium_size=podium)
 
 
 def _open_or_create(store, resume, chapters, weakest, questions, timer, teams) -> int:
