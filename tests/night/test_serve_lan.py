@@ -182,6 +182,8 @@ async def test_a_room_gone_is_said_without_the_database_path(served_db):
 
 # ---- two players in a real browser ---------------------------------------------------------
 
+PAINTED = 12_000  # bytes of a screenshot with the app drawn (a blank page is about 4,000)
+
 
 async def browser_players(debug_port: int, url: str, players: dict[str, str], code: str, room):
     """Each player opens the page in a tab of their own, types the code and their name, and
@@ -206,6 +208,7 @@ async def browser_players(debug_port: int, url: str, players: dict[str, str], co
         tools = [DevTools(ws) for ws in sockets]
 
         async def drawn(tool: DevTools) -> None:
+            await tool.call("Page.bringToFront")  # a tab in the background may not draw
             while time.monotonic() < deadline:
                 classes = await tool.evaluate("document.body ? document.body.className : ''")
                 assert "-closed" not in (classes or ""), "the server closed the page"
@@ -233,13 +236,25 @@ async def browser_players(debug_port: int, url: str, players: dict[str, str], co
             ARTIFACTS.mkdir(exist_ok=True)
             (ARTIFACTS / name).write_bytes(base64.b64decode(data["data"]))
 
+        async def painted(tool: DevTools) -> None:
+            # the terminal is a canvas, so its text cannot be read back; a blank page is a
+            # PNG of a few kB, the join screen's is several times that
+            while time.monotonic() < deadline:
+                data = await tool.call("Page.captureScreenshot", format="png")
+                if len(base64.b64decode(data["data"])) > PAINTED:
+                    await asyncio.sleep(1)  # the rest of the first frame
+                    return
+                await asyncio.sleep(0.5)
+            raise AssertionError("the join screen never appeared")
+
         deadline = time.monotonic() + 3 * WAIT
         for tool in tools:
             await tool.call("Page.navigate", url=url)
         for tool in tools:
             await drawn(tool)
-        await asyncio.sleep(3)  # the join screen's first frame
+            await painted(tool)
         for tool, name in zip(tools, players, strict=True):
+            await tool.call("Page.bringToFront")
             # a click on empty page gives the terminal the keyboard; the code field has focus
             await tool.call(
                 "Input.dispatchMouseEvent", type="mousePressed", x=950, y=450, button="left"
@@ -253,11 +268,16 @@ async def browser_players(debug_port: int, url: str, players: dict[str, str], co
         await shot(tools[0], "lan-joined.png")
         assert joined, f"players in the room: {[p.name for p in room.players()]}"
         room.start()
-        await asyncio.sleep(3)  # two polls of each player's screen
+        await asyncio.sleep(2)  # a few polls of each player's screen
         await shot(tools[1], "lan-question.png")
-        for tool, key in zip(tools, players.values(), strict=True):
-            await tool.call("Input.insertText", text=key)
-        answered = await wait_for(lambda: room.state().everyone_answered)
+        for tool, (name, key) in zip(tools, players.items(), strict=True):
+            # a key pressed before the player's screen has drawn the question is lost: again
+            await tool.call("Page.bringToFront")
+            while time.monotonic() < deadline:
+                await tool.call("Input.insertText", text=key)
+                if await wait_for(lambda name=name: room.state().player(name).answered, 3):
+                    break
+        answered = room.state().everyone_answered
         await shot(tools[0], "lan-answered.png")
         assert answered, room.state().players
         room.advance()  # reveal

@@ -76,6 +76,7 @@ class NightProjectorScreen(NightStageScreen):
         super().__init__(night)
         self.podium_size = podium_size
         self.seen: set[str] = set()  # players on the board at the last reveal
+        self.lobby_count = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="night-banner")
@@ -105,6 +106,9 @@ class NightProjectorScreen(NightStageScreen):
             countdown.update(CountdownBar(state.remaining, state.timer))
         if state.phase == "lobby":
             self.query_one("#projector-board", Static).update(self.lobby_players(state))
+            if len(state.players) != self.lobby_count:  # `n` starts once somebody is here
+                self.lobby_count = len(state.players)
+                self.refresh_bindings()
 
     def banner(self, state: NightState) -> str:
         line = f"[b]{escape(state.title)}[/] · room [b reverse] {state.code} [/]"
@@ -130,9 +134,10 @@ class NightProjectorScreen(NightStageScreen):
         if phase == "lobby":
             prompt.update(
                 f"Join room [b reverse] {state.code} [/]\n\n"
-                f"[dim]studybuddy night join {state.code} --name NAME"
+                f"[dim]In a terminal: studybuddy night join {state.code} --name NAME"
                 + (" --team TEAM" if state.teams else "")
-                + ", or the room's web address[/]"
+                + "\nIn a browser: the address `studybuddy night serve "
+                + f"{state.code} --lan` prints[/]"
             )
         elif phase in ("question", "reveal"):
             prompt.update(self.prompt_markup(state))
