@@ -209,6 +209,17 @@ class _QuestionBase(_Strict):
         """This type's fields from a format's cells; FormatError names a cell it cannot read."""
         raise NotImplementedError
 
+    # A quiz night's projector draws a tile per choice of a question answered by picking, and
+    # counts the room's picks per tile; an ordering's steps are arranged, not picked.
+    def right_choices(self) -> set[int]:
+        """Indices (into `choices()`) of the right picks; empty for a type not answered by
+        picking (typed, or arranged like an ordering)."""
+        return set()
+
+    def chosen(self, response: Any) -> set[int]:
+        """The choices a graded `response` picked; empty for a response that picks none."""
+        return set()
+
 
 def _no_repeats(values: list[str], what: str) -> list[str]:
     seen: set[str] = set()
@@ -353,6 +364,15 @@ class MultipleChoice(_QuestionBase):
             raise FormatError("answer", f"option letters A..{last} (got {got})")
         return {"options": cells.options, "answer": answer}
 
+    def right_choices(self) -> set[int]:
+        return set(self.answer)
+
+    def chosen(self, response: Any) -> set[int]:
+        picked = [response] if isinstance(response, int) else response
+        if not isinstance(picked, list):
+            return set()
+        return {i for i in picked if isinstance(i, int) and 0 <= i < len(self.options)}
+
 
 class TrueFalse(_QuestionBase):
     type: Literal["tf"] = "tf"
@@ -408,6 +428,13 @@ class TrueFalse(_QuestionBase):
         if word not in ("true", "false"):
             raise FormatError("answer", f"true or false (got {cells.answer.strip()!r})")
         return {"answer": word == "true"}
+
+    def right_choices(self) -> set[int]:
+        return {0 if self.answer else 1}
+
+    def chosen(self, response: Any) -> set[int]:
+        value = self.read(response) if isinstance(response, str) else response
+        return {0 if value else 1} if isinstance(value, bool) else set()
 
 
 class Numeric(_QuestionBase):

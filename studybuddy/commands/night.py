@@ -11,6 +11,7 @@ import typer
 from studybuddy.commands.errors import fail, opened_store
 from studybuddy.commands.learner import named_profile
 from studybuddy.locations import default_database
+from studybuddy.night.projector import MAX_PODIUM, PODIUM_SIZE
 
 app = typer.Typer(
     help="Quiz night: the reading group plays on one screen, or each from their own terminal.",
@@ -18,11 +19,16 @@ app = typer.Typer(
 )
 
 
-def _run_app(ctx: typer.Context, entry) -> None:
+def _run_app(ctx: typer.Context, entry, *, podium_size: int | None = None) -> None:
     from studybuddy.tui.night_app import NightApp
 
     # without --profile the app plays as the learner last chosen on this database
-    NightApp(database=default_database(), profile=named_profile(ctx), entry=entry).run()
+    NightApp(
+        database=default_database(),
+        profile=named_profile(ctx),
+        entry=entry,
+        podium_size=podium_size,
+    ).run()
 
 
 @app.command()
@@ -69,12 +75,24 @@ def host(
             "--talk", metavar="SECONDS", help="Team nights: time to talk before answers open."
         ),
     ] = 0.0,
+    projector: Annotated[
+        bool,
+        typer.Option(
+            "--projector", help="Start on the projector view (p switches back and forth)."
+        ),
+    ] = False,
+    podium: Annotated[
+        int,
+        typer.Option("--podium", metavar="N", help="Places on the final podium (1-20)."),
+    ] = PODIUM_SIZE,
 ) -> None:
     """Open a room that players join from their terminals (no options: the set-up screen)."""
+    if not 1 <= podium <= MAX_PODIUM:
+        raise fail(f"--podium from 1 to {MAX_PODIUM} places (got {podium})")
     if resume is None and not chapter and not weakest:
         from studybuddy.tui.screens.night import NightSetupScreen
 
-        _run_app(ctx, lambda _app: NightSetupScreen(mode="mode-room"))
+        _run_app(ctx, lambda _app: NightSetupScreen(mode="mode-room"), podium_size=podium)
         return
     from studybuddy.night.records import NightSettings
 
@@ -97,9 +115,11 @@ def host(
         from studybuddy.tui.screens.night_hotseat import HotSeatScreen
 
         night = Night(tui.store, night_id)
-        return (HotSeatScreen if night.settings.kind == "hot-seat" else NightHostScreen)(night)
+        if night.settings.kind == "hot-seat":
+            return HotSeatScreen(night)
+        return NightHostScreen(night, projector=projector)
 
-    _run_app(ctx, entry)
+    _run_app(ctx, entry, podium_size=podium)
 
 
 def _open_or_create(store, resume, chapters, weakest, questions, settings) -> int:
@@ -191,46 +211,152 @@ def list_nights(
 @app.command()
 def serve(
     ctx: typer.Context,
+    code: Annotated[
+        str | None,
+        typer.Argument(
+            help="Serve only this room's join-and-play screen (needed with --lan or --host)."
+        ),
+    ] = None,
     port: Annotated[int, typer.Option("--port", "-p", help="Port to listen on.")] = 8000,
+    lan: Annotated[
+        bool,
+        typer.Option(
+            "--lan", help="Serve to the local network on this machine's address (needs CODE)."
+        ),
+    ] = False,
     host: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--host",
-            help="Address to listen on. Anyone who can reach it can play: keep localhost "
-            "unless the network is the group's own.",
+            metavar="ADDRESS",
+            help="Listen on this address instead of localhost (beyond this machine: needs "
+            "CODE). Anyone who can reach it can try to join.",
         ),
-    ] = "localhost",
+    ] = None,
     max_players: Annotated[
         int, typer.Option("--max-players", help="Browser tabs at once (each runs an app).")
     ] = 40,
+    linger: Annotated[
+        float,
+        typer.Option(
+            "--linger",
+            hidden=True,
+            help="Seconds the final standings stay up before a room's server stops.",
+        ),
+    ] = 60.0,
 ) -> None:
-    """Serve quiz night to browsers (a projector, players' laptops) with textual-serve."""
+    """Serve quiz night to browsers with textual-serve: on localhost the whole night set-up;
+    with CODE (and --lan) one room's join-and-play screen, until that night ends."""
     import shlex
     import socket
     import sys
+
+    from studybuddy.night.errors import NightError
+    from studybuddy.night.serve import choose_address, web_address
 
     if not 1 <= port <= 65535:
         raise fail(f"a port from 1 to 65535 (got {port})")
     if not 1 <= max_players <= 200:
         raise fail(f"--max-players from 1 to 200 (got {max_players})")
+    if not 0 <= linger <= 3600:
+        raise fail(f"--linger from 0 to 3600 seconds (got {linger:g})")
     try:
-        socket.getaddrinfo(host, port)
+        where = choose_address(lan=lan, host=host)
+    except NightError as exc:
+        raise fail(str(exc)) from None
+    if where.beyond_this_machine and code is None:
+        raise fail(
+            "serving beyond this machine needs a room: `studybuddy night serve CODE --lan` "
+            "(the code on the host's screen); the whole app is only served on localhost"
+        )
+    try:
+        socket.getaddrinfo(where.bind, port)
     except socket.gaierror:
-        raise fail(f"no such address {host!r}; try --host localhost or this machine's IP") from None
+        raise fail(
+            f"no such address {where.bind!r}; try --lan, --host localhost or this machine's IP"
+        ) from None
     try:
-        with socket.create_server((host, port)):
+        with socket.create_server((where.bind, port)):
             pass
     except OSError as exc:
-        raise fail(f"cannot listen on {host}:{port} ({exc.strerror}); try another --port") from None
+        raise fail(
+            f"cannot listen on {where.bind}:{port} ({exc.strerror}); try another --port"
+        ) from None
     from studybuddy.locations import DB_ENV
     from studybuddy.night.serve import NightServer
 
-    # Every browser tab gets its own app process, opened at the quiz-night set-up. The database
-    # goes to them in the environment: on the command line `ps` (and the server's banner)
-    # would show its password. `exec` makes the app the process the server ends, not a shell.
+    # Every browser tab gets its own app process. The database goes to them in the
+    # environment: on the command line `ps` (and the server's banner) would show its password.
+    # `exec` makes the app the process the server ends, not a shell.
     os.environ[DB_ENV] = default_database()
-    profile = ["--profile", name] if (name := named_profile(ctx)) else []
-    command = "exec " + shlex.join([sys.executable, "-m", "studybuddy", *profile, "night", "play"])
+    if code is None:
+        profile = ["--profile", name] if (name := named_profile(ctx)) else []
+        command = "exec " + shlex.join(
+            [sys.executable, "-m", "studybuddy", *profile, "night", "play"]
+        )
+        NightServer(
+            command,
+            host=where.bind,
+            port=port,
+            max_players=max_players,
+            title="StudyBuddy quiz night",
+        ).serve()
+        return
+
+    from studybuddy.night.room import Night
+
+    with opened_store() as store:  # opening a night makes its tables in an older database
+        try:
+            night = Night.open(store, code)
+        except NightError as exc:
+            raise fail(str(exc)) from None
+        if night.settings.kind != "room":
+            raise fail(f"night {night.code} is played on one screen; it has no room to serve")
+        if night.state().phase == "finished":
+            raise fail(f"night {night.code} has finished; host a new one")
+        night_id = night.id
+    address = web_address(where.shown, port)
+    lines = [
+        f"Serving quiz night {night.code} at {address}",
+        f"Players open {address} and type the room code {night.code}.",
+        "Only this room's join-and-play screen is served; it stops when the night ends "
+        "(Ctrl+C stops it sooner).",
+    ]
+    if where.every_interface:
+        lines.append(
+            f"Listening on every network interface ({where.bind}): anyone who can reach this "
+            "machine can try the code."
+        )
+    from studybuddy.store import Store
+
+    # the server watches the night through a store of its own; each browser's app opens its own
+    watched: list[Night] = []
+
+    def finished() -> bool:
+        if not watched:
+            watched.append(Night(Store(default_database(), read_only=True), night_id))
+        return watched[0].state().phase == "finished"
+
+    command = "exec " + shlex.join(
+        [sys.executable, "-m", "studybuddy", "night", "served", night.code]
+    )
     NightServer(
-        command, host=host, port=port, max_players=max_players, title="StudyBuddy quiz night"
+        command,
+        host=where.bind,
+        port=port,
+        max_players=max_players,
+        title=f"Quiz night {night.code}",
+        finished=finished,
+        banner="\n".join(lines),
+        linger=linger,
     ).serve()
+
+
+@app.command("served", hidden=True)
+def served(
+    code: Annotated[str, typer.Argument(help="The room whose join-and-play screen to run.")],
+) -> None:
+    """The app one browser tab of `night serve CODE` runs (textual-serve starts it)."""
+    from studybuddy.tui.served_night import ServedNightApp
+
+    ServedNightApp(default_database(), code).run()

@@ -19,9 +19,12 @@ class NightApp(StudyBuddyApp):
         profile: str | None,
         entry: Callable[[StudyBuddyApp], Screen],
         banks_dir: Path | None = None,
+        podium_size: int | None = None,
     ) -> None:
         super().__init__(database=database, profile=profile, banks_dir=banks_dir)
         self.entry = entry
+        # places on the projector's final podium (`night host --podium N`); None: the default
+        self.podium_size = podium_size
         self.night_entry: Screen | None = None
 
     def first_screen(self) -> Screen:

@@ -323,4 +323,22 @@ class NightStageScreen(PolledNightScreen):
 
 
 class NightHostScreen(NightStageScreen):
-    """A room: players answer from their own terminals; this screen is the projector's."""
+    """A room: players answer from their own terminals. `p` puts up the projector view (tiles,
+    answer bars, podium) for the wall; `projector=True` starts on it (`night host --projector`).
+    """
+
+    BINDINGS = [Binding("p", "projector", "Projector", id="night.projector")]
+
+    def __init__(self, night: Night, *, projector: bool = False) -> None:
+        super().__init__(night)
+        self.start_on_projector = projector
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.start_on_projector:
+            self.action_projector()
+
+    def action_projector(self) -> None:
+        from studybuddy.tui.screens.night_projector import NightProjectorScreen
+
+        self.app.push_screen(NightProjectorScreen(self.night), lambda _: self.tick())
