@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     # first frame, in workers, never at import time.
     from studybuddy.store import Store
     from studybuddy.study.sets import StudySet
+    from studybuddy.tui.screens.night_host import ProjectorWanted
 
 T = TypeVar("T")
 
@@ -123,6 +124,12 @@ class StudyBuddyApp(App[None]):
         from studybuddy.demos.warmup import warm_up
 
         self.run_worker(warm_up, thread=True, group="warm-up", exit_on_error=False)
+
+    def on_projector_wanted(self, message: ProjectorWanted) -> None:
+        """The host's `p`: the quiz-night projector view over the host's screen."""
+        from studybuddy.tui.screens.night_projector import NightProjectorScreen
+
+        self.push_screen(NightProjectorScreen(message.night), lambda _: message.back())
 
     def first_screen(self) -> Screen:
         from studybuddy.tui.screens.home import HomeScreen
