@@ -371,7 +371,12 @@ class MultipleChoice(_QuestionBase):
         picked = [response] if isinstance(response, int) else response
         if not isinstance(picked, list):
             return set()
-        return {i for i in picked if isinstance(i, int) and 0 <= i < len(self.options)}
+        # a bool is an int to Python, but True is no pick of option 1
+        return {
+            i
+            for i in picked
+            if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(self.options)
+        }
 
 
 class TrueFalse(_QuestionBase):

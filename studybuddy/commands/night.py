@@ -264,17 +264,17 @@ def serve(
         where = choose_address(lan=lan, host=host)
     except NightError as exc:
         raise fail(str(exc)) from None
-    if where.beyond_this_machine and code is None:
-        raise fail(
-            "serving beyond this machine needs a room: `studybuddy night serve CODE --lan` "
-            "(the code on the host's screen); the whole app is only served on localhost"
-        )
     try:
         socket.getaddrinfo(where.bind, port)
     except socket.gaierror:
         raise fail(
             f"no such address {where.bind!r}; try --lan, --host localhost or this machine's IP"
         ) from None
+    if where.beyond_this_machine and code is None:
+        raise fail(
+            "serving beyond this machine needs a room: `studybuddy night serve CODE --lan` "
+            "(the code on the host's screen); the whole app is only served on localhost"
+        )
     try:
         with socket.create_server((where.bind, port)):
             pass

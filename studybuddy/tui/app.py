@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     # first frame, in workers, never at import time.
     from studybuddy.store import Store
     from studybuddy.study.sets import StudySet
+    from studybuddy.tui.screens.night_host import ProjectorWanted
 
 T = TypeVar("T")
 
@@ -167,6 +168,12 @@ class StudyBuddyApp(App[None]):
         if self.model_loading_since is None:
             return ""
         return f"loading SmolLM2 … {self.clock() - self.model_loading_since:.0f} s"
+
+    def on_projector_wanted(self, message: ProjectorWanted) -> None:
+        """The host's `p`: the quiz-night projector view over the host's screen."""
+        from studybuddy.tui.screens.night_projector import NightProjectorScreen
+
+        self.push_screen(NightProjectorScreen(message.night), lambda _: message.back())
 
     def first_screen(self) -> Screen:
         from studybuddy.tui.screens.home import HomeScreen

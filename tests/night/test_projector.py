@@ -35,7 +35,7 @@ def test_a_choice_question_counts_the_room_on_each_tile(catalog):
 
 def test_several_picks_count_once_on_each_tile(catalog):
     question = catalog["night-mc-multi"].question  # right: W_query, W_key, W_value
-    answers = [Answer([0, 2, 3], True), Answer([0, 1], False), Answer([5, "x"], False)]
+    answers = [Answer([0, 2, 3], True), Answer([0, 1], False), Answer([5, "x", True], False)]
     result = tally(question, answers, players=3)
     assert counts(result) == [
         ("W_query", 2, True),

@@ -8,7 +8,7 @@ one-screen game (night_hotseat.py) adds the players' answering to it.
 from __future__ import annotations
 
 import math
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -339,6 +339,15 @@ class NightHostScreen(NightStageScreen):
             self.action_projector()
 
     def action_projector(self) -> None:
-        from studybuddy.tui.screens.night_projector import NightProjectorScreen
+        # the app opens it (StudyBuddyApp.on_projector_wanted): the projector screen builds on
+        # this module, so importing it from here would tie the two modules in a cycle
+        self.post_message(ProjectorWanted(self.night, self.tick))
 
-        self.app.push_screen(NightProjectorScreen(self.night), lambda _: self.tick())
+
+class ProjectorWanted(Message):
+    """The host asked for the projector view of `night`; `back` runs once it is closed."""
+
+    def __init__(self, night: Night, back: Callable[[], None]) -> None:
+        super().__init__()
+        self.night = night
+        self.back = back
