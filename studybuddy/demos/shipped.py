@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -150,10 +151,25 @@ def _smollm2_tokenizer() -> Any:
     return loaded(smollm2.load_tokenizer)
 
 
+_loading_since: float | None = None  # time.monotonic() when the load now running began
+
+
 def smollm2_model() -> Any:
     """SmolLM2-135M-Instruct on our Llama engine, float32, loaded once per process."""
+    global _loading_since
     with _load_lock:
-        return _smollm2_model()
+        if not smollm2_loaded():
+            _loading_since = time.monotonic()
+        try:
+            return _smollm2_model()
+        finally:
+            _loading_since = None
+
+
+def loading_seconds() -> float | None:
+    """How long the SmolLM2 load now running (in any thread) has taken; None when none is."""
+    since = _loading_since
+    return None if since is None else time.monotonic() - since
 
 
 def smollm2_tokenizer() -> Any:
@@ -161,7 +177,7 @@ def smollm2_tokenizer() -> Any:
         return _smollm2_tokenizer()
 
 
-def smollm2loaded() -> bool:
+def smollm2_loaded() -> bool:
     """Whether SmolLM2 is already in memory (a demo on it will not wait)."""
     return _smollm2_model.cache_info().currsize > 0
 

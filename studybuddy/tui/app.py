@@ -164,10 +164,15 @@ class StudyBuddyApp(App[None]):
         self.model_status = status
 
     def model_loading_text(self) -> str:
-        """'loading SmolLM2 … 3 s' while the model loads, else ''."""
-        if self.model_loading_since is None:
-            return ""
-        return f"loading SmolLM2 … {self.clock() - self.model_loading_since:.0f} s"
+        """'loading SmolLM2 … 3 s' while the model loads (in this app's worker, or for a demo
+        that asked for it first), else ''."""
+        if self.model_loading_since is not None:
+            seconds: float | None = self.clock() - self.model_loading_since
+        else:
+            from studybuddy.demos import shipped  # only asked once a show-me is open
+
+            seconds = shipped.loading_seconds()
+        return "" if seconds is None else f"loading SmolLM2 … {seconds:.0f} s"
 
     def on_projector_wanted(self, message: ProjectorWanted) -> None:
         """The host's `p`: the quiz-night projector view over the host's screen."""

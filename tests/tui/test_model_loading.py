@@ -30,7 +30,7 @@ async def test_the_model_loads_in_a_worker_with_a_visible_indicator(app_factory,
 
     def slow_loader() -> str:
         calls.append(1)
-        release.wait(timeout=30)
+        release.wait(timeout=600)  # the test sets it; the bound only ends a hung run
         return "SmolLM2 loaded"
 
     app = app_factory()
@@ -76,3 +76,21 @@ async def test_a_failed_load_is_kept_as_one_line(app_factory, monkeypatch):
         await _until(pilot, lambda: app.model_status != "")
         assert app.model_status.startswith("/x/model.gguf: sha256")
         assert app.model_loading_since is None
+
+
+async def test_a_load_a_demo_started_is_shown_too(app_factory, monkeypatch):
+    """Before the app's own load begins (the warm-up still running), a show-me on SmolLM2
+    loads it itself; the screen says so all the same."""
+    from studybuddy.demos import shipped
+
+    seconds: list[float | None] = [4.2]
+    monkeypatch.setattr(shipped, "loading_seconds", lambda: seconds[0])
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = ShowMeScreen("rope")
+        app.push_screen(screen)
+        await _until(pilot, lambda: screen.runs >= 1)
+        status = screen.query_one("#model-status")
+        await _until(pilot, lambda: "loading SmolLM2 … 4 s" in str(status.render()))
+        seconds[0] = None
+        await _until(pilot, lambda: not status.display)
