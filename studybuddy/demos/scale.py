@@ -4,6 +4,7 @@ that fade with distance)."""
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -277,3 +278,83 @@ def _log10(values: list[float]) -> list[float]:
     import math
 
     return [math.log10(v) if v > 0 else -40.0 for v in values]
+
+
+# --- scaling-law ---------------------------------------------------------------------------------
+
+# The loss fit of Hoffmann et al. (2022, "Training Compute-Optimal Large Language Models"):
+# L(N, D) = E + A / N^alpha + B / D^beta, N parameters, D training tokens.
+CHINCHILLA = {"E": 1.69, "A": 406.4, "B": 410.7, "alpha": 0.34, "beta": 0.28}
+
+
+def chinchilla_loss(n: float, d: float) -> float:
+    c = CHINCHILLA
+    return c["E"] + c["A"] / n ** c["alpha"] + c["B"] / d ** c["beta"]
+
+
+class ScalingLawParams(DemoParams):
+    tokens_billion: float = Field(
+        300.0, ge=0.001, le=100_000.0, description="Training tokens D for the size sweep."
+    )
+    parameters_billion: float = Field(
+        70.0, ge=0.001, le=10_000.0, description="Model size N for the data sweep."
+    )
+
+
+@register(
+    "scaling-law",
+    "Scaling laws: loss as a smooth function of size and data",
+    "A published fit L(N, D): loss falls smoothly.",
+    ScalingLawParams,
+    random=False,
+    section="1",
+)
+def scaling_law(p: ScalingLawParams) -> DemoResult:
+    d_fixed, n_fixed = p.tokens_billion * 1e9, p.parameters_billion * 1e9
+    sizes = [10.0**e for e in (7, 8, 9, 10, 11, 12)]
+    by_size = [chinchilla_loss(n, d_fixed) for n in sizes]
+    by_data = [chinchilla_loss(n_fixed, d) for d in sizes]
+    rows = [
+        [f"{s:.0e}".replace("e+", "e"), round(a, 4), round(b, 4)]
+        for s, a, b in zip(sizes, by_size, by_data, strict=True)
+    ]
+    c = CHINCHILLA
+    factor = 10 ** c["alpha"]
+    notes = [
+        f"The fit L(N, D) = {c['E']} + {c['A']} / N^{c['alpha']} + {c['B']} / D^{c['beta']} "
+        "(Hoffmann et al., 2022) predicts next-token loss from parameters N and training tokens "
+        "D alone, before any model is trained.",
+        f"With D = {p.tokens_billion:g}B tokens, each tenfold increase in N divides the N term by "
+        f"10^{c['alpha']} = {factor:.2f}: the loss falls from {by_size[0]:.3f} at 10M "
+        f"parameters to {by_size[-1]:.3f} at 1T, smoothly, with no jumps.",
+        f"It never falls below E = {c['E']} (the text's own unpredictability) however large N "
+        f"and D get; with N fixed at {p.parameters_billion:g}B, more data helps until the N term "
+        f"({c['A'] / n_fixed ** c['alpha']:.3f}) dominates.",
+    ]
+    return DemoResult(
+        "scaling-law",
+        "Loss predicted from size and data",
+        p.model_dump(),
+        tables=[
+            Table(
+                "predicted loss",
+                [
+                    "N or D",
+                    f"N varies, D = {p.tokens_billion:g}B",
+                    f"D varies, N = {p.parameters_billion:g}B",
+                ],
+                rows,
+            )  # fmt: skip
+        ],
+        series=[
+            Series(
+                "predicted loss against N (D fixed) and D (N fixed)",
+                [math.log10(s) for s in sizes],
+                {"N varies": by_size, "D varies": by_data},
+                "log10 of N or D",
+                "loss",
+            )
+        ],
+        notes=notes,
+        values={"by_size": by_size, "by_data": by_data},
+    )
