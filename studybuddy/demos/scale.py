@@ -358,3 +358,72 @@ def scaling_law(p: ScalingLawParams) -> DemoResult:
         notes=notes,
         values={"by_size": by_size, "by_data": by_data},
     )
+
+
+# --- compute-per-token ---------------------------------------------------------------------------
+
+
+class ComputePerTokenParams(DemoParams):
+    answer_tokens: int = Field(1, ge=1, le=100, description="Tokens of an immediate answer.")
+    worked_tokens: int = Field(60, ge=1, le=2000, description="Tokens of a worked solution.")
+    context_tokens: int = Field(100, ge=1, le=8192, description="Tokens already in the context.")
+
+
+@register(
+    "compute-per-token",
+    "Computation per token: why thinking step by step helps",
+    "Fixed FLOPs per token: more tokens, more compute.",
+    ComputePerTokenParams,
+    random=False,
+    section="1",
+)
+def compute_per_token(p: ComputePerTokenParams) -> DemoResult:
+    import torch
+
+    from studybuddy.demos.llama import smollm2_config
+    from studybuddy.engine.llama import LlamaConfig, LlamaModel
+
+    cfg = smollm2_config()
+    notes: list[str] = []
+    if cfg is None:
+        from studybuddy.engine import smollm2
+
+        notes.append(f"{smollm2.missing_message()}; using SmolLM2's published sizes.")
+        cfg = LlamaConfig(vocab_size=49152, context_length=8192, emb_dim=576, n_heads=9,
+                          n_kv_heads=3, n_layers=30, hidden_dim=1536)  # fmt: skip
+    with torch.device("meta"):  # shapes only
+        model = LlamaModel(cfg)
+    # one token's forward pass: a multiply and an add for every weight of every linear layer
+    matmul = sum(
+        2 * m.in_features * m.out_features
+        for m in model.modules()
+        if isinstance(m, torch.nn.Linear)
+    )
+    # and attention over the context: q . k and the weighted sum, per head and layer
+    attention = 2 * 2 * cfg.n_layers * cfg.n_heads * cfg.head_dim * p.context_tokens
+    per_token = matmul + attention
+    params = sum(q.numel() for q in model.parameters())
+    rows = [
+        ["answer at once", p.answer_tokens, f"{per_token * p.answer_tokens:.3g}"],
+        ["work it out first", p.worked_tokens, f"{per_token * p.worked_tokens:.3g}"],
+    ]
+    notes += [
+        f"One token of SmolLM2 ({cfg.n_layers} layers, width {cfg.emb_dim}) costs {matmul:.3g} "
+        f"FLOPs in its matrix products (counted from the model's linear layers: 2 per weight, "
+        f"close to 2 x its {params:,} parameters, as the embedding matrix is reused as the "
+        f"output head) plus {attention:.3g} for attention over {p.context_tokens} tokens.",
+        "That cost is the same for every token, whether the next token is 'the' or the answer "
+        "to a hard sum: the model cannot think longer about a difficult step.",
+        f"Answering at once gives the problem {plural(p.answer_tokens, 'token')} of computation; "
+        f"writing out {p.worked_tokens} tokens of working first gives it "
+        f"{p.worked_tokens / p.answer_tokens:.0f} times as much, and each step can use the ones "
+        "written before. A calculator tool takes the arithmetic away altogether.",
+    ]
+    return DemoResult(
+        "compute-per-token",
+        "Computation per generated token",
+        p.model_dump(),
+        tables=[Table("computation spent on the problem", ["", "tokens", "FLOPs"], rows)],
+        notes=notes,
+        values={"per_token": per_token, "matmul": matmul, "attention": attention},
+    )

@@ -1266,3 +1266,15 @@ def test_notes_pretraining_objectives():
     rows = result.table("next sentence prediction").rows
     assert [r[2] for r in rows] == ["IsNext", "NotNext"]
     assert said(result, f"{len(hidden)} words become [MASK]")
+
+
+def test_notes_compute_per_token():
+    result = run_demo("compute-per-token", {"answer_tokens": 2, "worked_tokens": 50})
+    # SmolLM2 by hand: per layer q and o 576 x 576, k and v 576 x 192 (3 heads of 64), the
+    # SwiGLU 3 x 576 x 1536; then the 49,152 x 576 output head; 2 FLOPs per weight
+    per_layer = 2 * 576 * 576 + 2 * 576 * 192 + 3 * 576 * 1536
+    assert result.values["matmul"] == 2 * (30 * per_layer + 49152 * 576)
+    assert result.values["attention"] == 2 * 2 * 30 * 9 * 64 * 100
+    rows = result.table("computation spent on the problem").rows
+    assert float(rows[1][2]) / float(rows[0][2]) == pytest.approx(25, rel=1e-2)
+    assert said(result, "25 times as much")
