@@ -569,3 +569,182 @@ def format_shape_of(tensor: object) -> str:
     from studybuddy.demos.common import format_shape
 
     return format_shape(tensor.shape)  # type: ignore[attr-defined]
+
+
+# --- head-patterns -------------------------------------------------------------------------------
+
+
+class HeadPatternsParams(DemoParams):
+    sentence: str = Field(
+        "The cat that the dog chased ran up the tree because it was scared",
+        min_length=1,
+        max_length=300,
+        description="The text; the last token is the one that attends.",
+    )
+    layer: int = Field(0, ge=0, le=63, description="Which layer's heads to show (0: first).")
+
+
+@register(
+    "head-patterns",
+    "Several attention heads look at different tokens",
+    "SmolLM2: where each head of one layer looks.",
+    HeadPatternsParams,
+    random=False,
+    section="3.6",
+)
+def head_patterns(p: HeadPatternsParams) -> DemoResult:
+    import torch
+
+    name, model, text, notes = pick_model("smollm2")
+    if not hasattr(model, "rope"):
+        raise DemoError("head-patterns: needs SmolLM2 (" + "; ".join(notes) + ")")
+    if p.layer >= model.cfg.n_layers:
+        raise DemoError(f"head-patterns: layer must be below {model.cfg.n_layers}")
+    ids = text.encode(p.sentence)[-model.cfg.context_length :]
+    if len(ids) < 2:
+        raise DemoError("head-patterns: the sentence needs at least two tokens")
+    idx = torch.tensor([ids])
+    with torch.no_grad():
+        x = model.tok_emb(idx)
+        for block in model.trf_blocks[: p.layer]:
+            x = block(x, model.rope)
+        block = model.trf_blocks[p.layer]
+        normed = block.norm1(x)
+        weights = block.att.attention_weights(normed, model.rope)[0, :, -1]  # (heads, tokens)
+        # the same weights times the values must give what the layer itself computes
+        _, _, values, _ = block.att.project(normed, model.rope)
+        values = values.repeat_interleave(block.att.n_heads // block.att.n_kv_heads, dim=1)
+        mixed = (weights.unsqueeze(1) @ values[0]).reshape(1, -1)
+        own = block.att(normed, model.rope)[0, -1]
+        gap = float((block.att.out_proj(mixed)[0] - own).abs().max())
+    labels = [f"{text.decode([t])!r} ({i + 1})" for i, t in enumerate(ids)]
+    rows = []
+    tops = []
+    for h in range(weights.shape[0]):
+        top = torch.topk(weights[h], min(2, len(ids)))
+        tops.append(int(top.indices[0]))
+        rows.append(
+            [h + 1]
+            + [
+                f"{labels[int(i)]} {float(w):.2f}"
+                for i, w in zip(top.indices, top.values, strict=True)
+            ]
+        )
+    distinct = len(set(tops))
+    notes += [
+        f"Layer {p.layer + 1} of {name} has {weights.shape[0]} heads. From the last token "
+        f"({labels[-1]}) each spreads its weight over the {len(ids)} tokens differently; "
+        f"their strongest links go to {distinct} different tokens.",
+        "Each head has its own query and key projections, so each can learn its own kind of "
+        "link (the previous token, the first token, a related word); one head would have to "
+        "serve all of them with a single set of weights.",
+        f"Check: these weights times the values, through out_proj, give the layer's own output "
+        f"to within {gap:.1e}.",
+    ]
+    return DemoResult(
+        "head-patterns",
+        f"Attention heads of layer {p.layer + 1} on {name}",
+        p.model_dump(),
+        tables=[
+            Table(f"where each head looks from {labels[-1]}", ["head", "strongest", "second"], rows)
+        ],
+        notes=notes,
+        values={
+            "weights": weights.tolist(),
+            "tokens": labels,
+            "distinct_tops": distinct,
+            "gap": gap,
+        },
+    )
+
+
+# --- pretraining-objectives ----------------------------------------------------------------------
+
+
+class ObjectivesParams(DemoParams):
+    text: str = Field(
+        "The encoder reads the whole input. The decoder writes the output one word at a time. "
+        "Attention links every output word to the input words.",
+        min_length=10,
+        max_length=600,
+        description="Two or more sentences to make training examples from.",
+    )
+    mask_rate: float = Field(0.15, ge=0.05, le=0.5, description="Share of words hidden.")
+
+
+@register(
+    "pretraining-objectives",
+    "What each pretraining task asks: GPT, BERT, T5",
+    "Next word, masked words, spans, next sentence.",
+    ObjectivesParams,
+    section="1",
+)
+def pretraining_objectives(p: ObjectivesParams) -> DemoResult:
+    import re
+
+    import torch
+
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", p.text.strip()) if s]
+    words = p.text.split()
+    if len(words) < 4:
+        raise DemoError("pretraining-objectives: the text needs at least four words")
+    count = max(1, round(p.mask_rate * len(words)))
+    with seeded(p.seed):
+        hidden = sorted(torch.randperm(len(words))[:count].tolist())
+        span_starts = sorted(torch.randperm(len(words) - 1)[: max(1, count // 2)].tolist())
+        other = int(torch.randint(0, len(sentences), ()))
+    # GPT: every word predicts the next one
+    causal = [[" ".join(words[:i]), words[i]] for i in range(1, min(len(words), 5))]
+    # BERT: hidden words become [MASK]; the encoder must recover them from both sides
+    masked = " ".join("[MASK]" if i in hidden else w for i, w in enumerate(words))
+    # T5: spans of two words become sentinels; the decoder writes the spans back
+    spans: list[tuple[int, int]] = []
+    for start in span_starts:
+        if not spans or start >= spans[-1][1]:
+            spans.append((start, min(start + 2, len(words))))
+    corrupted, target, cursor = [], [], 0
+    for k, (a, b) in enumerate(spans):
+        corrupted += words[cursor:a] + [f"<X{k}>"]
+        target += [f"<X{k}>"] + words[a:b]
+        cursor = b
+    corrupted += words[cursor:]
+    gpt_rows = [["GPT", c if len(c) <= 25 else "…" + c[-24:], w] for c, w in causal]
+    bert_rows = [["BERT", f"word {i + 1} -> [MASK]", words[i]] for i in hidden]
+    t5_rows = [["T5/BART", f"words {a + 1}-{b} -> <X{k}>", " ".join(words[a:b])]
+               for k, (a, b) in enumerate(spans)]  # fmt: skip
+    nsp = []
+    if len(sentences) >= 2:
+        # a sentence that does not follow sentence A (A itself when there are only two)
+        elsewhere = sentences[2:] or sentences[:1]
+        nsp = [
+            [_start(sentences[0]), _start(sentences[1]), "IsNext"],
+            [_start(sentences[0]), _start(elsewhere[other % len(elsewhere)]), "NotNext"],
+        ]
+    notes = [
+        f"One text, {len(words)} words, turned into training examples with no human labels: "
+        "each task hides part of the text and asks for it back.",
+        f"GPT (decoder): predict each next word from the ones before ({len(words) - 1} examples "
+        f"from this text alone). BERT (encoder): {count} words become [MASK] and must be "
+        f"recovered from both sides: {masked}",
+        f"T5 and BART (encoder-decoder): the encoder reads a corrupted copy, "
+        f"{' '.join(corrupted)}; the decoder writes what was removed: {' '.join(target)}. "
+        "Reading and writing, both halves of the model, are trained.",
+    ]
+    if nsp:
+        notes.append(
+            "BERT's next sentence prediction: a pair of sentences labelled IsNext when the second "
+            "really follows the first, NotNext when it was drawn from elsewhere."
+        )
+    tables = [
+        Table("what each task hides", ["task", "input", "target"], gpt_rows + bert_rows + t5_rows)
+    ]
+    if nsp:
+        tables.append(Table("next sentence prediction", ["sentence A", "sentence B", "label"], nsp))
+    return DemoResult(
+        "pretraining-objectives",
+        "Pretraining tasks from one text",
+        p.model_dump(),
+        tables=tables,
+        notes=notes,
+        values={"hidden": hidden, "spans": spans, "corrupted": corrupted, "target": target},
+    )

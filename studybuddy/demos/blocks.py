@@ -193,3 +193,63 @@ def block_trace(p: BlockTraceParams) -> DemoResult:
         notes=notes,
         values={"steps": [r[1] for r in rows], "gap": gap},
     )
+
+
+# --- layer-norm-eps ------------------------------------------------------------------------------
+
+
+class LayerNormEpsParams(DemoParams):
+    value: float = Field(3.0, ge=-100.0, le=100.0, description="Every feature of token 1.")
+    emb_dim: int = Field(6, ge=2, le=64, description="Features per token.")
+    eps: float = Field(1e-5, gt=0.0, le=1.0, description="Added to the variance.")
+
+
+@register(
+    "layer-norm-eps",
+    "Why LayerNorm adds eps to the variance",
+    "A constant token: 0 / 0 without eps, zeros with it.",
+    LayerNormEpsParams,
+    section="4.2",
+)
+def layer_norm_eps(p: LayerNormEpsParams) -> DemoResult:
+    import torch
+
+    from studybuddy.engine.model import LayerNorm
+
+    with seeded(p.seed):
+        ordinary = torch.randn(p.emb_dim)
+    x = torch.stack([torch.full((p.emb_dim,), p.value), ordinary])
+    with torch.no_grad():
+        with_eps = LayerNorm(p.emb_dim, eps=p.eps)(x)
+        without = LayerNorm(p.emb_dim, eps=0.0)(x)
+    variance = x.var(dim=-1, unbiased=False)
+    shown = min(p.emb_dim, 6)
+    cols = [f"d{j + 1}" for j in range(shown)]
+    table = [
+        *rounded(x[:, :shown], 4),
+        *rounded(without[:, :shown], 4),
+        *rounded(with_eps[:, :shown], 4),
+    ]
+    labels = ["1 (constant)", "2", "eps 0: 1", "eps 0: 2", f"eps {p.eps:g}: 1", f"eps {p.eps:g}: 2"]
+    change = float((with_eps[1] - without[1]).abs().max())
+    notes = [
+        f"Token 1 has every feature equal to {p.value:g}: its mean is {p.value:g} and its variance "
+        f"{float(variance[0]):g}. Normalising divides (x - mean) = 0 by sqrt(variance) = 0.",
+        "Without eps that is 0 / 0 = nan, and a single nan spreads to every later layer and "
+        "to the loss.",
+        f"With eps = {p.eps:g} the division is by sqrt({p.eps:g}) and token 1 comes out as "
+        f"zeros. Token 2 (variance {float(variance[1]):.4f}) changes by only {change:.1e}: eps "
+        "matters only where the variance is tiny.",
+    ]
+    return DemoResult(
+        "layer-norm-eps",
+        f"LayerNorm of a constant token, eps {p.eps:g}",
+        p.model_dump(),
+        tables=[Table("tokens 1 and 2 before and after LayerNorm", cols, table, labels)],
+        notes=notes,
+        values={
+            "without_eps": [[float(v) for v in row] for row in without.tolist()],
+            "with_eps": with_eps.tolist(),
+            "change": change,
+        },
+    )

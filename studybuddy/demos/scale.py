@@ -4,6 +4,7 @@ that fade with distance)."""
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -277,3 +278,152 @@ def _log10(values: list[float]) -> list[float]:
     import math
 
     return [math.log10(v) if v > 0 else -40.0 for v in values]
+
+
+# --- scaling-law ---------------------------------------------------------------------------------
+
+# The loss fit of Hoffmann et al. (2022, "Training Compute-Optimal Large Language Models"):
+# L(N, D) = E + A / N^alpha + B / D^beta, N parameters, D training tokens.
+CHINCHILLA = {"E": 1.69, "A": 406.4, "B": 410.7, "alpha": 0.34, "beta": 0.28}
+
+
+def chinchilla_loss(n: float, d: float) -> float:
+    c = CHINCHILLA
+    return c["E"] + c["A"] / n ** c["alpha"] + c["B"] / d ** c["beta"]
+
+
+class ScalingLawParams(DemoParams):
+    tokens_billion: float = Field(
+        300.0, ge=0.001, le=100_000.0, description="Training tokens D for the size sweep."
+    )
+    parameters_billion: float = Field(
+        70.0, ge=0.001, le=10_000.0, description="Model size N for the data sweep."
+    )
+
+
+@register(
+    "scaling-law",
+    "Scaling laws: loss as a smooth function of size and data",
+    "A published fit L(N, D): loss falls smoothly.",
+    ScalingLawParams,
+    random=False,
+    section="1",
+)
+def scaling_law(p: ScalingLawParams) -> DemoResult:
+    d_fixed, n_fixed = p.tokens_billion * 1e9, p.parameters_billion * 1e9
+    sizes = [10.0**e for e in (7, 8, 9, 10, 11, 12)]
+    by_size = [chinchilla_loss(n, d_fixed) for n in sizes]
+    by_data = [chinchilla_loss(n_fixed, d) for d in sizes]
+    rows = [
+        [f"{s:.0e}".replace("e+", "e"), round(a, 4), round(b, 4)]
+        for s, a, b in zip(sizes, by_size, by_data, strict=True)
+    ]
+    c = CHINCHILLA
+    factor = 10 ** c["alpha"]
+    notes = [
+        f"The fit L(N, D) = {c['E']} + {c['A']} / N^{c['alpha']} + {c['B']} / D^{c['beta']} "
+        "(Hoffmann et al., 2022) predicts next-token loss from parameters N and training tokens "
+        "D alone, before any model is trained.",
+        f"With D = {p.tokens_billion:g}B tokens, each tenfold increase in N divides the N term by "
+        f"10^{c['alpha']} = {factor:.2f}: the loss falls from {by_size[0]:.3f} at 10M "
+        f"parameters to {by_size[-1]:.3f} at 1T, smoothly, with no jumps.",
+        f"It never falls below E = {c['E']} (the text's own unpredictability) however large N "
+        f"and D get; with N fixed at {p.parameters_billion:g}B, more data helps until the N term "
+        f"({c['A'] / n_fixed ** c['alpha']:.3f}) dominates.",
+    ]
+    return DemoResult(
+        "scaling-law",
+        "Loss predicted from size and data",
+        p.model_dump(),
+        tables=[
+            Table(
+                "predicted loss",
+                [
+                    "N or D",
+                    f"N varies, D = {p.tokens_billion:g}B",
+                    f"D varies, N = {p.parameters_billion:g}B",
+                ],
+                rows,
+            )  # fmt: skip
+        ],
+        series=[
+            Series(
+                "predicted loss against N (D fixed) and D (N fixed)",
+                [math.log10(s) for s in sizes],
+                {"N varies": by_size, "D varies": by_data},
+                "log10 of N or D",
+                "loss",
+            )
+        ],
+        notes=notes,
+        values={"by_size": by_size, "by_data": by_data},
+    )
+
+
+# --- compute-per-token ---------------------------------------------------------------------------
+
+
+class ComputePerTokenParams(DemoParams):
+    answer_tokens: int = Field(1, ge=1, le=100, description="Tokens of an immediate answer.")
+    worked_tokens: int = Field(60, ge=1, le=2000, description="Tokens of a worked solution.")
+    context_tokens: int = Field(100, ge=1, le=8192, description="Tokens already in the context.")
+
+
+@register(
+    "compute-per-token",
+    "Computation per token: why thinking step by step helps",
+    "Fixed FLOPs per token: more tokens, more compute.",
+    ComputePerTokenParams,
+    random=False,
+    section="1",
+)
+def compute_per_token(p: ComputePerTokenParams) -> DemoResult:
+    import torch
+
+    from studybuddy.demos.llama import smollm2_config
+    from studybuddy.engine.llama import LlamaConfig, LlamaModel
+
+    cfg = smollm2_config()
+    notes: list[str] = []
+    if cfg is None:
+        from studybuddy.engine import smollm2
+
+        notes.append(f"{smollm2.missing_message()}; using SmolLM2's published sizes.")
+        cfg = LlamaConfig(vocab_size=49152, context_length=8192, emb_dim=576, n_heads=9,
+                          n_kv_heads=3, n_layers=30, hidden_dim=1536)  # fmt: skip
+    with torch.device("meta"):  # shapes only
+        model = LlamaModel(cfg)
+    # one token's forward pass: a multiply and an add for every weight of every linear layer
+    matmul = sum(
+        2 * m.in_features * m.out_features
+        for m in model.modules()
+        if isinstance(m, torch.nn.Linear)
+    )
+    # and attention over the context: q . k and the weighted sum, per head and layer
+    attention = 2 * 2 * cfg.n_layers * cfg.n_heads * cfg.head_dim * p.context_tokens
+    per_token = matmul + attention
+    params = sum(q.numel() for q in model.parameters())
+    rows = [
+        ["answer at once", p.answer_tokens, f"{per_token * p.answer_tokens:.3g}"],
+        ["work it out first", p.worked_tokens, f"{per_token * p.worked_tokens:.3g}"],
+    ]
+    notes += [
+        f"One token of SmolLM2 ({cfg.n_layers} layers, width {cfg.emb_dim}) costs {matmul:.3g} "
+        f"FLOPs in its matrix products (counted from the model's linear layers: 2 per weight, "
+        f"close to 2 x its {params:,} parameters, as the embedding matrix is reused as the "
+        f"output head) plus {attention:.3g} for attention over {p.context_tokens} tokens.",
+        "That cost is the same for every token, whether the next token is 'the' or the answer "
+        "to a hard sum: the model cannot think longer about a difficult step.",
+        f"Answering at once gives the problem {plural(p.answer_tokens, 'token')} of computation; "
+        f"writing out {p.worked_tokens} tokens of working first gives it "
+        f"{p.worked_tokens / p.answer_tokens:.0f} times as much, and each step can use the ones "
+        "written before. A calculator tool takes the arithmetic away altogether.",
+    ]
+    return DemoResult(
+        "compute-per-token",
+        "Computation per generated token",
+        p.model_dump(),
+        tables=[Table("computation spent on the problem", ["", "tokens", "FLOPs"], rows)],
+        notes=notes,
+        values={"per_token": per_token, "matmul": matmul, "attention": attention},
+    )

@@ -1204,3 +1204,75 @@ def test_notes_classifier_head(stand_in_model):
     assert result.values["trainable"] == expected
     assert stand_in_model.out_head.out_features == cfg.vocab_size  # the cached model untouched
     assert said(result, f"a {cfg.emb_dim} x 3 layer")
+
+
+def test_notes_layer_norm_eps():
+    import torch
+    import torch.nn.functional as F
+
+    result = run_demo("layer-norm-eps", {"value": 3.0, "emb_dim": 6, "eps": 1e-5})
+    assert all(math.isnan(v) for v in result.values["without_eps"][0])  # 0 / 0
+    assert result.values["with_eps"][0] == pytest.approx([0.0] * 6, abs=1e-6)
+    torch.manual_seed(123)
+    ordinary = torch.randn(6)
+    expected = F.layer_norm(ordinary, (6,), eps=1e-5)  # torch's own, same eps
+    assert result.values["with_eps"][1] == pytest.approx(expected.tolist(), abs=1e-5)
+    without = (ordinary - ordinary.mean()) / ordinary.var(unbiased=False).sqrt()
+    assert result.values["change"] == pytest.approx(
+        float((expected - without).abs().max()), abs=1e-6
+    )
+    assert said(result, "0 / 0 = nan")
+
+
+def test_notes_scaling_law():
+    result = run_demo("scaling-law", {"tokens_billion": 300, "parameters_billion": 70})
+    # by hand from the published fit, at N = 1e9 and D = 300e9
+    expected = 1.69 + 406.4 / 1e9**0.34 + 410.7 / 300e9**0.28
+    assert result.values["by_size"][2] == pytest.approx(expected, rel=1e-9)
+    by_size = result.values["by_size"]
+    assert all(a > b > 1.69 for a, b in zip(by_size, by_size[1:], strict=False))  # falls, floored
+    assert said(result, "10^0.34 = 2.19")
+
+
+@needs_smollm2
+def test_notes_head_patterns():
+    result = run_demo("head-patterns", {"layer": 0})
+    weights = result.values["weights"]
+    assert len(weights) == 9 and all(sum(w) == pytest.approx(1.0, abs=1e-5) for w in weights)
+    tops = {max(range(len(w)), key=w.__getitem__) for w in weights}
+    assert result.values["distinct_tops"] == len(tops) >= 3  # the heads look at different tokens
+    assert result.values["gap"] < 1e-4  # the weights are the ones the layer uses
+    assert said(result, f"go to {len(tops)} different tokens")
+
+
+def test_notes_pretraining_objectives():
+    text = "One two three four five six. Seven eight nine ten. Eleven twelve thirteen."
+    result = run_demo("pretraining-objectives", {"text": text, "mask_rate": 0.3})
+    words = text.split()
+    hidden = result.values["hidden"]
+    assert len(hidden) == round(0.3 * len(words)) and len(set(hidden)) == len(hidden)
+    # the corrupted input and the target put together give the text back
+    rebuilt, parts = [], dict()
+    target = result.values["target"]
+    marks = [i for i, w in enumerate(target) if w.startswith("<X")]
+    for k, start in enumerate(marks):
+        end = marks[k + 1] if k + 1 < len(marks) else len(target)
+        parts[target[start]] = target[start + 1 : end]
+    for w in result.values["corrupted"]:
+        rebuilt += parts.get(w, [w])
+    assert rebuilt == words
+    rows = result.table("next sentence prediction").rows
+    assert [r[2] for r in rows] == ["IsNext", "NotNext"]
+    assert said(result, f"{len(hidden)} words become [MASK]")
+
+
+def test_notes_compute_per_token():
+    result = run_demo("compute-per-token", {"answer_tokens": 2, "worked_tokens": 50})
+    # SmolLM2 by hand: per layer q and o 576 x 576, k and v 576 x 192 (3 heads of 64), the
+    # SwiGLU 3 x 576 x 1536; then the 49,152 x 576 output head; 2 FLOPs per weight
+    per_layer = 2 * 576 * 576 + 2 * 576 * 192 + 3 * 576 * 1536
+    assert result.values["matmul"] == 2 * (30 * per_layer + 49152 * 576)
+    assert result.values["attention"] == 2 * 2 * 30 * 9 * 64 * 100
+    rows = result.table("computation spent on the problem").rows
+    assert float(rows[1][2]) / float(rows[0][2]) == pytest.approx(25, rel=1e-2)
+    assert said(result, "25 times as much")
