@@ -18,8 +18,8 @@ from pydantic import Field
 from studybuddy.demos import shipped
 from studybuddy.demos.base import DemoParams, DemoResult, Series, Table, significant
 from studybuddy.demos.common import seeded
-from studybuddy.demos.llama import pick_model
 from studybuddy.demos.registry import DemoError, register
+from studybuddy.demos.shipped import language_model
 
 # --- few-shot ------------------------------------------------------------------------------------
 
@@ -61,7 +61,8 @@ def _few_shot_prompt(examples: tuple[tuple[str, str], ...], question: str) -> st
 def few_shot(p: FewShotParams) -> DemoResult:
     import torch
 
-    name, model, text, notes = pick_model("smollm2")
+    text = language_model()
+    name, model, notes = text.name, text.model, list(text.notes)
     examples, (question, answer) = FEW_SHOT_TASKS[p.task]
     prompts = [text.encode(_few_shot_prompt(examples[:k], question)) for k in range(5)]
     answer_ids = text.encode(" " + answer)
@@ -141,7 +142,8 @@ def chat_template(p: ChatTemplateParams) -> DemoResult:
 
     from studybuddy.engine.streaming import stream_tokens
 
-    name, model, text, notes = pick_model("smollm2")
+    text = language_model()
+    name, model, notes = text.name, text.model, list(text.notes)
     chat = text.render_chat([{"role": "user", "content": p.question}])
     answers = {}
     lengths = {}
@@ -156,8 +158,8 @@ def chat_template(p: ChatTemplateParams) -> DemoResult:
             answers[kind] = text.decode(out)
             lengths[kind] = len(ids)
     chat_ids = text.encode(chat)
-    special = [
-        [text.decode([t]), t] for t in dict.fromkeys(chat_ids) if text.decode([t]).startswith("<|")
+    special: list[tuple[str, int]] = [
+        (text.decode([t]), t) for t in dict.fromkeys(chat_ids) if text.decode([t]).startswith("<|")
     ]
     notes += [
         f"Raw, the question is {lengths['raw']} tokens of plain text, and the model "
@@ -187,7 +189,9 @@ def chat_template(p: ChatTemplateParams) -> DemoResult:
                     ["chat template", lengths["chat"], _start(answers["chat"]) or "(none)"],
                 ],
             ),
-            Table("special tokens in the chat prompt", ["token", "id"], special),
+            Table(
+                "special tokens in the chat prompt", ["token", "id"], [list(row) for row in special]
+            ),
         ],
         notes=notes,
         values={"answers": answers, "tokens": lengths, "chat_prompt": chat},
@@ -233,7 +237,8 @@ def preference_pair(p: PreferenceParams) -> DemoResult:
     import torch
     import torch.nn.functional as F
 
-    name, model, text, notes = pick_model("smollm2")
+    text = language_model()
+    name, model, notes = text.name, text.model, list(text.notes)
     prompt_ids = text.encode(text.render_chat([{"role": "user", "content": p.prompt}]))
 
     def score(answer: str) -> tuple[float, int]:
@@ -404,7 +409,8 @@ def retrieval(p: RetrievalParams) -> DemoResult:
 
     from studybuddy.engine.streaming import stream_tokens
 
-    name, model, text, notes = pick_model("smollm2")
+    text = language_model()
+    name, model, notes = text.name, text.model, list(text.notes)
 
     def embeddings(passage: str) -> tuple[torch.Tensor, torch.Tensor]:
         """Two passage embeddings: the mean of its token embeddings, and the mean of the
@@ -595,7 +601,8 @@ class HeadPatternsParams(DemoParams):
 def head_patterns(p: HeadPatternsParams) -> DemoResult:
     import torch
 
-    name, model, text, notes = pick_model("smollm2")
+    text = language_model()
+    name, model, notes = text.name, text.model, list(text.notes)
     if not hasattr(model, "rope"):
         raise DemoError("head-patterns: needs SmolLM2 (" + "; ".join(notes) + ")")
     if p.layer >= model.cfg.n_layers:
