@@ -1014,7 +1014,7 @@ def _answer_probability(prompt: str, answer: str) -> float:
     import torch
     import torch.nn.functional as F
 
-    from studybuddy.demos.llama import smollm2_model, smollm2_tokenizer
+    from studybuddy.demos.shipped import smollm2_model, smollm2_tokenizer
 
     model, tok = smollm2_model(), smollm2_tokenizer()
     p, a = tok.encode(prompt), tok.encode(answer)
@@ -1040,7 +1040,7 @@ def test_notes_few_shot():
 
 @needs_smollm2
 def test_notes_chat_template():
-    from studybuddy.demos.llama import smollm2_tokenizer
+    from studybuddy.demos.shipped import smollm2_tokenizer
 
     result = run_demo("chat-template", {"question": "What is the capital of France?"})
     tok = smollm2_tokenizer()
@@ -1057,7 +1057,7 @@ def test_notes_chat_template():
 
 @needs_smollm2
 def test_notes_preference_pair():
-    from studybuddy.demos.llama import smollm2_tokenizer
+    from studybuddy.demos.shipped import smollm2_tokenizer
 
     params = {"prompt": "What is 2 + 2?", "chosen": "2 + 2 = 4.", "rejected": "2 + 2 = 5."}
     result = run_demo("preference-pair", params)
@@ -1112,7 +1112,7 @@ def test_notes_retrieval(question, note):
     import torch.nn.functional as F
 
     from studybuddy.demos.applications import NOTES
-    from studybuddy.demos.llama import smollm2_model, smollm2_tokenizer
+    from studybuddy.demos.shipped import smollm2_model, smollm2_tokenizer
 
     result = run_demo("retrieval", {"question": question})
     model, tok = smollm2_model(), smollm2_tokenizer()
