@@ -16,8 +16,10 @@ from sqlalchemy import Connection, Row, func, inspect, select
 
 from studybuddy.night import scoring
 from studybuddy.night.errors import NightError
+from studybuddy.night.records import NightSettings
 from studybuddy.night.room import load_question
 from studybuddy.night.tables import NightAnswerRow, NightPlayerRow, NightQuestionRow, NightRow
+from studybuddy.reports.build import show_me_command
 from studybuddy.reports.night import NightAnswer, NightPlayer, NightQuestion, NightResults
 from studybuddy.store import Store
 from studybuddy.store.errors import translated_errors
@@ -98,13 +100,31 @@ def load_night_results(store: Store, night_id: str | int) -> NightResults | None
                 )
             elif player.joined_at <= question.opened_at:
                 rows.append(NightAnswer(player.name, False, 0, night.timer))
-        prompt = load_question(question.body).prompt
-        asked.append(NightQuestion(question.question_id, prompt, tuple(rows)))
+        body = load_question(question.body)
+        asked.append(
+            NightQuestion(
+                question.question_id,
+                body.prompt,
+                tuple(rows),
+                show_me=show_me_command(body.show_me),
+                warm_up=night.warm_up and question.position == 0,
+            )
+        )
+    settings = NightSettings(
+        timer=night.timer,
+        points=night.points,
+        teams=night.teams,
+        speed_points=night.speed_points,
+        streak_bonus=night.streak_bonus,
+        warm_up=night.warm_up,
+        talk_seconds=night.talk_seconds,
+    )
     return NightResults(
         night_id=night.code,
         played_on=night.created_at.astimezone().date(),
         players=tuple(NightPlayer(p.name, totals[p.name], ranks[p.name]) for p in players),
         questions=tuple(asked),
+        rules=settings.rules(),
     )
 
 

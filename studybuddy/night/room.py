@@ -55,6 +55,7 @@ CONNECTED_WITHIN = timedelta(seconds=10)
 CHECK_IN_EVERY = 3.0  # seconds between a process's "still here" writes
 # an answer sent as the countdown hits zero still counts (at half points): polling lags a little
 LATE_GRACE = 0.5
+MAX_TALK_SECONDS = 120
 
 _N = table(NightRow).c
 _Q = table(NightQuestionRow).c
@@ -92,6 +93,19 @@ def clean_player_name(name: str, what: str = "a player's name") -> str:
     return cleaned
 
 
+def check_talk_time(settings: NightSettings) -> None:
+    talk = settings.talk_seconds
+    if not (math.isfinite(talk) and 0 <= talk <= MAX_TALK_SECONDS):
+        raise NightError(f"team talk time is 0-{MAX_TALK_SECONDS} seconds (got {talk:g})")
+    if talk and not settings.teams:
+        raise NightError("team talk time is for team nights (turn teams on, or set it to 0)")
+    if talk and settings.answering == "in-turn":
+        raise NightError(
+            "team talk time is for nights answered together; in turn, each team talks before "
+            "pressing Enter at the hand-over"
+        )
+
+
 def load_question(body: str) -> AnyQuestion:
     return _QUESTION.validate_json(body)
 
@@ -123,6 +137,10 @@ class Night:
             kind=row.kind,
             answering=row.answering,
             title=row.title,
+            speed_points=row.speed_points,
+            streak_bonus=row.streak_bonus,
+            warm_up=row.warm_up,
+            talk_seconds=row.talk_seconds,
         )
         self.question_count: int = row.question_count
 
@@ -150,6 +168,7 @@ class Night:
             )
         if not 5 <= settings.timer <= 600:
             raise NightError(f"a timer of 5-600 seconds per question (got {settings.timer:g})")
+        check_talk_time(settings)
         not_playable = [ref.question.id for ref in questions if not ref.question.auto_gradable]
         if not_playable:
             raise NightError(
@@ -173,6 +192,10 @@ class Night:
                             teams=settings.teams,
                             timer=settings.timer,
                             points=settings.points,
+                            speed_points=settings.speed_points,
+                            streak_bonus=settings.streak_bonus,
+                            warm_up=settings.warm_up,
+                            talk_seconds=settings.talk_seconds,
                             question_count=len(questions),
                             phase="lobby",
                             current=-1,
@@ -320,6 +343,24 @@ class Night:
             ).all()
         return [Player(r.id, r.name, r.team, r.seat, r.learner) for r in rows]
 
+    def _check_is_player(self, player: Player) -> None:
+        """Refuse an answer for somebody who is not this player of this night.
+
+        In a room each terminal holds its own player's token (from `join`); an answer made with
+        another player's seat but not their token is somebody answering for them. One screen
+        seats everyone itself, so there the seat is enough.
+        """
+        with self._guard(), self.store.engine.connect() as connection:
+            row = connection.execute(
+                select(_P.night_id, _P.token_hash).where(_P.id == player.id)
+            ).first()
+        if row is None or row.night_id != self.id:
+            raise NightError(f"{player.name} is not a player of night {self.code}")
+        if self.settings.kind == "room" and not (
+            row.token_hash is not None and _token_matches(player.token, row.token_hash)
+        ):
+            raise NightError(f"only {player.name}'s own terminal can answer for {player.name}")
+
     def _learner_named(self, name: str) -> str | None:
         """The learner profile this player is, if one has their name (case aside)."""
         names = {learner.name.casefold(): learner.name for learner in self.store.learners()}
@@ -422,6 +463,7 @@ class Night:
             if not math.isfinite(seconds) or seconds < 0:
                 raise NightError(f"an answer time of 0 seconds or more (got {seconds!r})")
         question, row = self._question_entry(position)
+        self._check_is_player(player)
         try:
             result = grade(question, response)
         except (TypeError, ValueError) as exc:
@@ -435,26 +477,34 @@ class Night:
             if night.phase != "question" or night.current != position:
                 raise NightError(f"question {position + 1} is closed; wait for the next one")
             if seconds is None:
-                seconds = (now - night.opened_at).total_seconds()
+                # the answer clock starts once the teams' talk time is over
+                seconds = (now - night.opened_at).total_seconds() - night.talk_seconds
+                if seconds < 0:
+                    raise NightError(
+                        f"answers open in {math.ceil(-seconds)} s: talk it over with your team"
+                    )
             if seconds > timer + LATE_GRACE:
                 raise NightError(f"time is up for question {position + 1}")
             # rounded before scoring, as stored: the record must reproduce the points exactly
             seconds = round(min(max(seconds, 0.0), timer), 3)
-            earlier = dict(
+            streaks = dict(
                 connection.execute(
-                    select(_A.position, _A.correct).where(
-                        _A.player_id == player.id, _A.position <= position
+                    select(_A.position, _A.streak).where(
+                        _A.player_id == player.id, _A.position.in_((position - 1, position))
                     )
                 ).all()
             )
-            if position in earlier:
+            if position in streaks:
                 raise NightError(f"{player.name} has already answered question {position + 1}")
             scored = scoring.score_answer(
                 correct=result.correct,
                 seconds=seconds,
                 timer=timer,
-                streak_before=_run_before(earlier, position),
+                # the run so far, as the last answer left it; a question left unanswered ends it
+                streak_before=streaks.get(position - 1, 0),
                 points=self.settings.points,
+                rules=self.settings.scoring,
+                warm_up=self.settings.warm_up and position == 0,
             )
             connection.execute(
                 insert(table(NightAnswerRow)).values(
@@ -571,6 +621,8 @@ class Night:
             host_connected=night.kind == "hot-seat" or now - night.host_seen_at < CONNECTED_WITHIN,
             players=tuple(lines),
             team_scores=teams,
+            talk_seconds=night.talk_seconds,
+            warm_up=night.warm_up,
         )
 
     # ---- helpers -------------------------------------------------------------------------------
@@ -596,11 +648,3 @@ def _token_hash(token: str | None) -> str | None:
 def _token_matches(token: str | None, stored: str) -> bool:
     digest = _token_hash(token)
     return digest is not None and hmac.compare_digest(digest, stored)
-
-
-def _run_before(correct_by_position: dict[int, bool], position: int) -> int:
-    """Correct answers in a row just before `position`; a question left unanswered ends a run."""
-    run = 0
-    while correct_by_position.get(position - run - 1):
-        run += 1
-    return run

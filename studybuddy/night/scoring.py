@@ -6,6 +6,10 @@ the first correct answer of a run earns no bonus, the second in a row +100, the 
 so on up to +500. A wrong answer, or none before time runs out, earns nothing and ends the run.
 A team's score is the mean of its members' scores, so a team of three does not beat a team of two
 just by being bigger.
+
+The host may switch speed points off (every right answer earns all the points: accuracy only),
+switch the streak bonus off (runs are still counted, for the scoreboard), and make the first
+question a warm-up that earns nothing and starts no run.
 """
 
 from __future__ import annotations
@@ -58,28 +62,59 @@ class Scored:
 MISSED = Scored(correct=False, base=0, bonus=0, streak=0)
 
 
+@dataclass(frozen=True)
+class Rules:
+    """The host's choices that change what an answer earns."""
+
+    speed: bool = True  # speed points; off, a right answer in time earns all the points
+    streak: bool = True  # the streak bonus
+    warm_up: bool = False  # the first question earns nothing
+
+
 def score_answer(
-    *, correct: bool, seconds: float, timer: float, streak_before: int, points: int = POINTS
+    *,
+    correct: bool,
+    seconds: float,
+    timer: float,
+    streak_before: int,
+    points: int = POINTS,
+    rules: Rules = Rules(),
+    warm_up: bool = False,
 ) -> Scored:
+    """What one answer earns; `warm_up` says this is the night's warm-up question."""
+    if warm_up:  # played for practice: no points, and no run starts here
+        return Scored(correct, 0, 0, 0)
     if not correct:
         return MISSED
     streak = streak_before + 1
-    return Scored(True, speed_points(points, seconds, timer), streak_bonus(streak), streak)
+    base = speed_points(points, seconds, timer) if rules.speed else points
+    return Scored(True, base, streak_bonus(streak) if rules.streak else 0, streak)
 
 
 def replay(
-    answers: Sequence[tuple[bool, float] | None], *, timer: float, points: int = POINTS
+    answers: Sequence[tuple[bool, float] | None],
+    *,
+    timer: float,
+    points: int = POINTS,
+    rules: Rules = Rules(),
 ) -> list[Scored]:
     """One player's night, question by question: (correct, seconds), or None for no answer."""
     scored: list[Scored] = []
     streak = 0
-    for answer in answers:
+    for position, answer in enumerate(answers):
+        warm_up = rules.warm_up and position == 0
         if answer is None:
             result = MISSED
         else:
             correct, seconds = answer
             result = score_answer(
-                correct=correct, seconds=seconds, timer=timer, streak_before=streak, points=points
+                correct=correct,
+                seconds=seconds,
+                timer=timer,
+                streak_before=streak,
+                points=points,
+                rules=rules,
+                warm_up=warm_up,
             )
         streak = result.streak
         scored.append(result)

@@ -27,6 +27,10 @@ class NightRow(SQLModel, table=True):
     teams: bool = False
     timer: float
     points: int
+    speed_points: bool = True
+    streak_bonus: bool = True
+    warm_up: bool = False
+    talk_seconds: float = 0.0
     question_count: int
     phase: str = "lobby"  # lobby | question | reveal | finished
     current: int = -1  # the question on screen (0-based); -1 in the lobby
@@ -91,6 +95,15 @@ TABLES = [
 ]
 
 
+# the rule columns added after the first night tables, with the defaults old nights played by
+RULE_COLUMNS = {
+    "speed_points": "BOOLEAN NOT NULL DEFAULT TRUE",
+    "streak_bonus": "BOOLEAN NOT NULL DEFAULT TRUE",
+    "warm_up": "BOOLEAN NOT NULL DEFAULT FALSE",
+    "talk_seconds": "FLOAT NOT NULL DEFAULT 0",
+}
+
+
 def create_tables(engine: Engine) -> None:
     """Add the night tables to a store's database if they are missing (existing rows stay).
 
@@ -105,3 +118,9 @@ def create_tables(engine: Engine) -> None:
         player_columns = {c["name"] for c in inspect(connection).get_columns("quiz_night_player")}
         if "token_hash" not in player_columns:
             connection.execute(text("ALTER TABLE quiz_night_player ADD COLUMN token_hash VARCHAR"))
+        # Nights from before the host's options were played by the default rules.
+        night_columns = {c["name"] for c in inspect(connection).get_columns("quiz_night")}
+        for column, declaration in RULE_COLUMNS.items():
+            if column not in night_columns:
+                added = f"ALTER TABLE quiz_night ADD COLUMN {column} {declaration}"
+                connection.execute(text(added))

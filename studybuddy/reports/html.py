@@ -130,5 +130,7 @@ def night_html(night: NightResults, *, tz, generated) -> str:
         standings=standings,
         right=right,
         hardest=night.hardest,
+        most_missed=night.most_missed(),
+        misses={p.name: night.misses_of(p.name) for p in standings},
         charts=chart_svgs,
     )

@@ -184,10 +184,17 @@ def night_document(night: NightResults, generated: datetime) -> dict[str, Any]:
                         }
                         for a in q.answers
                     ],
+                    "show_me": q.show_me,
+                    "warm_up": q.warm_up,
                 }
                 for q in night.questions
             ],
             "hardest": None if hardest is None else hardest.question_id,
+            "rules": list(night.rules),
+            "misses": {
+                p.name: [q.question_id for q in night.misses_of(p.name)] for p in night.standings
+            },
+            "most_missed": [q.question_id for q in night.most_missed()],
         }
     }
 

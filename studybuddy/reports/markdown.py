@@ -200,12 +200,27 @@ def night_md(night: NightResults, *, generated: str) -> str:
         f"{formatting.day(night.played_on)}, {len(standings)} players, "
         f"{len(night.questions)} questions.",
         "",
-        "## Final standings",
-        "",
     ]
+    if night.rules:
+        lines += ["Rules: " + text(", ".join(night.rules)) + ".", ""]
+    lines += ["## Final standings", ""]
     lines += _table(
         ["Rank", "Player", "Points"], [[p.rank, text(p.name), p.score] for p in standings]
     )
+    most_missed = night.most_missed()
+    if most_missed:
+        lines += ["## Most missed", ""]
+        for q in most_missed:
+            meta = f"missed by {q.missed} of {len(q.answers)} ({code(q.question_id)})"
+            _question(lines, q.prompt or q.question_id, meta, q.show_me)
+        lines.append("")
+    misses = [(p.name, night.misses_of(p.name)) for p in standings]
+    if any(missed for _, missed in misses):
+        lines += ["## Each player's misses", ""]
+        for name, missed in misses:
+            shown = ", ".join(code(q.question_id) for q in missed) if missed else "none"
+            lines.append(f"- {text(name)}: {shown}")
+        lines.append("")
     hardest = night.hardest
     if hardest is not None:
         lines += [
@@ -227,7 +242,11 @@ def night_md(night: NightResults, *, generated: str) -> str:
     lines += _table(
         ["#", "Question", *(text(p.name) for p in standings)],
         [
-            [n, text(q.prompt or q.question_id), *(cell(q.answer_of(p.name)) for p in standings)]
+            [
+                n,
+                text(q.prompt or q.question_id) + (" (warm-up, no points)" if q.warm_up else ""),
+                *(cell(q.answer_of(p.name)) for p in standings),
+            ]
             for n, q in enumerate(night.questions, start=1)
         ],
     )

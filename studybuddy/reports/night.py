@@ -24,6 +24,12 @@ class NightQuestion:
     question_id: str
     prompt: str
     answers: tuple[NightAnswer, ...]
+    show_me: str | None = None  # the command that runs its demo, e.g. "studybuddy show top-k"
+    warm_up: bool = False  # played for no points
+
+    @property
+    def missed(self) -> int:
+        return len(self.answers) - self.correct
 
     @property
     def correct(self) -> int:
@@ -54,6 +60,18 @@ class NightResults:
     played_on: date
     players: tuple[NightPlayer, ...]
     questions: tuple[NightQuestion, ...]
+    rules: tuple[str, ...] = ()  # the rules played, in words (NightSettings.rules)
+
+    def misses_of(self, player: str) -> list[NightQuestion]:
+        """The questions `player` got wrong or left unanswered, in the order asked."""
+        return [
+            q for q in self.questions if (a := q.answer_of(player)) is not None and not a.correct
+        ]
+
+    def most_missed(self, limit: int = 3) -> list[NightQuestion]:
+        """The questions most players missed (at least one), most first, then the slowest."""
+        missed = [q for q in self.questions if q.missed]
+        return sorted(missed, key=lambda q: (-q.missed, -q.mean_seconds))[:limit]
 
     @property
     def standings(self) -> list[NightPlayer]:
