@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from textual import events
 
 from studybuddy.banks.models import MultipleChoice, TrueFalse
 from studybuddy.night.results import load_night_results
@@ -14,7 +15,7 @@ from studybuddy.night.scoring import speed_points
 from studybuddy.store import Store
 from studybuddy.tui.app import make_app
 from studybuddy.tui.screens.night import NightSetupScreen
-from studybuddy.tui.screens.night_hotseat import KEY_ROWS, HotSeatScreen
+from studybuddy.tui.screens.night_hotseat import HANDOVER_GUARD, KEY_ROWS, HotSeatScreen
 from studybuddy.tui.screens.show_me import ShowMeScreen
 from studybuddy.tui.widgets.night_board import Podium, Scoreboard
 
@@ -43,13 +44,15 @@ def plain(widget) -> str:
     return console.export_text()
 
 
-async def set_up(pilot, clock, *, mode: str, chapters: list[str], players: list[str], count: int):
+async def set_up(
+    pilot, clock, *, mode: str, chapters: list[str], players: list[str], count: int, seed: int = 4
+):
     await pilot.pause()
     await pilot.press("g")  # from the home screen
     await pilot.pause()
     setup = pilot.app.screen
     assert isinstance(setup, NightSetupScreen)
-    setup.clock, setup.rng = clock, random.Random(4)
+    setup.clock, setup.rng = clock, random.Random(seed)
     setup.query_one(f"#{mode}").value = True
     await pilot.pause()
     chooser = setup.query_one("#night-chapters")
@@ -66,6 +69,14 @@ async def set_up(pilot, clock, *, mode: str, chapters: list[str], players: list[
     game = pilot.app.screen
     assert isinstance(game, HotSeatScreen), plain(setup.query_one("#night-setup-error"))
     return game
+
+
+async def ready(pilot) -> None:
+    """The next player takes the keyboard, reads the hand-over and presses Enter."""
+    assert "when ready" in plain(pilot.app.screen.query_one(".night-handover"))
+    await pilot.pause(HANDOVER_GUARD + 0.05)
+    await pilot.press("enter")
+    await pilot.pause()
 
 
 async def answer_in_turn(pilot, question, right: bool) -> None:
@@ -106,11 +117,14 @@ async def test_a_whole_night_in_turn(database):
             question = night.question(number)
             assert game.state.phase == "question"
             assert "Ada" in plain(game.query_one(".night-turn"))
+            await ready(pilot)
             clock.advance(4)
             await answer_in_turn(pilot, question, right=True)
             expected["Ada"] += speed_points(1000, 4, 20) + [0, 100, 200][number]
-            # Bo's turn starts now, with the whole timer; on the last question he lets it run out
+            # Bo's turn starts at his Enter, with the whole timer; on the last question he lets
+            # it run out
             assert "Bo" in plain(game.query_one(".night-turn"))
+            await ready(pilot)
             if number < 2:
                 clock.advance(10)
                 await answer_in_turn(pilot, question, right=number == 0)
@@ -201,3 +215,55 @@ async def test_a_night_on_assigned_keys_with_show_me(database):
         scores = {p.name: p.score for p in game.state.players}
         assert scores == {"Ada": 3 * 950 + 100 + 200, "Bo": 0, "Cy": 0}
         assert "🥇 Ada" in plain(game.query_one(Podium))
+
+
+async def test_the_hand_over_drops_the_last_players_keys_and_starts_the_clock(database):
+    clock = FakeClock()
+    app = make_app(database=database, profile="ada", banks_dir=NIGHT_BANKS)
+    async with app.run_test(size=SIZE) as pilot:
+        game = await set_up(
+            pilot,
+            clock,
+            mode="mode-in-turn",
+            chapters=["night-sample/training"],
+            players=["Ann", "Ben", "Cat"],
+            count=1,
+            seed=2,  # picks night-tf, whose answer is False: key 2
+        )
+        await pilot.press("n")
+        await pilot.pause()
+        question = game.night.question(0)
+        assert isinstance(question, TrueFalse) and question.answer is False
+        # the options are drawn once, by the answer input, not also above it
+        assert "1. " not in plain(game.query_one("#night-question"))
+        # before Ann's Enter there is nothing to answer with: keys do nothing
+        await pilot.press("1", "t")
+        assert not game.query("#answer") and game.turn.name == "Ann"
+        await ready(pilot)
+        assert game.query_one("#answer")
+        clock.advance(2)
+        # Ann answers and, too quickly for anyone to have swapped seats, presses again and Enter:
+        # the three keys are in the queue before the first is handled, as a terminal buffers them
+        stale = events.Key("enter", "\r")  # typed while Ann answered, read by the app later
+        for key, character in (("2", "2"), ("2", "2"), ("enter", "\r")):
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        await pilot.pause()
+        app.post_message(stale)
+        await pilot.pause()
+        assert game.state.player("Ann").answered
+        assert not game.state.player("Ben").answered  # Ann's second press never reached Ben
+        assert game.handing_over and game.turn.name == "Ben"
+        assert "Ben" in plain(game.query_one(".night-handover"))
+        clock.advance(7)  # Ben takes his time to sit down: not counted
+        await ready(pilot)
+        clock.advance(3)
+        await answer_in_turn(pilot, question, right=question.answer)
+        assert game.handing_over and game.turn.name == "Cat"
+        await ready(pilot)
+        clock.advance(1)
+        await answer_in_turn(pilot, question, right=not question.answer)
+        assert game.state.phase == "reveal"
+    results = load_night_results(Store(database), game.night.code)
+    seconds = {a.player: a.seconds for a in results.questions[0].answers}
+    assert seconds == {"Ann": 2.0, "Ben": 3.0, "Cat": 1.0}

@@ -7,6 +7,7 @@ one-screen game (night_hotseat.py) adds the players' answering to it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -218,7 +219,12 @@ class NightStageScreen(PolledNightScreen):
         where = "one screen" if state.kind == "hot-seat" else f"room [b reverse] {state.code} [/]"
         teams = " · teams" if state.teams else ""
         players = f"{len(state.players)} player{'s' if len(state.players) != 1 else ''}"
-        return f"[b]{escape(state.title)}[/] · {where} · {players}{teams}"
+        now = ""
+        if state.is_warm_up and state.phase in ("question", "reveal"):
+            now += " · [b]warm-up: no points[/]"
+        if state.talk_remaining > 0:
+            now += f" · [b]team talk: answers open in {math.ceil(state.talk_remaining)} s[/]"
+        return f"[b]{escape(state.title)}[/] · {where} · {players}{teams}{now}"
 
     def draw_phase(self, state: NightState) -> None:
         question = self.query_one("#night-question", Static)

@@ -1,7 +1,9 @@
 """One screen, several players: they answer in turn, or all at once on their own keys.
 
-In turn, each player gets the question's full timer, starting when their turn comes, and answers
-with the usual answer inputs (any auto-graded question). On keys, everyone answers the same
+In turn, each player gets the question's full timer and answers with the usual answer inputs (any
+auto-graded question). Between turns a hand-over ("Ben's turn — Enter when ready") waits for the
+next player: keys typed before it appeared (the last player's second press, a buffered Enter) are
+dropped, and the clock starts only at that Enter. On keys, everyone answers the same
 question against one countdown with their own row of keys, so only one-key questions play
 (true/false, single-answer multiple choice with up to four options).
 """
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 from textual import events, on
+from textual._time import get_time  # the clock Textual stamps key events with
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
@@ -28,6 +31,7 @@ from studybuddy.tui.widgets.answers import (
     IncompleteAnswer,
     answer_widget_for,
 )
+from studybuddy.tui.widgets.night_board import Countdown
 
 if TYPE_CHECKING:
     from studybuddy.night.room import Night
@@ -35,6 +39,9 @@ if TYPE_CHECKING:
 # One row of keys per player, left to right for options 1-4. No row holds n or s, the host's
 # keys, and rows sit far enough apart for several people at one keyboard.
 KEY_ROWS = ("1234", "qwer", "zxcv", "7890", "uiop", "hjkl")
+# Keys stamped within this long after the hand-over appeared are the last player's (a double
+# press, a key still in the terminal's buffer): nobody reads "Ben's turn" and presses Enter faster.
+HANDOVER_GUARD = 0.3
 
 
 class HotSeatScreen(NightStageScreen):
@@ -43,7 +50,8 @@ class HotSeatScreen(NightStageScreen):
         self.seats: list[Player] = []
         self.keys: dict[str, tuple[Player, int]] = {}
         self.turn: Player | None = None
-        self.turn_started: datetime | None = None
+        self.turn_started: datetime | None = None  # None while the hand-over waits for Enter
+        self.handed_over_at = 0.0  # when the hand-over appeared, on Textual's event clock
         self.passed: set[int] = set()  # players whose turn ran out on this question
 
     @property
@@ -76,6 +84,11 @@ class HotSeatScreen(NightStageScreen):
             return
         self.passed = set()
         if self.in_turn:
+            # the answer input lists the options (and the ordering's steps): once is enough
+            self.query_one("#night-question", Static).update(
+                f"[dim]Question {state.current + 1} of {state.question_count}[/]\n"
+                f"[b]{escape(self.question.prompt)}[/]"
+            )
             self.next_turn(state)
         else:
             self.answering.mount(Static(self._key_legend(state), classes="night-keys"))
@@ -90,8 +103,14 @@ class HotSeatScreen(NightStageScreen):
             lines.append(f"  {escape(player.name):<16} {keys}{mark}")
         return "\n".join(lines)
 
+    @property
+    def handing_over(self) -> bool:
+        return self.turn is not None and self.turn_started is None
+
     def countdown(self, state: NightState) -> tuple[float, float]:
-        if self.in_turn and self.turn_started is not None:
+        if self.in_turn:
+            if self.turn_started is None:  # the next player's whole timer waits for them
+                return state.timer, state.timer
             spent = (self.night.clock() - self.turn_started).total_seconds()
             return max(0.0, state.timer - spent), state.timer
         return super().countdown(state)
@@ -101,7 +120,7 @@ class HotSeatScreen(NightStageScreen):
         if state.phase != "question":
             return
         if self.in_turn:
-            if self.turn is not None and self.countdown(state)[0] <= 0:
+            if self.turn_started is not None and self.countdown(state)[0] <= 0:
                 self.notify(f"Time is up for {self.turn.name}.", timeout=3)
                 self.passed.add(self.turn.id)
                 self.next_turn(state)
@@ -120,6 +139,21 @@ class HotSeatScreen(NightStageScreen):
             self.call_later(self.tick)
             return
         self.turn = waiting[0]
+        self.turn_started = None
+        self.set_focus(None)  # nothing takes the keys until the next player says they are ready
+        self.handed_over_at = get_time()
+        self.answering.mount(
+            Static(
+                f"[b reverse] {escape(self.turn.name)} [/]'s turn — hand over, then press "
+                "[b]Enter[/] when ready",
+                classes="night-turn night-handover",
+            )
+        )
+
+    def start_turn(self) -> None:
+        """The player at the keyboard pressed Enter: their input appears and their clock starts."""
+        assert self.turn is not None
+        self.answering.remove_children()
         self.turn_started = self.night.clock()
         widget = answer_widget_for(self.question)
         # a fresh box per turn: the last turn's input (same id) may still be on its way out
@@ -131,6 +165,8 @@ class HotSeatScreen(NightStageScreen):
             )
         )
         self.call_later(focus_when_mounted, mounted, widget)
+        if self.state is not None:
+            self.query_one(Countdown).show(*self.countdown(self.state))
 
     @on(AnswerSubmitted)
     def _turn_answered(self, event: AnswerSubmitted) -> None:
@@ -154,7 +190,14 @@ class HotSeatScreen(NightStageScreen):
     # -- keys ------------------------------------------------------------------------------------
     def on_key(self, event: events.Key) -> None:
         state = self.state
-        if self.in_turn or state is None or state.phase != "question":
+        if state is None or state.phase != "question":
+            return
+        if self.in_turn:
+            if self.handing_over and event.key not in ("escape", "ctrl+q", "ctrl+c"):
+                event.stop()
+                event.prevent_default()
+                if event.key == "enter" and event.time - self.handed_over_at >= HANDOVER_GUARD:
+                    self.start_turn()
             return
         if event.key not in self.keys:
             return
