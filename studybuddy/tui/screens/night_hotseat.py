@@ -120,9 +120,10 @@ class HotSeatScreen(NightStageScreen):
         if state.phase != "question":
             return
         if self.in_turn:
-            if self.turn_started is not None and self.countdown(state)[0] <= 0:
-                self.notify(f"Time is up for {self.turn.name}.", timeout=3)
-                self.passed.add(self.turn.id)
+            turn = self.turn
+            if turn is not None and self.turn_started is not None and self.countdown(state)[0] <= 0:
+                self.notify(f"Time is up for {turn.name}.", timeout=3)
+                self.passed.add(turn.id)
                 self.next_turn(state)
         else:
             for legend in self.answering.query(".night-keys").results(Static):
