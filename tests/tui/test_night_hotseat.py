@@ -53,7 +53,7 @@ async def set_up(
     setup = pilot.app.screen
     assert isinstance(setup, NightSetupScreen)
     setup.clock, setup.rng = clock, random.Random(seed)
-    setup.query_one(f"#{mode}").value = True
+    setup.query_one("#night-mode").value = mode
     await pilot.pause()
     chooser = setup.query_one("#night-chapters")
     for key in chapters:

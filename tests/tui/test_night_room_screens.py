@@ -104,7 +104,7 @@ async def test_a_player_joins_from_the_setup_screen_and_plays(database):
         setup = app.screen
         assert isinstance(setup, NightSetupScreen)
         setup.clock = clock
-        setup.query_one("#mode-join").value = True
+        setup.query_one("#night-mode").value = "mode-join"
         await pilot.pause()
         setup.query_one("#join-code").value = "QQQQQ"
         await pilot.press("ctrl+s")

@@ -10,26 +10,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import (
-    Button,
-    Footer,
-    Header,
-    Input,
-    Label,
-    RadioButton,
-    RadioSet,
-    SelectionList,
-    Static,
-    Switch,
-)
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from studybuddy.errors import StudyBuddyError
 from studybuddy.night.errors import NightError
 from studybuddy.night.records import Answering, Kind, NightSettings
+from studybuddy.night.room import MAX_TALK_SECONDS
 from studybuddy.night.selection import playable
 from studybuddy.night.setup import NightPlan, check_seats, parse_number, parse_seat
 from studybuddy.tui.screens.base import StudyScreen
 from studybuddy.tui.screens.night_host import NIGHT_CSS, leave_night_screen
+from studybuddy.tui.widgets.toggles import TickBox, TickList
 
 WEAKEST = "@weakest"
 MODES = {
@@ -64,21 +55,31 @@ class NightSetupScreen(StudyScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="night-setup"):
-            yield Static("[b]Quiz night[/]  the reading group plays together", classes="section")
-            yield Label("How do you play?", classes="section")
-            with RadioSet(id="night-mode"):
-                for button_id, label in MODES.items():
-                    yield RadioButton(label, id=button_id, value=button_id == self.mode)
+            with Horizontal(id="night-how", classes="night-fields"):
+                yield Label("[b]Quiz night[/]  How you play")
+                # a drop-down, not radio buttons: changing how the night is played takes Enter,
+                # a choice and Enter, never a stray arrow or Space on the way through the form
+                yield Select(
+                    [(label, button_id) for button_id, label in MODES.items()],
+                    value=self.mode,
+                    allow_blank=False,
+                    id="night-mode",
+                )
             with Vertical(id="night-questions"):
-                yield Label("Questions from (Space picks)", classes="section")
-                yield SelectionList[str](id="night-chapters")
+                yield Label("Questions from (Space ticks, X marks a pick)", classes="section")
+                yield TickList[str](id="night-chapters")
                 with Horizontal(classes="night-fields"):
                     yield Label("Questions")
                     yield Input("10", id="night-count", type="integer")
                     yield Label("Seconds each")
                     yield Input("20", id="night-timer", type="number")
-                    yield Label("Teams")
-                    yield Switch(id="night-teams")
+                    yield Label("Team talk s")
+                    yield Input("0", id="night-talk", type="number")
+                with Horizontal(classes="night-fields"):
+                    yield TickBox("Teams", id="night-teams")
+                    yield TickBox("Speed points", value=True, id="night-speed")
+                    yield TickBox("Streak bonus", value=True, id="night-streak")
+                    yield TickBox("Warm-up first", id="night-warm-up")
             with Vertical(id="night-players"):
                 yield Label(
                     "Players: type a name, Enter adds (Name @ Team in a team night)",
@@ -92,14 +93,18 @@ class NightSetupScreen(StudyScreen[None]):
                     yield Input(placeholder="Room code", id="join-code", max_length=5)
                     yield Input(placeholder="Your name", id="join-name")
                     yield Input(placeholder="Team", id="join-team")
-            yield Static(id="night-setup-error")
+        # outside the scrolling form, so Start is in sight whatever the terminal's size
+        with Horizontal(id="night-setup-actions"):
             yield Button("Start", id="night-start", variant="primary")
+            yield Static(id="night-setup-error")
         yield Footer()
 
     def on_mount(self) -> None:
-        chapters = self.query_one("#night-chapters", SelectionList)
+        from studybuddy.study.catalog import shelf_order
+
+        chapters = self.query_one("#night-chapters", TickList)
         chapters.add_option(("★ The group's weakest topics", WEAKEST))
-        for bank in self.app.session.banks.banks:
+        for bank in shelf_order(self.app.session.banks.banks):  # as the home screen lists them
             for chapter in bank.chapters:
                 count = sum(playable(q) for q in chapter.questions)
                 if count:
@@ -109,9 +114,10 @@ class NightSetupScreen(StudyScreen[None]):
         self._show_mode()
 
     # -- mode ------------------------------------------------------------------------------------
-    @on(RadioSet.Changed, "#night-mode")
-    def _mode_changed(self, event: RadioSet.Changed) -> None:
-        self.mode = event.pressed.id or self.mode
+    @on(Select.Changed, "#night-mode")
+    def _mode_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self.mode = event.value
         self._show_mode()
 
     def _show_mode(self) -> None:
@@ -120,6 +126,8 @@ class NightSetupScreen(StudyScreen[None]):
         self.query_one("#night-players").display = self.mode in ("mode-in-turn", "mode-keys")
         self.query_one("#night-join").display = joining
         self.query_one("#night-start", Button).label = "Join" if joining else "Start"
+        # the first thing a host sets is what to ask; a player joining types the code
+        self.query_one("#join-code" if joining else "#night-chapters").focus()
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -178,9 +186,12 @@ class NightSetupScreen(StudyScreen[None]):
             self._error(str(exc))
 
     def plan(self) -> NightPlan:
-        chosen = list(self.query_one("#night-chapters", SelectionList).selected)
+        chosen = list(self.query_one("#night-chapters", TickList).selected)
         count = int(parse_number(self.query_one("#night-count", Input).value, "Questions", 1, 100))
         timer = parse_number(self.query_one("#night-timer", Input).value, "Seconds each", 5, 600)
+        talk = parse_number(
+            self.query_one("#night-talk", Input).value or "0", "Team talk", 0, MAX_TALK_SECONDS
+        )
         kind: Kind = "room" if self.mode == "mode-room" else "hot-seat"
         answering = ANSWERING.get(self.mode, "together")
         return NightPlan(
@@ -189,9 +200,13 @@ class NightSetupScreen(StudyScreen[None]):
             count=count,
             settings=NightSettings(
                 timer=timer,
-                teams=self.query_one("#night-teams", Switch).value,
+                teams=self.query_one("#night-teams", TickBox).value,
                 kind=kind,
                 answering=answering,
+                speed_points=self.query_one("#night-speed", TickBox).value,
+                streak_bonus=self.query_one("#night-streak", TickBox).value,
+                warm_up=self.query_one("#night-warm-up", TickBox).value,
+                talk_seconds=talk,
             ),
         )
 

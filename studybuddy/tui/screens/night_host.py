@@ -291,7 +291,27 @@ class NightStageScreen(PolledNightScreen):
 
     def action_leave(self) -> None:
         state = self.state
-        if state is not None and state.phase != "finished" and state.kind == "room":
+        if state is None or state.phase == "finished":
+            leave_night_screen(self)
+            return
+        from studybuddy.tui.screens.confirm import ConfirmScreen
+
+        if state.kind == "room":
+            detail = (
+                f"Room {state.code} stays open: `studybuddy night host --resume {state.code}` "
+                "carries on."
+            )
+        else:  # nothing else can pick a one-screen night up again
+            detail = "This one-screen night ends here; the scores so far are kept."
+        self.app.push_screen(
+            ConfirmScreen("Leave the night while it is running?", detail), self._leave_if
+        )
+
+    def _leave_if(self, yes: bool | None) -> None:
+        if not yes:
+            return
+        state = self.state
+        if state is not None and state.kind == "room":
             self.notify(
                 f"Room {state.code} stays open: `studybuddy night host --resume {state.code}` "
                 "carries on.",

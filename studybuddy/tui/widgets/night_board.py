@@ -75,16 +75,19 @@ def scoreboard(state: NightState, *, live: bool) -> Group:
     # the last question's points mean little on the final standings
     with_status = live or state.phase != "finished"
     if with_status:
-        heading = {"lobby": "", "question": "Answered"}.get(state.phase, "This question")
+        heading = {"lobby": "Here", "question": "Answered"}.get(state.phase, "This question")
         table.add_column(heading, justify="left")
-    table.add_column("Streak", justify="right")
+    # nobody has a score or a streak before the first question
+    with_streak = state.phase != "lobby"
+    if with_streak:
+        table.add_column("Streak", justify="right")
     for standing in ranked:
         player: PlayerLine = line_of[standing.name]
         name = Text(player.name)
         if not player.connected:
             name.append(" (away)", style="dim")
         if state.phase == "lobby":
-            status = Text("here", style="green") if player.connected else Text("away", "dim")
+            status = Text("✓ here", style="green") if player.connected else Text("away", "dim")
         elif live:
             status = Text("✓ answered", style="green") if player.answered else Text("…", "dim")
         elif player.last_points is None:
@@ -97,7 +100,8 @@ def scoreboard(state: NightState, *, live: bool) -> Group:
         row: list[str | Text] = [str(standing.rank), name]
         if state.teams:
             row.append(player.team or "")
-        row += [_score(player.score), *([status] if with_status else []), streak]
+        row += [_score(player.score), *([status] if with_status else [])]
+        row += [streak] if with_streak else []
         table.add_row(*row)
     parts: list[Any] = [table]
     if state.teams and state.team_scores:
