@@ -50,6 +50,25 @@ def host(
     questions: Annotated[int, typer.Option("--questions", "-n", help="How many questions.")] = 10,
     timer: Annotated[float, typer.Option("--timer", "-t", help="Seconds per question.")] = 20.0,
     teams: Annotated[bool, typer.Option("--teams", help="Players play in teams.")] = False,
+    speed: Annotated[
+        bool,
+        typer.Option(
+            "--speed/--no-speed",
+            help="Faster right answers earn more (--no-speed: accuracy only, all the points).",
+        ),
+    ] = True,
+    streak: Annotated[
+        bool, typer.Option("--streak/--no-streak", help="A bonus for right answers in a row.")
+    ] = True,
+    warm_up: Annotated[
+        bool, typer.Option("--warm-up", help="The first question is a warm-up: no points.")
+    ] = False,
+    talk: Annotated[
+        float,
+        typer.Option(
+            "--talk", metavar="SECONDS", help="Team nights: time to talk before answers open."
+        ),
+    ] = 0.0,
 ) -> None:
     """Open a room that players join from their terminals (no options: the set-up screen)."""
     if resume is None and not chapter and not weakest:
@@ -57,8 +76,20 @@ def host(
 
         _run_app(ctx, lambda _app: NightSetupScreen(mode="mode-room"))
         return
+    from studybuddy.night.records import NightSettings
+
+    settings = NightSettings(
+        timer=timer,
+        teams=teams,
+        kind="room",
+        answering="together",
+        speed_points=speed,
+        streak_bonus=streak,
+        warm_up=warm_up,
+        talk_seconds=talk,
+    )
     with opened_store() as store:
-        night_id = _open_or_create(store, resume, chapter or [], weakest, questions, timer, teams)
+        night_id = _open_or_create(store, resume, chapter or [], weakest, questions, settings)
 
     def entry(tui):
         from studybuddy.night.room import Night
@@ -71,10 +102,9 @@ def host(
     _run_app(ctx, entry)
 
 
-def _open_or_create(store, resume, chapters, weakest, questions, timer, teams) -> int:
+def _open_or_create(store, resume, chapters, weakest, questions, settings) -> int:
     from studybuddy.banks.loader import bank_files, load_banks
     from studybuddy.commands.banks import bundled_folder
-    from studybuddy.night.records import NightSettings
     from studybuddy.night.room import Night
     from studybuddy.night.setup import NightPlan, create_night
     from studybuddy.study.catalog import Catalog
@@ -86,7 +116,7 @@ def _open_or_create(store, resume, chapters, weakest, questions, timer, teams) -
         chapters=tuple(chapters),
         weakest=weakest,
         count=questions,
-        settings=NightSettings(timer=timer, teams=teams, kind="room", answering="together"),
+        settings=settings,
     )
     return create_night(store, catalog, plan).id
 

@@ -10,11 +10,12 @@ import pytest
 
 from studybuddy.night.errors import NightError
 from studybuddy.night.records import NightSettings, Player
-from studybuddy.night.results import load_night_results
+from studybuddy.night.results import load_night_results, recent_nights
 from studybuddy.night.room import Night
 from studybuddy.night.scoring import Rules, replay, score_answer
 from studybuddy.reports.jsondoc import night_document
 from studybuddy.reports.markdown import night_md
+from studybuddy.store import Store
 
 IDS = ("night-mc", "night-tf", "night-tf-2")  # answers: [1], False, True
 
@@ -234,3 +235,31 @@ def test_a_learners_misses_come_due_and_the_report_lists_them(store, catalog, cl
     markdown = night_md(results, generated="now")
     assert "## Most missed" in markdown and "studybuddy show softmax-scaling -p d_k=16" in markdown
     assert "- Bo: `night-mc`, `night-tf`, `night-tf-2`" in markdown
+
+
+# -- the same options on the command line ----------------------------------------------------------
+def test_night_host_flags_set_the_rules(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from studybuddy.cli import app
+    from studybuddy.commands import night as night_commands
+
+    monkeypatch.setattr(night_commands, "_run_app", lambda ctx, entry: None)  # no TUI here
+    database = tmp_path / "progress.sqlite3"
+    base = ["--db", str(database), "night", "host", "-c", "raschka-ch4-ch5/raschka-ch4"]
+    result = CliRunner().invoke(
+        app, [*base, "--no-speed", "--no-streak", "--warm-up", "--teams", "--talk", "15"]
+    )
+    assert result.exit_code == 0, result.output
+    store = Store(str(database))
+    (night,) = [Night(store, n.id) for n in recent_nights(store)]
+    settings = night.settings
+    assert (settings.speed_points, settings.streak_bonus, settings.warm_up) == (False, False, True)
+    assert (settings.teams, settings.talk_seconds, settings.timer) == (True, 15, 20)
+    store.close()
+
+    refused = CliRunner().invoke(app, [*base, "--talk", "15"])  # no teams
+    assert refused.exit_code != 0 and "Traceback" not in refused.output
+    assert refused.output.strip().splitlines() == [
+        "error: team talk time is for team nights (turn teams on, or set it to 0)"
+    ]

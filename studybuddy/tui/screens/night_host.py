@@ -239,7 +239,10 @@ class NightStageScreen(PolledNightScreen):
             if state.phase == "reveal":
                 reveal.update(reveal_markup(self.question))
         else:
-            question.update("[b]The night is over.[/] Well played, everyone!")
+            rules = ", ".join(self.night.settings.rules())
+            question.update(
+                f"[b]The night is over.[/] Well played, everyone!\n[dim]Rules: {escape(rules)}.[/]"
+            )
             podium.show(state)
         self.query_one("#night-body", VerticalScroll).scroll_home(animate=False)
 
