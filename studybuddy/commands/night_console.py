@@ -6,6 +6,7 @@ are printed, answers typed on a line. Input and output are passed in, so tests d
 
 from __future__ import annotations
 
+import math
 import select
 import sys
 import time
@@ -177,6 +178,8 @@ class ConsolePlayer:
             if me is not None and me.answered:
                 self.write("Your answer is in. Waiting for the others…")
                 return None
+            if state.talk_remaining > 0:
+                self.write(f"Team talk: answers open in {math.ceil(state.talk_remaining)} s.")
             self.write(f"Answer within {state.remaining:.0f} s:")
             return state.current
         if state.phase == "reveal":
@@ -222,6 +225,10 @@ class ConsolePlayer:
             response = typed_response(question, line)
         except NightError as exc:
             self.write(f"{exc}. Try again:")
+            return position
+        talk = self.night.state().talk_remaining
+        if talk > 0:  # still the teams' talk: the answer may be sent again once answers open
+            self.write(f"Answers open in {math.ceil(talk)} s: talk it over, then type it again:")
             return position
         try:
             result = self.night.answer(self.player, position, response)

@@ -83,3 +83,37 @@ def test_a_night_in_plain_text(store, catalog, clock):
     assert "Right! +875 points." in text
     assert "Time is up." in text and "No answer this time" in text
     assert "You finished #1 of 1." in text
+
+
+def test_an_answer_typed_during_team_talk_waits_for_answers_to_open(store, catalog, clock):
+    settings = NightSettings(timer=20, teams=True, talk_seconds=10)
+    night = Night.create(store, [catalog["night-mc"]], settings, clock=clock)
+    host = Night.open(store, night.code, clock=clock)
+    player = night.join("Bo", "Red")
+    lines: list[str] = []
+    # (seconds that pass, then what Bo types): 4 s into the talk, and 5 s after it ends
+    steps = iter([(4, "2"), (6, None), (5, "2")])
+
+    def read_line(_timeout):
+        state = host.state()
+        if state.phase == "lobby":
+            host.start()
+        elif state.phase == "question" and not state.player("Bo").answered:
+            wait, typed = next(steps)
+            clock.advance(wait)
+            return typed
+        elif state.phase == "question":
+            host.close_question()
+        elif state.phase == "reveal":
+            host.advance()
+        return None
+
+    console = ConsolePlayer(
+        night, player, write=lines.append, read_line=read_line, poll=0, sleep=read_line
+    )
+    assert console.run() == 0
+    text = "\n".join(lines)
+    assert "Team talk: answers open in 10 s." in text
+    assert "Answers open in 6 s: talk it over, then type it again:" in text
+    # 5 s of answering, counted from the end of the talk: 1000 × (1 − 5/20/2)
+    assert "Right! +875 points." in text

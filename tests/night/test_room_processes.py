@@ -148,3 +148,30 @@ def test_two_players_one_killed_and_rejoining(tmp_path, catalog):
         assert player.score == expected
     assert [c for c, _ in results["Bo"]] == [True, True, False]
     host_store.close()
+
+
+def test_a_second_terminal_under_a_taken_name_is_turned_away(tmp_path, catalog):
+    database = str(tmp_path / "night.sqlite3")
+    store = Store(database)
+    night = Night.create(store, [catalog["night-mc"]], NightSettings(timer=20))
+    ada = night.join("Ada")
+    night.start()
+    # another machine: its own data folder, so it holds no token for Ada
+    env = {**os.environ, "STUDYBUDDY_DATA_DIR": str(tmp_path / "elsewhere")}
+    command = [sys.executable, "-m", "studybuddy", "--db", database, "night", "join"]
+    taken = subprocess.run(
+        [*command, night.code, "--name", "ADA", "--plain"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=WAIT * 4,
+    )
+    output = (taken.stdout + taken.stderr).strip().splitlines()
+    assert taken.returncode != 0 and "Traceback" not in taken.stderr
+    assert output == [
+        f"error: Ada is already playing in night {night.code}: choose another name (to come "
+        "back as them, rejoin from the terminal that joined first)"
+    ]
+    assert [p.name for p in night.players()] == ["Ada"]
+    assert night.answer(ada, 0, [1]).correct  # Ada herself plays on
+    store.close()

@@ -6,6 +6,7 @@ costs nothing: joining again under the same name finds the same score.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
@@ -38,6 +39,10 @@ if TYPE_CHECKING:
 
 
 POLL_SECONDS = 0.5
+
+
+def talk_notice(state: NightState) -> str:
+    return f"Team talk: answers open in {math.ceil(state.talk_remaining)} s"
 
 
 class NightPlayerScreen(PolledNightScreen):
@@ -82,6 +87,7 @@ class NightPlayerScreen(PolledNightScreen):
             + (f" ({escape(self.player.team)})" if self.player.team else "")
             + (f" · {me.score:,} points" if me else "")
             + host
+            + (f" · [b]{talk_notice(state)}[/]" if state.talk_remaining > 0 else "")
         )
         if key != self.drawn:
             self.drawn = key
@@ -158,6 +164,9 @@ class NightPlayerScreen(PolledNightScreen):
             response = widget.response()
         except IncompleteAnswer as reason:
             self.notify(str(reason).capitalize(), severity="warning", timeout=3)
+            return
+        if self.state.talk_remaining > 0:  # the input stays open for when answers open
+            self.notify(talk_notice(self.state), severity="warning", timeout=3)
             return
         position = self.state.current
         try:
