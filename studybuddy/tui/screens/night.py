@@ -56,7 +56,7 @@ class NightSetupScreen(StudyScreen[None]):
         yield Header()
         with VerticalScroll(id="night-setup"):
             with Horizontal(id="night-how", classes="night-fields"):
-                yield Label("[b]Quiz night[/]  How you play")
+                yield Label("[b]Quiz night[/] · how you play")
                 # a drop-down, not radio buttons: changing how the night is played takes Enter,
                 # a choice and Enter, never a stray arrow or Space on the way through the form
                 yield Select(
@@ -79,7 +79,7 @@ class NightSetupScreen(StudyScreen[None]):
                     yield TickBox("Teams", id="night-teams")
                     yield TickBox("Speed points", value=True, id="night-speed")
                     yield TickBox("Streak bonus", value=True, id="night-streak")
-                    yield TickBox("Warm-up first", id="night-warm-up")
+                    yield TickBox("Warm-up", id="night-warm-up")
             with Vertical(id="night-players"):
                 yield Label(
                     "Players: type a name, Enter adds (Name @ Team in a team night)",
