@@ -145,7 +145,7 @@ class HotSeatScreen(NightStageScreen):
         self.handed_over_at = get_time()
         self.answering.mount(
             Static(
-                f"[b reverse] {escape(self.turn.name)} [/]'s turn — hand over, then press "
+                f"[b reverse] {escape(self.turn.name)}'s turn [/] — hand over, then press "
                 "[b]Enter[/] when ready",
                 classes="night-turn night-handover",
             )

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, Label, ListItem, ListView, OptionList, SelectionList, TextArea
+from textual.widgets import Input, Label, ListItem, ListView, OptionList, TextArea
 
 from studybuddy.banks.models import (
     AnyQuestion,
@@ -27,6 +27,7 @@ from studybuddy.banks.models import (
     TrueFalse,
 )
 from studybuddy.errors import StudyBuddyError
+from studybuddy.tui.widgets.toggles import TickList
 
 
 class IncompleteAnswer(StudyBuddyError, ValueError):
@@ -124,7 +125,7 @@ class TrueFalseAnswer(SingleChoiceAnswer):
         return self.chosen == 0
 
 
-class _Toggles(SelectionList[int]):
+class _Toggles(TickList[int]):  # marks only the options picked (Textual marks every one)
     BINDINGS = [
         Binding("enter", "submit", "Submit", show=False),
         *[Binding(str(n), f"toggle_number({n - 1})", show=False) for n in range(1, 10)],

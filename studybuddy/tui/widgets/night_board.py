@@ -87,7 +87,7 @@ def scoreboard(state: NightState, *, live: bool) -> Group:
         if not player.connected:
             name.append(" (away)", style="dim")
         if state.phase == "lobby":
-            status = Text("✓ here", style="green") if player.connected else Text("away", "dim")
+            status = Text("✓", style="green") if player.connected else Text("away", "dim")
         elif live:
             status = Text("✓ answered", style="green") if player.answered else Text("…", "dim")
         elif player.last_points is None:
