@@ -15,9 +15,10 @@ class ConfirmScreen(StudyModalScreen[bool]):
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Vertical {
-        width: auto; max-width: 70; height: auto;
+        width: 90%; max-width: 70; height: auto;
         border: round $warning; background: $panel; padding: 1 2;
     }
+    ConfirmScreen #confirm-keys { padding-top: 1; }
     """
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
@@ -34,7 +35,7 @@ class ConfirmScreen(StudyModalScreen[bool]):
             yield Static(f"[b]{escape(self.question)}[/]", id="confirm-question")
             if self.detail:
                 yield Static(escape(self.detail), id="confirm-detail")
-            yield Static("[b]y[/] yes · [b]n[/] or [b]Esc[/] no", id="confirm-keys")
+            yield Static("[b]y[/]: yes, leave · [b]n[/] or [b]Esc[/]: no, stay", id="confirm-keys")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
