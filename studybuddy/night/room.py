@@ -403,11 +403,33 @@ class Night:
         return self.state()
 
     def close_question(self) -> NightState:
-        """Stop taking answers to the question on screen; no-op if it is already closed."""
+        """Stop taking answers to the question on screen; no-op if it is already closed.
+
+        A learner who was in the room and let the time run out missed the question: that goes
+        into their history too (no answer, the whole timer), so it comes back in their review.
+        """
+        now = self.clock()
         with self._guard(), self._writer.begin() as connection:
             night = self._locked_night(connection)
-            if night.phase == "question":
-                self._set(connection, phase="reveal")
+            if night.phase != "question":
+                return self.state()
+            self._set(connection, phase="reveal")
+            silent = connection.execute(
+                select(_P.id, _P.name, _P.team, _P.seat, _P.learner).where(
+                    _P.night_id == self.id,
+                    _P.learner.is_not(None),
+                    _P.joined_at <= night.opened_at,
+                    _P.id.not_in(
+                        select(_A.player_id).where(
+                            _A.night_id == self.id, _A.position == night.current
+                        )
+                    ),
+                )
+            ).all()
+        _, row = self._question_entry(night.current)
+        for p in silent:
+            player = Player(p.id, p.name, p.team, p.seat, p.learner)
+            self._count_in_progress(player, row, None, None, self.settings.timer, now)
         return self.state()
 
     def advance(self) -> NightState:
@@ -549,9 +571,9 @@ class Night:
                 question_id=row.question_id,
                 bank_id=row.bank_id,
                 bank_version=row.bank_version,
-                answer=response,
-                correct=result.correct,
-                score=result.score,
+                answer=response,  # None: the time ran out before any answer
+                correct=result is not None and result.correct,
+                score=0.0 if result is None else result.score,
                 seconds=seconds,
                 mode="quiz-night",
                 at=now,

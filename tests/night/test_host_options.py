@@ -191,8 +191,9 @@ def test_a_name_taken_in_the_room_is_refused_whatever_its_case(store, catalog, c
 # -- the night feeds review ------------------------------------------------------------------------
 def test_a_learners_misses_come_due_and_the_report_lists_them(store, catalog, clock):
     store.add_learner("Ada")
+    store.add_learner("Bo")
     night = make_night(store, catalog, clock)
-    ada, bo = night.join("Ada", learner="Ada"), night.join("Bo")
+    ada, bo = night.join("Ada", learner="Ada"), night.join("Bo", learner="Bo")
     night.start()
     clock.advance(3)
     night.answer(ada, 0, [1])  # right
@@ -204,7 +205,8 @@ def test_a_learners_misses_come_due_and_the_report_lists_them(store, catalog, cl
     night.close_question()
     night.advance()
     night.answer(ada, 2, True)  # right
-    night.close_question()  # Bo never answers question 3
+    clock.advance(21)
+    night.host_tick()  # Bo never answers question 3: the time runs out
     night.finish()
 
     # Ada's miss is in her review queue within the hour; what she got right is not due yet
@@ -217,6 +219,16 @@ def test_a_learners_misses_come_due_and_the_report_lists_them(store, catalog, cl
         ("night-tf", False, "quiz-night"),
         ("night-tf-2", True, "quiz-night"),
     ]
+
+    # Bo missed all three, the last by letting the time run out: logged as no answer, 20 s
+    assert [item.question_id for item in store.due_queue("Bo", now=later)] == sorted(IDS)
+    bo_logged = [(a.question_id, a.correct, a.seconds) for a in store.attempts("Bo")]
+    assert bo_logged == [
+        ("night-mc", False, 3.0),
+        ("night-tf", False, 0.0),
+        ("night-tf-2", False, 20.0),
+    ]
+    assert store.attempts("Bo")[-1].answer is None
 
     results = load_night_results(store, night.code)
     assert [q.question_id for q in results.misses_of("Ada")] == ["night-tf"]
