@@ -111,6 +111,9 @@ class NightSetupScreen(StudyScreen[None]):
                     label = f"{bank.short_title or bank.title} · {chapter.title} ({count})"
                     chapters.add_option((escape(label), f"{bank.id}/{chapter.id}"))
         self.query_one("#join-name", Input).value = self.app.profile
+        # Tab goes from control to control (the form scrolls to each); a focused form itself
+        # would swallow the typing of a host who thinks they are in a field
+        self.query_one("#night-setup", VerticalScroll).can_focus = False
         self._show_mode()
 
     # -- mode ------------------------------------------------------------------------------------
@@ -164,9 +167,9 @@ class NightSetupScreen(StudyScreen[None]):
             f"  {n}. {escape(name)}" + (f"  [dim]@ {escape(team)}[/]" if team else "")
             for n, (name, team) in enumerate(self.seats, start=1)
         ]
-        self.query_one("#night-seats", Static).update(
-            "\n".join(lines) if lines else "[dim]No players yet.[/]"
-        )
+        seats = self.query_one("#night-seats", Static)
+        seats.update("\n".join(lines) if lines else "[dim]No players yet.[/]")
+        seats.scroll_visible(animate=False)  # at 80x24 the list sits below the fold
         self.refresh_bindings()
 
     # -- start -----------------------------------------------------------------------------------
