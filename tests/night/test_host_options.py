@@ -4,8 +4,11 @@ README: 1000 × (1 − (t / 20) / 2), +100 for the second right answer in a row,
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from pathlib import Path
 
+import jsonschema
 import pytest
 
 from studybuddy.night.errors import NightError
@@ -17,6 +20,7 @@ from studybuddy.reports.jsondoc import night_document
 from studybuddy.reports.markdown import night_md
 from studybuddy.store import Store
 
+SCHEMA = Path(__file__).parents[2] / "studybuddy" / "reports" / "report.schema.json"
 IDS = ("night-mc", "night-tf", "night-tf-2")  # answers: [1], False, True
 
 
@@ -241,7 +245,9 @@ def test_a_learners_misses_come_due_and_the_report_lists_them(store, catalog, cl
         ("night-mc", 1),
     ]
     assert most[2].show_me == "studybuddy show softmax-scaling -p d_k=16"
-    document = night_document(results, clock.now)["night"]
+    envelope = night_document(results, clock.now)
+    jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text())).validate(envelope)
+    document = envelope["night"]
     assert document["misses"] == {"Ada": ["night-tf"], "Bo": list(IDS)}
     assert document["most_missed"] == ["night-tf", "night-tf-2", "night-mc"]
     markdown = night_md(results, generated="now")
