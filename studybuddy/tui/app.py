@@ -6,6 +6,7 @@ worker after the first frame, and torch loads only when a "show me" runs.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -169,9 +170,10 @@ class StudyBuddyApp(App[None]):
         if self.model_loading_since is not None:
             seconds: float | None = self.clock() - self.model_loading_since
         else:
-            from studybuddy.demos import shipped  # only asked once a show-me is open
-
-            seconds = shipped.loading_seconds()
+            # Never imported here: an import in this thread while a worker imports the engine
+            # can hand one of them a half-initialised module. Not imported yet: nothing loads.
+            shipped = sys.modules.get("studybuddy.demos.shipped")
+            seconds = shipped.loading_seconds() if shipped is not None else None
         return "" if seconds is None else f"loading SmolLM2 … {seconds:.0f} s"
 
     def on_projector_wanted(self, message: ProjectorWanted) -> None:
