@@ -22,7 +22,7 @@ from studybuddy.night.scoring import replay
 from studybuddy.store import Store
 
 pytestmark = pytest.mark.slow
-WAIT = 15.0  # seconds; generous for a loaded two-core machine
+WAIT = 45.0  # seconds: starting one `night join` process took 10-12 s on a loaded two-core machine
 
 
 class PlayerProcess:
