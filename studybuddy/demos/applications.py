@@ -100,9 +100,7 @@ def few_shot(p: FewShotParams) -> DemoResult:
         "learning happens inside the prompt, from the pattern of the examples.",
     ]
     return DemoResult(
-        "few-shot",
         f"{p.task}: zero- to four-shot on {name}",
-        p.model_dump(),
         tables=[
             Table(
                 f"P('{answer}') after the prompt",
@@ -177,9 +175,7 @@ def chat_template(p: ChatTemplateParams) -> DemoResult:
         "model to answer after '<|im_start|>assistant'.",
     ]
     return DemoResult(
-        "chat-template",
         f"A question raw and as a chat on {name}",
-        p.model_dump(),
         tables=[
             Table(
                 "the same question, two prompts",
@@ -275,9 +271,7 @@ def preference_pair(p: PreferenceParams) -> DemoResult:
     else:
         notes.append("Here the model ranks them the other way: this pair would teach it most.")
     return DemoResult(
-        "preference-pair",
         f"A preference pair scored by {name}",
-        p.model_dump(),
         tables=[Table("the pair", ["", "answer", "tokens", "score"], rows)],
         notes=notes,
         values={"chosen": r_chosen, "rejected": r_rejected, "margin": margin, "loss": loss},
@@ -356,9 +350,7 @@ def pretrain_finetune(p: FinetuneParams) -> DemoResult:
             "so short a text, the model from scratch has memorised it as well."
         )
     return DemoResult(
-        "pretrain-finetune",
         f"{p.steps} steps on new text: pretrained vs from scratch",
-        p.model_dump(),
         tables=[Table("loss on the new text", ["model", "before", f"after {p.steps} steps"], rows)],
         series=[
             Series(
@@ -461,9 +453,7 @@ def retrieval(p: RetrievalParams) -> DemoResult:
         ),
     ]
     return DemoResult(
-        "retrieval",
         f"Retrieval-augmented generation on {name}",
-        p.model_dump(),
         tables=[
             Table(
                 "cosine similarity of each note to the question",
@@ -556,9 +546,7 @@ def classifier_head(p: ClassifierHeadParams) -> DemoResult:
         "with responses (see the chat-template demo).",
     ]
     return DemoResult(
-        "classifier-head",
         f"gpt-study with a {p.num_classes}-class head",
-        p.model_dump(),
         tables=[Table("the output head", ["model", "output shape", "head parameters"], rows)],
         notes=notes,
         values={
@@ -649,9 +637,7 @@ def head_patterns(p: HeadPatternsParams) -> DemoResult:
         f"to within {gap:.1e}.",
     ]
     return DemoResult(
-        "head-patterns",
         f"Attention heads of layer {p.layer + 1} on {name}",
-        p.model_dump(),
         tables=[
             Table(f"where each head looks from {labels[-1]}", ["head", "strongest", "second"], rows)
         ],
@@ -748,9 +734,7 @@ def pretraining_objectives(p: ObjectivesParams) -> DemoResult:
     if nsp:
         tables.append(Table("next sentence prediction", ["sentence A", "sentence B", "label"], nsp))
     return DemoResult(
-        "pretraining-objectives",
         "Pretraining tasks from one text",
-        p.model_dump(),
         tables=tables,
         notes=notes,
         values={"hidden": hidden, "spans": spans, "corrupted": corrupted, "target": target},

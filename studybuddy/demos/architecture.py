@@ -58,9 +58,7 @@ def layer_norm(p: LayerNormParams) -> DemoResult:
         "start with scale = 1 and shift = 0, which training then adjusts.",
     ]
     return DemoResult(
-        "layer-norm",
         f"Layer normalisation over {p.emb_dim} features",
-        p.model_dump(),
         tables=[
             Table(
                 "statistics per row",
@@ -160,9 +158,7 @@ def gelu_vs_relu(p: GeluParams) -> DemoResult:
         f"{float((gelu - reference).abs().max()):.1e}."
     )
     return DemoResult(
-        "gelu-vs-relu",
         "GELU vs ReLU",
-        p.model_dump(),
         tables=[
             Table(
                 "values and gradients",
@@ -266,9 +262,7 @@ def feed_forward(p: FeedForwardParams) -> DemoResult:
         "here (that is attention's job).",
     ]
     return DemoResult(
-        "feed-forward",
         f"Feed-forward block, emb_dim = {d}",
-        p.model_dump(),
         tables=[Table("shapes", ["step", "shape", "parameters"], layer_rows)],
         notes=notes,
         values={
@@ -364,9 +358,7 @@ def shortcut_gradients(p: ShortcutParams) -> DemoResult:
         "logarithmic: each grid step is a factor, not a difference."
     )
     return DemoResult(
-        "shortcut-gradients",
         f"Gradients through {p.n_layers} layers",
-        p.model_dump(),
         tables=[
             Table(
                 "mean |gradient| of each layer's weights",
@@ -487,9 +479,7 @@ def param_count(p: ParamCountParams) -> DemoResult:
         f"{attention_share:.0%}.",
     ]
     return DemoResult(
-        "param-count",
         f"Parameters of {p.preset}",
-        p.model_dump(),
         tables=[
             Table(
                 f"{p.preset} by part (untied head)",
@@ -617,9 +607,7 @@ def multi_head_shapes(p: MultiHeadParams) -> DemoResult:
             )
         )
     return DemoResult(
-        "multi-head-shapes",
         f"Multi-head attention: {h} heads",
-        p.model_dump(),
         tables=tables,
         notes=notes,
         values={

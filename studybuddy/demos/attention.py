@@ -94,9 +94,7 @@ def dot_product_similarity(p: QueryParams) -> DemoResult:
         "(see self-attention-simple).",
     ]
     return DemoResult(
-        "dot-product-similarity",
         f"Dot products with the query {WORDS[p.query_index]!r}",
-        p.model_dump(),
         tables=[_matrix("embeddings", inputs, ["d1", "d2", "d3"], labels), table],
         series=[
             Series(
@@ -174,9 +172,7 @@ def self_attention_simple(p: QueryParams) -> DemoResult:
             "trained here; trainable W_query and W_key are what let attention learn better."
         )
     return DemoResult(
-        "self-attention-simple",
         f"Simplified self-attention, query {WORDS[q]!r}",
-        p.model_dump(),
         tables=[
             _inputs_table(inputs, labels),
             _matrix("attention scores x_i . x_j", scores, WORDS, labels),
@@ -246,9 +242,7 @@ def self_attention_trainable(p: TrainableParams) -> DemoResult:
         "not simply similar to it; training sets these matrices.",
     ]
     return DemoResult(
-        "self-attention-trainable",
         f"Trainable self-attention, query {WORDS[q]!r}, d_out = {p.d_out}",
-        p.model_dump(),
         tables=[
             _inputs_table(inputs, labels),
             _matrix("W_query", w_query, dims, ["in d1", "in d2", "in d3"]),
@@ -365,9 +359,7 @@ def causal_mask_demo(p: CausalMaskParams) -> DemoResult:
     real, real_labels, real_title, real_notes = _real_head(p)
     notes += real_notes
     return DemoResult(
-        "causal-mask",
         f"Causal attention over {n} tokens",
-        p.model_dump(),
         tables=[
             _inputs_table(inputs, labels),
             Table(
@@ -555,9 +547,7 @@ def bidirectional_attention(p: BidirectionalParams) -> DemoResult:
     if int(gpt_moved.sum()) != 1 or int(bert_moved.sum()) != n:
         notes.pop(1)  # only said when the outputs moved as the masks predict
     return DemoResult(
-        "bidirectional-attention",
         f"Bidirectional vs causal attention over {n} tokens",
-        p.model_dump(),
         tables=[
             Table(
                 "bidirectional weights (no mask)",
@@ -692,9 +682,7 @@ def multi_head_wrapper(p: WrapperParams) -> DemoResult:
             f"give it d_out = {d_out} / {h} = {d_out // h}."
         )
     return DemoResult(
-        "multi-head-wrapper",
         f"{h} heads: wrapper vs split",
-        p.model_dump(),
         tables=[
             Table(
                 "MultiHeadAttentionWrapper vs MultiHeadAttention (MHA)",

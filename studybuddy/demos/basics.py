@@ -150,9 +150,7 @@ def sigmoid_network(p: SigmoidNetworkParams) -> DemoResult:
             f"{abs(new_cost - float(cost)) / float(cost):.0%}. A saturated sigmoid learns slowly."
         )
     return DemoResult(
-        "sigmoid-network",
         "A sigmoid network: forward pass and one gradient step",
-        p.model_dump(),
         tables=[forward, step],
         notes=notes,
         values={
@@ -277,9 +275,7 @@ def gradient_descent(p: GradientDescentParams) -> DemoResult:
                 f"{plural(p.steps, 'step')}."
             )
     return DemoResult(
-        "gradient-descent",
         "Gradient descent with different learning rates",
-        p.model_dump(),
         tables=[
             Table(
                 f"after {plural(p.steps, 'step')} from w = {START}",
@@ -386,9 +382,7 @@ def linear_vs_parameter(p: LinearParams) -> DemoResult:
             "about the same size whatever d_in is, which is why training starts more easily."
         )
     return DemoResult(
-        "linear-vs-parameter",
         "nn.Linear vs nn.Parameter(torch.rand(...))",
-        p.model_dump(),
         tables=[
             stats,
             Table(

@@ -95,9 +95,7 @@ def any_sequence(p: AnySequenceParams) -> DemoResult:
         "architecture serves text, images and sound.",
     ]
     return DemoResult(
-        "any-sequence",
         "Sequences of any length, and image patches",
-        p.model_dump(),
         tables=[
             Table(
                 "gpt-study on texts of different lengths",
@@ -186,9 +184,7 @@ def block_trace(p: BlockTraceParams) -> DemoResult:
         f"output from the traced steps gives the block's own output to within {gap:.1e}.",
     ]
     return DemoResult(
-        "block-trace",
         f"One block on {p.num_tokens} tokens of width {p.emb_dim}",
-        p.model_dump(),
         tables=[Table("the steps in order", ["#", "step", "shape", "mean", "std"], rows)],
         notes=notes,
         values={"steps": [r[1] for r in rows], "gap": gap},
@@ -242,9 +238,7 @@ def layer_norm_eps(p: LayerNormEpsParams) -> DemoResult:
         "matters only where the variance is tiny.",
     ]
     return DemoResult(
-        "layer-norm-eps",
         f"LayerNorm of a constant token, eps {p.eps:g}",
-        p.model_dump(),
         tables=[Table("tokens 1 and 2 before and after LayerNorm", cols, table, labels)],
         notes=notes,
         values={

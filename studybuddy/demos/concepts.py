@@ -121,9 +121,7 @@ def neuron(p: NeuronParams) -> DemoResult:
             "unchanged, so the output is never negative but can be 0."
         )
     return DemoResult(
-        "neuron",
         "One neuron",
-        p.model_dump(),
         tables=[Table("weighted sum", ["x_i", "w_i", "w_i x_i"], rows, row_labels=labels)],
         series=[Series(f"{p.activation} around z = {z:.3g}", grid, curve, "z", "output")],
         notes=notes,
@@ -181,9 +179,7 @@ def layer_params(p: LayerParamsParams) -> DemoResult:
         "parameters of its own: it only holds the data.",
     ]
     return DemoResult(
-        "layer-params",
         "Parameters of a fully connected network",
-        p.model_dump(),
         tables=[
             Table(
                 "parameters per layer",
@@ -314,9 +310,7 @@ def model_scale(p: ModelScaleParams) -> DemoResult:
             f"{counts['bert-large'] / 1e6:.0f}M parameters (the paper rounds to 110M and 340M)."
         )
     return DemoResult(
-        "model-scale",
         "How large is large",
-        p.model_dump(),
         tables=[
             Table(
                 "published models (params in billions, memory in GB, compute in FLOPs)",
@@ -381,9 +375,7 @@ def word_by_word(p: WordByWordParams) -> DemoResult:
         "what an encoder-decoder (and later attention) provides.",
     ]
     return DemoResult(
-        "word-by-word",
         "Word-by-word translation",
-        p.model_dump(),
         tables=[
             Table(
                 "each word looked up alone",
@@ -456,9 +448,7 @@ def attention_dropout(p: AttentionDropoutParams) -> DemoResult:
         notes[0] = "With p = 0 nothing is dropped: both points leave the attention unchanged."
     dims = ["d1", "d2"]
     return DemoResult(
-        "attention-dropout",
         f"Dropout in attention, p = {p.p:g}",
-        p.model_dump(),
         tables=[
             Table("attention weights (causal, rows sum to 1)", WORDS, rounded(weights), WORDS,
                   heat=True),
@@ -527,9 +517,7 @@ def batches_per_epoch(p: BatchesParams) -> DemoResult:
             "twice as many updates, each from a noisier gradient."
         )
     return DemoResult(
-        "batches-per-epoch",
         "Batches per epoch",
-        p.model_dump(),
         tables=[
             Table(
                 "one epoch",
@@ -634,9 +622,7 @@ def optimizer_state(p: OptimizerStateParams) -> DemoResult:
         f"ends {gap_model_only:.1e} away, because the moments restart from 0.",
     ]
     return DemoResult(
-        "optimizer-state",
         "Optimizer state",
-        p.model_dump(),
         tables=[
             Table(
                 "weight.grad (first row)",
@@ -726,9 +712,7 @@ def logit_shapes(p: LogitShapesParams) -> DemoResult:
         f"the loss is their mean, {loss:.4f}.",
     ]
     return DemoResult(
-        "logit-shapes",
         "Shapes from ids to the loss",
-        p.model_dump(),
         tables=[Table("tensor shapes", ["tensor", "shape"], rows)],
         notes=notes,
         values={

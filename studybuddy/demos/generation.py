@@ -167,9 +167,7 @@ def next_token(p: NextTokenParams) -> DemoResult:
             f"model's context of {context} together with {p.steps} new ones."
         )
     return DemoResult(
-        "next-token",
         f"Next tokens after {p.prompt!r} on {lm.name}",
-        p.model_dump(),
         tables=[
             Table(
                 "step by step (greedy)",
@@ -409,9 +407,7 @@ def temperature(p: TemperatureParams) -> DemoResult:
             f"closer {counts_at_one['closer']}, inches {counts_at_one['inches']}."
         )
     return DemoResult(
-        "temperature",
         f"Temperature {prompt}",
-        p.model_dump(),
         tables=[
             Table("exact probabilities", columns, probs_rows, labels, heat=True),
             Table(f"counts in {p.draws:,} draws", columns, freq_rows, labels, heat=True),
@@ -514,9 +510,7 @@ def top_k(p: TopKParams) -> DemoResult:
             "book's top-k example."
         )
     return DemoResult(
-        "top-k",
         f"Top-{k} {prompt}",
-        p.model_dump(),
         tables=[
             Table(
                 f"tokens by logit (x = masked; T = {p.temperature:g})",

@@ -75,9 +75,7 @@ def learned_rule(p: LearnedRuleParams) -> DemoResult:
             "a slightly different program."
         )
     return DemoResult(
-        "learned-rule",
         f"°C -> °F from {p.examples} examples",
-        p.model_dump(),
         tables=[
             Table(
                 "the hand-written rule against the learned one",
@@ -152,9 +150,7 @@ def held_out_reuse(p: HeldOutParams) -> DemoResult:
     if p.candidates == 1:
         notes[1] = "With one candidate nothing is chosen, so validation and test agree up to noise."
     return DemoResult(
-        "held-out-reuse",
         f"Best of {p.candidates} on {p.examples} examples",
-        p.model_dump(),
         tables=[Table("accuracy", ["", "validation", "test"], rows)],
         notes=notes,
         values={
@@ -228,9 +224,7 @@ def adamw_decay(p: AdamWParams) -> DemoResult:
     if p.weight_decay == 0:
         notes = notes[:1] + ["With lambda = 0 there is no decay: all three runs agree."]
     return DemoResult(
-        "adamw-decay",
         f"Adam's L2 against AdamW, lambda {p.weight_decay:g}",
-        p.model_dump(),
         tables=[
             Table(
                 "the two weights after training",
@@ -325,9 +319,7 @@ def word2vec(p: Word2VecParams) -> DemoResult:
         f"{c['dog', 'truck']:.2f}: similar contexts made similar vectors, and only the contexts.",
     ]
     return DemoResult(
-        "word2vec",
         f"Word2Vec (skip-gram) with {p.dim} dimensions",
-        p.model_dump(),
         tables=[
             Table(
                 "cosine similarity of the learned vectors",
@@ -422,9 +414,7 @@ def learning_signals(p: LearningSignalsParams) -> DemoResult:
         f"{best_share:.1%} of the time (trying a random one 10 % of the time to keep learning).",
     ]
     return DemoResult(
-        "learning-signals",
         "Three ways to learn",
-        p.model_dump(),
         tables=[Table("what each learner gets", ["", "given", "learns", "result"], rows)],
         notes=notes,
         values={

@@ -114,9 +114,7 @@ def rope(p: RopeParams) -> DemoResult:
         f"{float(rotary(q, m).norm()):.4f} after."
     )
     return DemoResult(
-        "rope",
         f"RoPE with head_dim {p.head_dim}, base {p.base:g}",
-        p.model_dump(),
         tables=[Table("query . key after rotation", ["q pos", "k pos", "distance", "score"], rows)],
         series=[
             Series(
@@ -182,9 +180,7 @@ def rms_norm(p: RMSNormParams) -> DemoResult:
     ]
     cols = [f"d{j + 1}" for j in range(shown)]
     return DemoResult(
-        "rms-norm",
         f"RMSNorm and LayerNorm over {p.emb_dim} features",
-        p.model_dump(),
         tables=[
             Table(
                 "vectors" + ("" if p.emb_dim <= 8 else " (first 8 features)"),
@@ -258,9 +254,7 @@ def swiglu(p: SwiGLUParams) -> DemoResult:
         f"GELU {float(F.gelu(t[20], approximate='tanh')):.4f}; both let small negatives through.",
     ]
     return DemoResult(
-        "swiglu",
         f"SwiGLU vs GELU feed-forward at width {p.emb_dim}",
-        p.model_dump(),
         tables=[Table("feed-forward sizes", ["kind", "shape", "matrices", "parameters"], rows)],
         series=[Series("activations", xs, {"SiLU": silu, "GELU": gelu}, "x", "f(x)")],
         notes=notes,
@@ -327,9 +321,7 @@ def grouped_query_attention(p: GQAParams) -> DemoResult:
         f"differ by {difference:.1e}.",
     ]
     return DemoResult(
-        "grouped-query-attention",
         f"KV cache for {p.context_tokens:,} tokens at SmolLM2's sizes",
-        p.model_dump(),
         tables=[Table("KV cache", ["attention", "KV heads", "bytes per token", "MB"], rows)],
         notes=notes,
         values={"mb": {r[0]: r[3] for r in rows}, "gqa_equals_mha": difference},
@@ -414,9 +406,7 @@ def gpt_vs_llama(p: GPTvsLlamaParams) -> DemoResult:
             + ("; no position table at all." if counts[1]["position embedding"] == 0 else ".")
         )
     return DemoResult(
-        "gpt-vs-llama",
         "GPT (gpt-study) and Llama (SmolLM2) compared",
-        p.model_dump(),
         tables=[
             Table("parameters per part", ["part", *columns], rows),
             Table("design", ["", "GPT", "Llama"], design),
@@ -507,9 +497,7 @@ def kv_cache(p: KVCacheParams) -> DemoResult:
         f"{cache.keys[0].element_size()} bytes): {cache.nbytes / 2**20:.2f} MB here.",
     ]
     return DemoResult(
-        "kv-cache",
         f"KV cache on {lm.name}",
-        p.model_dump(),
         tables=[
             Table(
                 "one generation step",
@@ -628,9 +616,7 @@ def hallucination(p: HallucinationParams) -> DemoResult:
         "probabilities measure how typical the words are, not whether the claim is true.",
     ]
     return DemoResult(
-        "hallucination",
         f"{lm.name} answers {p.question_id}",
-        p.model_dump(),
         tables=[
             Table(
                 "answer tokens (greedy)",

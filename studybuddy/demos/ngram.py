@@ -149,9 +149,7 @@ def ngram_baseline(p: NgramParams) -> DemoResult:
             f"perplexity {ppl['unigram']:,.0f}."
         )
     return DemoResult(
-        "ngram-baseline",
         "A counting baseline for next-token prediction",
-        p.model_dump(),
         tables=[
             Table(
                 "cross-entropy (nats per token) and perplexity",

@@ -95,9 +95,7 @@ def positional_encoding(p: PositionsParams) -> DemoResult:
         )
     dims = [f"d{j + 1}" for j in range(min(SHOWN_DIMS, p.d_model))]
     return DemoResult(
-        "positional-encoding",
         "Attention without and with positions",
-        p.model_dump(),
         tables=[
             Table(
                 f"output d1 of each token, without and with {p.kind} positions (+pos)",

@@ -179,9 +179,7 @@ def rnn_bottleneck(p: RnnParams, on_progress: ProgressFn | None = None) -> DemoR
             )
         )
     return DemoResult(
-        "rnn-bottleneck",
         "Encoder-decoder RNN: one vector vs attention",
-        p.model_dump(),
         tables=tables,
         series=[
             Series(

@@ -118,9 +118,7 @@ def dropout_scaling(p: DropoutParams) -> DemoResult:
             f"{DRAW_BUDGET:,} random entries ({p.size} x {p.size} each draw)."
         )
     return DemoResult(
-        "dropout-scaling",
         f"Dropout with p = {p.p:g}",
-        p.model_dump(),
         tables=[
             Table(
                 f"input{shown}",
@@ -278,9 +276,7 @@ def register_buffer_demo(p: BufferParams) -> DemoResult:
     ]
     labels = [str(i) for i in range(p.context_length)]
     return DemoResult(
-        "register-buffer",
         "register_buffer",
-        p.model_dump(),
         tables=[
             table,
             Table(

@@ -74,9 +74,7 @@ def training_cost(p: TrainingCostParams) -> DemoResult:
         "costs a hundred times as much, which is why most people start from released weights.",
     ]
     return DemoResult(
-        "training-cost",
         f"Training {p.parameters_billion:g}B parameters on {p.tokens_billion:g}B tokens",
-        p.model_dump(),
         tables=[Table("one training run", ["", "value"], rows)],
         notes=notes,
         values={
@@ -166,9 +164,7 @@ def sequential_vs_parallel(p: SequentialParams) -> DemoResult:
         f"F.scaled_dot_product_attention to within {float((att_out - sdpa).abs().max()):.1e}.",
     ]
     return DemoResult(
-        "sequential-vs-parallel",
         f"{n} tokens of width {d}: RNN against attention",
-        p.model_dump(),
         tables=[Table("one pass over the sequence", ["", "steps in a row", "FLOPs", "ms"], rows)],
         notes=notes,
         values={
@@ -250,9 +246,7 @@ def gradient_path(p: GradientPathParams) -> DemoResult:
         "barely change what an RNN learns. Attention's direct paths do not fade with distance.",
     ]
     return DemoResult(
-        "gradient-path",
         f"Gradients over {n} tokens",
-        p.model_dump(),
         tables=[
             Table(
                 "gradient of the last output per input token",
@@ -332,9 +326,7 @@ def scaling_law(p: ScalingLawParams) -> DemoResult:
         f"({c['A'] / n_fixed ** c['alpha']:.3f}) dominates.",
     ]
     return DemoResult(
-        "scaling-law",
         "Loss predicted from size and data",
-        p.model_dump(),
         tables=[
             Table(
                 "predicted loss",
@@ -420,9 +412,7 @@ def compute_per_token(p: ComputePerTokenParams) -> DemoResult:
         "written before. A calculator tool takes the arithmetic away altogether.",
     ]
     return DemoResult(
-        "compute-per-token",
         "Computation per generated token",
-        p.model_dump(),
         tables=[Table("computation spent on the problem", ["", "tokens", "FLOPs"], rows)],
         notes=notes,
         values={"per_token": per_token, "matmul": matmul, "attention": attention},

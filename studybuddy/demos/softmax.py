@@ -161,9 +161,7 @@ def softmax_scaling(p: SoftmaxScalingParams) -> DemoResult:
             f"{_times(grad_scaled / grad_plain)} less gradient."
         )
     return DemoResult(
-        "softmax-scaling",
         "Scaling attention scores by 1/sqrt(d_k)",
-        p.model_dump(),
         tables=[table, spread],
         series=charts,
         notes=notes,
@@ -288,9 +286,7 @@ def softmax_naive(p: SoftmaxNaiveParams) -> DemoResult:
         x_ticks=ticks,
     )
     return DemoResult(
-        "softmax-naive",
         "Softmax by hand, and where it breaks",
-        p.model_dump(),
         tables=[table],
         series=[chart],
         notes=notes,

@@ -98,9 +98,7 @@ def bpe_tokens(p: BpeParams) -> DemoResult:
         else "Decoding the ids does not give the same text back."
     )
     return DemoResult(
-        "bpe-tokens",
         "GPT-2 byte-pair encoding",
-        p.model_dump(),
         tables=[
             Table(
                 f"tokens ({len(ids)})" + (f", first {ROWS_SHOWN}" if len(ids) > ROWS_SHOWN else ""),
@@ -213,9 +211,7 @@ def sliding_window(p: SlidingWindowParams) -> DemoResult:
             + "."
         )
     return DemoResult(
-        "sliding-window",
         "Sliding-window training pairs",
-        p.model_dump(),
         tables=[
             Table(
                 f"windows ({len(inputs)})"
@@ -335,9 +331,7 @@ def embeddings(p: EmbeddingsParams) -> DemoResult:
         )
     notes.append("These tables are freshly initialised (random); training moves them.")
     return DemoResult(
-        "embeddings",
         "Token + positional embeddings",
-        p.model_dump(),
         tables=[
             shapes,
             Table(f"token embeddings{cut}", dims, _first_dims(token_emb[0]), labels, heat=True),
@@ -440,9 +434,7 @@ def embedding_neighbours(p: NeighboursParams) -> DemoResult:
             f"which is why a random token scores {baseline:.2f}."
         )
     return DemoResult(
-        "embedding-neighbours",
         f"Nearest neighbours of {word!r} in {lm.name}",
-        p.model_dump(),
         tables=[
             Table(
                 f"nearest tokens to {query_text}",
@@ -591,9 +583,7 @@ def tokenization_levels(p: LevelsParams) -> DemoResult:
             "vocabulary."
         )
     return DemoResult(
-        "tokenization-levels",
         "Characters, words and BPE tokens",
-        p.model_dump(),
         tables=[table],
         notes=notes,
         values={

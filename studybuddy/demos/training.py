@@ -164,9 +164,7 @@ def loss_perplexity(p: LossParams) -> DemoResult:
     if fresh is not None:
         lines["untrained"] = fresh.tolist()
     return DemoResult(
-        "loss-perplexity",
         f"Loss and perplexity on {lm.name}",
-        p.model_dump(),
         tables=[
             Table(
                 f"per token ({len(targets)} predictions)"
@@ -326,9 +324,7 @@ def train_steps(p: TrainStepsParams, on_progress: ProgressFn | None = None) -> D
             "something about the notes in general, not only the batches it saw."
         )
     return DemoResult(
-        "train-steps",
         f"{p.steps} training steps at lr = {p.lr:g}",
-        p.model_dump(),
         tables=[
             Table(
                 "training loss per step",
@@ -443,9 +439,7 @@ def batch_noise(p: BatchNoiseParams) -> DemoResult:
         f"at its starting point w = 0."
     )
     return DemoResult(
-        "batch-noise",
         "Gradient noise by batch size",
-        p.model_dump(),
         tables=[
             Table(
                 "minibatch gradient vs the full gradient",
@@ -596,9 +590,7 @@ def train_val_curves(p: CurvesParams) -> DemoResult:
         )
     steps = [pt["step"] for pt in shown]
     return DemoResult(
-        "train-val-curves",
         "The shipped model's training and validation loss",
-        p.model_dump(),
         tables=[
             Table(
                 "evaluations" + (f" from step {p.from_step}" if p.from_step else ""),

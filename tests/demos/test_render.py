@@ -61,7 +61,7 @@ def test_series_become_terminal_charts():
     line = Series("loss", [1.0, 2.0, 3.0], {"train": [3.0, 2.0, 1.5]}, "step", "loss")
     drawn = chart_text(line, width=50, height=12)
     assert drawn is not None and "loss" in drawn
-    rendered = _text(render_result(DemoResult("x", "chart", {}, series=[line]), width=50), 120)
+    rendered = _text(render_result(DemoResult("chart", series=[line]), width=50), 120)
     assert max(len(row.rstrip()) for row in rendered.splitlines()) <= 50
     bars = Series("p", [0, 1], {"p": [0.2, 0.8]}, kind="bar", x_ticks=["alpha", "beta"])
     assert "alpha" in chart_text(bars)
