@@ -404,14 +404,24 @@ def retrieval(p: RetrievalParams) -> DemoResult:
     text = language_model()
     name, model, notes = text.name, text.model, list(text.notes)
 
-    def embeddings(passage: str) -> tuple[torch.Tensor, torch.Tensor]:
-        """Two passage embeddings: the mean of its token embeddings, and the mean of the
-        model's last hidden states (what the model computes before its output head)."""
-        ids = torch.tensor([text.encode(passage)])
+    def embeddings(passages: list[str]) -> list[tuple[torch.Tensor, torch.Tensor]]:
+        """Two embeddings per passage: the mean of its token embeddings, and the mean of the
+        model's last hidden states (what the model computes before its output head).
+
+        All passages go through the model in one batch, padded on the right: a causal model's
+        positions never see what follows them, so the padding changes no real position, and the
+        means skip it."""
+        rows = [text.encode(passage) for passage in passages]
+        width = max(len(row) for row in rows)
+        ids = torch.tensor([row + [0] * (width - len(row)) for row in rows])
+        real = torch.tensor([[1.0] * len(row) + [0.0] * (width - len(row)) for row in rows])
+        real = real.unsqueeze(-1)  # (passages, width, 1)
         with torch.no_grad():
-            tokens = model.tok_emb(ids)[0]
-            hidden = model.final_norm(_last_hidden(model, ids))[0]
-        return tokens.mean(0), hidden.mean(0)
+            tokens = model.tok_emb(ids)
+            hidden = model.final_norm(_last_hidden(model, ids))
+        token_means = (tokens * real).sum(1) / real.sum(1)
+        hidden_means = (hidden * real).sum(1) / real.sum(1)
+        return list(zip(token_means, hidden_means, strict=True))
 
     def answer(prompt: str) -> str:
         ids = text.encode(text.render_chat([{"role": "user", "content": prompt}]))
@@ -423,8 +433,7 @@ def retrieval(p: RetrievalParams) -> DemoResult:
                 out.append(token)
         return text.decode(out).strip()
 
-    query = embeddings(p.question)
-    passages = [embeddings(n) for n in NOTES]
+    query, *passages = embeddings([p.question, *NOTES])
     scores = [[float(F.cosine_similarity(query[k], e[k], dim=0)) for k in (0, 1)] for e in passages]
     best = max(range(len(NOTES)), key=lambda i: scores[i][0])
     by_hidden = max(range(len(NOTES)), key=lambda i: scores[i][1])

@@ -315,14 +315,14 @@ def grouped_query_attention(p: GQAParams) -> DemoResult:
         f"{heads} query heads share {kv_heads} key/value heads ({heads // kv_heads} per group): "
         f"the cache stores {kv_heads} heads per layer, {rows[1][2]:,} bytes per token instead of "
         f"{rows[0][2]:,}.",
-        f"For {p.context_tokens:,} tokens: {rows[0][3]:,} MB with MHA, {rows[1][3]:,} MB with "
-        f"GQA, {saving:,.2f} MB saved; the query side is unchanged.",
+        f"For {p.context_tokens:,} tokens: {rows[0][3]:,} MiB with MHA, {rows[1][3]:,} MiB with "
+        f"GQA, {saving:,.2f} MiB saved; the query side is unchanged.",
         f"GQA is MHA whose key and value heads are repeated per group: on a random input the two "
         f"differ by {difference:.1e}.",
     ]
     return DemoResult(
         f"KV cache for {p.context_tokens:,} tokens at SmolLM2's sizes",
-        tables=[Table("KV cache", ["attention", "KV heads", "bytes per token", "MB"], rows)],
+        tables=[Table("KV cache", ["attention", "KV heads", "bytes per token", "MiB"], rows)],
         notes=notes,
         values={"mb": {r[0]: r[3] for r in rows}, "gqa_equals_mha": difference},
     )
@@ -494,7 +494,7 @@ def kv_cache(p: KVCacheParams) -> DemoResult:
         ),
         f"The cache costs {per_token:,} bytes per token ({cache.n_layers} layers x keys and "
         f"values x {cache.shape[1]} heads x {cache.shape[3]} features x "
-        f"{cache.keys[0].element_size()} bytes): {cache.nbytes / 2**20:.2f} MB here.",
+        f"{cache.keys[0].element_size()} bytes): {cache.nbytes / 2**20:.2f} MiB here.",
     ]
     return DemoResult(
         f"KV cache on {lm.name}",

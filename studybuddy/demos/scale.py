@@ -28,11 +28,22 @@ class TrainingCostParams(DemoParams):
         300.0, ge=0.001, le=100_000.0, description="Training tokens D in billions (300: GPT-3)."
     )
     tflops_per_gpu: float = Field(
-        28.0, ge=0.1, le=10_000.0, description="Sustained TFLOP/s per GPU (28: a V100's peak)."
+        28.0,
+        ge=0.1,
+        le=10_000.0,
+        description=(
+            "Sustained TFLOP/s per GPU (28: what Lambda's 2020 estimate of 355 V100-years for "
+            "3.15e23 FLOPs implies)."
+        ),
     )
     gpus: int = Field(1, ge=1, le=1_000_000, description="GPUs working in parallel.")
     dollars_per_gpu_hour: float = Field(
-        1.5, ge=0.0, le=1_000.0, description="Price of one GPU for one hour."
+        1.5,
+        ge=0.0,
+        le=1_000.0,
+        description=(
+            "Price of one GPU for one hour (1.5: that estimate's $4.6M over its 355 GPU-years)."
+        ),
     )
 
 

@@ -823,8 +823,8 @@ def test_notes_grouped_query_attention(tokens, size):
     assert said(result, "9 query heads share 3 key/value heads (3 per group)")
     assert said(result, f"{gqa:,} bytes per token instead of {mha:,}")
     mb_mha, mb_gqa = round(mha * tokens / 2**20, 2), round(gqa * tokens / 2**20, 2)
-    assert said(result, f"{mb_mha:,} MB with MHA, {mb_gqa:,} MB with GQA")
-    assert said(result, f"{mb_mha - mb_gqa:,.2f} MB saved")
+    assert said(result, f"{mb_mha:,} MiB with MHA, {mb_gqa:,} MiB with GQA")
+    assert said(result, f"{mb_mha - mb_gqa:,.2f} MiB saved")
     assert said(result, f"differ by {result.values['gqa_equals_mha']:.1e}")
     assert result.values["gqa_equals_mha"] < 1e-5
 
