@@ -122,7 +122,11 @@ async def test_a_player_joins_from_the_setup_screen_and_plays(database):
         player.tick()
         await pilot.pause()
         await pilot.pause()
-        assert "softmax" in plain(player.query_one("#night-question"))
+        shown = plain(player.query_one("#night-question"))
+        assert "weights that sum to one" in shown
+        # the options are drawn once, by the answer input below, not also in the question
+        assert "softmax" not in shown
+        assert "softmax" in player.query_one("#night-answering").query_one("#answer").options
         clock.advance(5)
         await pilot.press("2")  # softmax
         await pilot.pause()

@@ -30,7 +30,7 @@ from studybuddy.tui.widgets.answers import (
     IncompleteAnswer,
     answer_widget_for,
 )
-from studybuddy.tui.widgets.night_board import Countdown
+from studybuddy.tui.widgets.night_board import Countdown, prompt_markup
 
 if TYPE_CHECKING:
     from studybuddy.night.room import Night
@@ -85,8 +85,7 @@ class HotSeatScreen(NightStageScreen):
         if self.in_turn:
             # the answer input lists the options (and the ordering's steps): once is enough
             self.query_one("#night-question", Static).update(
-                f"[dim]Question {state.current + 1} of {state.question_count}[/]\n"
-                f"[b]{escape(self.question.prompt)}[/]"
+                prompt_markup(self.question, state.current + 1, state.question_count)
             )
             self.next_turn(state)
         else:

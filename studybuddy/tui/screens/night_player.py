@@ -31,7 +31,13 @@ from studybuddy.tui.widgets.answers import (
     IncompleteAnswer,
     answer_widget_for,
 )
-from studybuddy.tui.widgets.night_board import Countdown, Podium, Scoreboard, question_markup
+from studybuddy.tui.widgets.night_board import (
+    Countdown,
+    Podium,
+    Scoreboard,
+    prompt_markup,
+    question_markup,
+)
 
 if TYPE_CHECKING:
     from studybuddy.banks.models import AnyQuestion
@@ -119,6 +125,10 @@ class NightPlayerScreen(PolledNightScreen):
             if me is not None and me.answered:
                 status.update("[b]Your answer is in.[/] Waiting for the others…")
             else:
+                # the answer input lists the choices itself: once is enough
+                question.update(
+                    prompt_markup(self.question, state.current + 1, state.question_count)
+                )
                 widget = answer_widget_for(self.question)
                 # in a fresh box: the last question's input (same id) may still be on its way out
                 mounted = answering.mount(Vertical(widget, classes="night-turn-box"))

@@ -21,6 +21,12 @@ from studybuddy.night.scoring import round_half_up, standings
 MEDALS = ("🥇", "🥈", "🥉")
 
 
+def prompt_markup(question: AnyQuestion, number: int, total: int) -> str:
+    """The question's number and prompt only: above an answer input, which lists the choices
+    (and an ordering's steps) itself, so they are not shown twice."""
+    return f"[dim]Question {number} of {total}[/]\n[b]{escape(question.prompt)}[/]"
+
+
 def question_markup(question: AnyQuestion, number: int, total: int) -> str:
     """The question as everyone in the room sees it (choices numbered, no answer)."""
     lines = [f"[dim]Question {number} of {total}[/]", f"[b]{escape(question.prompt)}[/]"]
