@@ -262,7 +262,7 @@ def test_night_host_flags_set_the_rules(tmp_path, monkeypatch):
     from studybuddy.cli import app
     from studybuddy.commands import night as night_commands
 
-    monkeypatch.setattr(night_commands, "_run_app", lambda ctx, entry: None)  # no TUI here
+    monkeypatch.setattr(night_commands, "_run_app", lambda ctx, entry, **_: None)  # no TUI here
     database = tmp_path / "progress.sqlite3"
     base = ["--db", str(database), "night", "host", "-c", "raschka-ch4-ch5/raschka-ch4"]
     result = CliRunner().invoke(
